@@ -1,0 +1,10 @@
+/* The commands that run without the UI. Each returns the process exit
+ * status of DESIGN.md (0, 1, 2 or 3). */
+#ifndef MISSIVE_CLI_H
+#define MISSIVE_CLI_H
+
+int cli_send(int argc, char **argv);	/* argv[0] = "send" */
+int cli_probe(int argc, char **argv);	/* argv[0] = "probe" */
+int cli_profiles(int argc, char **argv);	/* argv[0] = "profiles" */
+
+#endif

@@ -1,0 +1,107 @@
+/* Engine progress events: one record type for every step the engine
+ * reports. The CLI prints them (text or JSON), the worker queues copies of
+ * them for the UI. All strings are owned by the event. */
+#ifndef MISSIVE_EVENT_H
+#define MISSIVE_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+enum ev_type {
+	EV_CONNECT,	/* host, port, address */
+	EV_GREETING,	/* code, text */
+	EV_EHLO,	/* caps/ncaps, tls */
+	EV_HELO,	/* EHLO refused, HELO used */
+	EV_STARTTLS,	/* STARTTLS sent */
+	EV_TLS,		/* tls (diagnostic record) */
+	EV_TLS_FAILED,	/* reason */
+	EV_FALLBACK,	/* reason */
+	EV_AUTH,	/* mechanism, ok (code, text: server's answer) */
+	EV_RCPT,	/* address, code, text, accepted */
+	EV_DATA,	/* sent_bytes, total_bytes */
+	EV_SENT,	/* code, text */
+	EV_ERROR,	/* stage, reason, text (the message) */
+	EV_WARNING,	/* text: something the user must know (e.g. --insecure) */
+	EV_DIALOGUE,	/* text: one line of the dialogue, dir '>' or '<' (redacted) */
+	EV_RESULT,	/* result */
+};
+
+/* One certificate of the peer chain. */
+struct cert_info {
+	char *subject, *issuer;
+	char *not_before, *not_after;	/* "YYYY-MM-DDTHH:MM:SSZ" */
+	long days_left;			/* until not_after, negative when expired */
+	char *sans;			/* comma-separated DNS/IP names */
+	char *fingerprint;		/* SHA-256, "AB:CD:…" upper hex */
+};
+
+/* What a handshake produced; also kept in the result for the TLS screen. */
+struct tls_info {
+	char *version;		/* "TLSv1.3" */
+	char *cipher;
+	char *group;		/* key exchange group, or NULL when unknown */
+	bool verified;		/* chain and host name check passed */
+	bool insecure;		/* --insecure: verification skipped */
+	bool pinned;		/* accepted by --fingerprint */
+	char *verify_error;	/* wolfSSL's reason in words, or NULL */
+	bool resumed;
+	struct cert_info *chain;	/* leaf first */
+	size_t nchain;
+};
+
+struct result {
+	bool sent;
+	bool encrypted;
+	bool fell_back;
+	const char *reason;	/* NULL or a JSON reason word (static string) */
+	char *message;		/* human message of the failure, or NULL */
+	char **accepted, **refused;
+	size_t naccepted, nrefused;
+	char **caps_plain, **caps_tls;	/* EHLO keywords before / after TLS */
+	size_t ncaps_plain, ncaps_tls;
+	struct tls_info *tls;	/* NULL when no handshake completed */
+	int exit_status;	/* 0, 1, 2 or 3 as the CLI contract says */
+};
+
+struct event {
+	enum ev_type type;
+	double t;		/* seconds since the job started */
+	char *host, *address;
+	int port;
+	int code;
+	char *text;		/* reply text, warning, dialogue line, error message */
+	char **caps;
+	size_t ncaps;
+	bool tls;		/* EV_EHLO: over TLS */
+	char dir;		/* EV_DIALOGUE: '>' client, '<' server */
+	char *mechanism;
+	bool ok;		/* EV_AUTH */
+	bool accepted;		/* EV_RCPT */
+	uint64_t sent_bytes, total_bytes;
+	const char *stage;	/* EV_ERROR: "connect", "tls", "auth", ... (static) */
+	const char *reason;	/* EV_ERROR/EV_TLS_FAILED/EV_FALLBACK reason word (static) */
+	struct tls_info *tls_info;
+	struct result *result;
+};
+
+/* The sink every engine step is reported to. Called on the engine's thread;
+ * the event and what it points to are valid only during the call. */
+typedef void (*event_fn)(const struct event *ev, void *arg);
+
+const char *event_name(enum ev_type type);	/* JSON "event" value */
+
+/* Deep copies, for handing events across threads. */
+struct event *event_dup(const struct event *ev);
+void event_free(struct event *ev);
+struct tls_info *tls_info_dup(const struct tls_info *ti);
+void tls_info_free(struct tls_info *ti);
+struct result *result_dup(const struct result *r);
+void result_free(struct result *r);
+
+/* One JSON object (no newline) for ev, per DESIGN.md's JSON contract. */
+void event_to_json(const struct event *ev, struct buf *out);
+
+#endif

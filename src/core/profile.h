@@ -1,0 +1,59 @@
+/* Saved profiles: INI files read with libinih from
+ * $XDG_CONFIG_HOME/missive/profiles.ini and profiles.d/*.ini, every key
+ * validated with errors naming file, line and key. */
+#ifndef MISSIVE_PROFILE_H
+#define MISSIVE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* One profile. Unset values: NULL strings, -1 for tri-state ints, 0 for
+ * tls_min and timeout. */
+struct profile {
+	char *name;
+	char *file;		/* where it was defined */
+	int line;		/* line of its [section] header */
+	char *server;
+	int tls;		/* enum tls_mode or -1 */
+	int fallback_plaintext;	/* 0/1 or -1 */
+	char *ca_file;		/* ~ expanded */
+	char *fingerprint;
+	int tls_min;		/* 12, 13 or 0 */
+	char *from, *user;
+	char *password;		/* secret; only from an owner-only file */
+	char *password_cmd;
+	char *auth;
+	int allow_plaintext_auth;	/* 0/1 or -1 */
+	char *helo, *cc, *bcc;
+	char *signature;	/* path, ~ expanded */
+	int timeout;
+	char *theme;
+};
+
+struct profiles;
+
+/* Loads every profile file in dir (NULL: the XDG config folder). A missing
+ * folder or file is not an error (an empty set). On any invalid file,
+ * returns NULL with e->msg like "profiles.ini:14: tls: `startls` is not one
+ * of off, opportunistic, starttls, implicit". */
+struct profiles *profiles_load(const char *dir, struct err *e);
+void profiles_free(struct profiles *ps);
+size_t profiles_count(const struct profiles *ps);
+const struct profile *profiles_get(const struct profiles *ps, size_t i);
+const struct profile *profiles_find(const struct profiles *ps, const char *name);
+/* The [missive] default_profile, or the only profile when there is one. */
+const struct profile *profiles_default(const struct profiles *ps);
+/* The folder profiles_load(NULL) reads (caller frees). */
+char *profiles_dir(void);
+
+/* Appends or replaces section p->name in dir/profiles.ini, atomically
+ * (temp file + rename), keeping every other line byte for byte. */
+int profiles_save(const char *dir, const struct profile *p, struct err *e);
+
+/* Runs cmd through /bin/sh -c with a timeout (seconds); *out receives its
+ * stdout with the final newline dropped (free with secret_free). */
+int secret_from_cmd(const char *cmd, int timeout, char **out, struct err *e);
+
+#endif

@@ -1,0 +1,59 @@
+/* Small helpers shared by every module: checked allocation, string
+ * escaping for untrusted text, secret wiping, monotonic time. */
+#ifndef MISSIVE_UTIL_H
+#define MISSIVE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that aborts on exhaustion: there is nothing sensible to do
+ * in a mail client that cannot get a few bytes. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);		/* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_init(struct buf *b);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_addc(struct buf *b, char c);
+char *buf_cstr(struct buf *b);		/* NUL-terminated view, still owned by b */
+void buf_free(struct buf *b);
+void buf_wipe(struct buf *b);		/* zero then free, for secrets */
+
+/* Returns a new string in which control characters, escape sequences and
+ * invalid UTF-8 in untrusted text (server replies, certificate fields) are
+ * shown as \xNN / \r / \n / \t; valid UTF-8 is kept. Caller frees. */
+char *str_escape(const char *s, size_t n);
+
+/* Appends s as a JSON string (with quotes) to b; any bytes, always valid
+ * JSON: invalid UTF-8 becomes U+FFFD. */
+void json_add_str(struct buf *b, const char *s);
+
+/* Overwrites and frees a secret. NULL is fine. */
+void secret_free(char *s);
+void mem_wipe(void *p, size_t n);
+
+/* True when s holds CR, LF or NUL within n bytes (header injection). */
+bool str_has_crlf(const char *s);
+
+/* Seconds on the monotonic clock. */
+double time_now(void);
+
+/* Creates dir and its parents with mode 0700. Returns 0 or -1 (errno). */
+int mkdir_p(const char *path);
+
+/* $XDG_{CONFIG,DATA,STATE}_HOME/missive (falling back to ~/.config etc.).
+ * Caller frees. */
+char *xdg_dir(const char *kind);	/* "config", "data", "state" */
+
+#endif
