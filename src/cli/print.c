@@ -1,0 +1,283 @@
+/* Human and JSON printers for engine events. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "print.h"
+#include "util.h"
+
+static void
+eprint_escaped(const char *prefix, const char *text)
+{
+	char *esc = str_escape(text != NULL ? text : "", text != NULL ? strlen(text) : 0);
+
+	fprintf(stderr, "%s%s\n", prefix, esc);
+	free(esc);
+}
+
+static void
+json_line(const struct event *ev)
+{
+	struct buf b;
+
+	buf_init(&b);
+	event_to_json(ev, &b);
+	buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	buf_free(&b);
+}
+
+static void
+bar_clear(struct printer *p)
+{
+	if (p->bar_shown) {
+		fputs("\r\033[K", stderr);
+		p->bar_shown = false;
+	}
+}
+
+static void
+human_tls(const struct tls_info *ti)
+{
+	const struct cert_info *leaf = ti->nchain > 0 ? &ti->chain[0] : NULL;
+	char *subj = str_escape(leaf ? leaf->subject : "?", strlen(leaf ? leaf->subject : "?"));
+
+	fprintf(stderr, _("%s %s, %s%s%s\n"), ti->verified || ti->pinned ? "✓" : "!",
+	    ti->version, ti->cipher, ti->group ? ", " : "", ti->group ? ti->group : "");
+	if (ti->pinned)
+		fprintf(stderr, _("  certificate accepted by its fingerprint: %s\n"), subj);
+	else if (ti->verified)
+		fprintf(stderr, _("  certificate verified: %s\n"), subj);
+	else
+		eprint_escaped(_("  certificate NOT verified: "), ti->verify_error);
+	if (leaf != NULL)
+		fprintf(stderr, _("  valid until %s (%ld days)\n"), leaf->not_after,
+		    leaf->days_left);
+	free(subj);
+}
+
+static void
+human_result(const struct result *r, bool probe)
+{
+	size_t n = r->naccepted;
+
+	if (probe) {
+		if (r->exit_status == 0)
+			fprintf(stderr, _("Probe finished: the server answered%s.\n"),
+			    r->encrypted ? _(" and TLS was negotiated") : "");
+		else
+			eprint_escaped(_("Probe failed: "), r->message);
+		return;
+	}
+	if (r->sent) {
+		const char *how = r->encrypted ? (r->tls && r->tls->verified ?
+		    _("over TLS (certificate verified)") : _("over TLS (certificate NOT verified)")) :
+		    _("WITHOUT encryption");
+
+		fprintf(stderr, ngettext("Message sent to %zu recipient %s",
+		    "Message sent to %zu recipients %s", n), n, how);
+		if (r->tls != NULL && r->encrypted)
+			fprintf(stderr, " [%s]", r->tls->version);
+		fputs(".\n", stderr);
+		if (r->nrefused > 0)
+			fprintf(stderr, ngettext("%zu recipient was refused.\n",
+			    "%zu recipients were refused.\n", r->nrefused), r->nrefused);
+		return;
+	}
+	fputs(_("Your message was not sent.\n"), stderr);
+	eprint_escaped("  ", r->message != NULL ? r->message : _("unknown error"));
+}
+
+void
+print_event(const struct event *ev, void *arg)
+{
+	struct printer *p = arg;
+	char *esc;
+	size_t i;
+
+	if (ev->type == EV_DIALOGUE) {
+		esc = str_escape(ev->text, strlen(ev->text));
+		if (p->transcript != NULL) {
+			fprintf(p->transcript, "%s %s\n", ev->dir == '>' ? "C:" : "S:", esc);
+			fflush(p->transcript);
+		}
+		if (p->verbose && !p->json) {
+			bar_clear(p);
+			fprintf(stderr, "%s %s\n", ev->dir == '>' ? "C:" : "S:", esc);
+		}
+		free(esc);
+		return;
+	}
+	if (p->json) {
+		json_line(ev);
+		return;
+	}
+	if (ev->type != EV_DATA)
+		bar_clear(p);
+	switch (ev->type) {
+	case EV_CONNECT:
+		fprintf(stderr, _("· connected to %s port %d (%s)\n"), ev->host, ev->port,
+		    ev->address);
+		break;
+	case EV_GREETING:
+		if (!p->verbose)
+			eprint_escaped("· ", ev->text);
+		break;
+	case EV_EHLO:
+		if (!p->verbose) {
+			struct buf b;
+
+			buf_init(&b);
+			for (i = 0; i < ev->ncaps; i++) {
+				buf_adds(&b, i ? " " : "");
+				buf_adds(&b, ev->caps[i]);
+			}
+			fprintf(stderr, "· EHLO%s: ", ev->tls ? _(" (TLS)") : "");
+			eprint_escaped("", b.data ? b.data : "");
+			buf_free(&b);
+		}
+		break;
+	case EV_HELO:
+		fputs(_("! EHLO refused; using HELO (no extensions)\n"), stderr);
+		break;
+	case EV_STARTTLS:
+		fputs(_("· STARTTLS\n"), stderr);
+		break;
+	case EV_TLS:
+		if (ev->tls_info != NULL)
+			human_tls(ev->tls_info);
+		break;
+	case EV_TLS_FAILED:
+		eprint_escaped("✗ ", ev->text);
+		break;
+	case EV_FALLBACK:
+		fputs(_("! falling back to a new connection without TLS\n"), stderr);
+		break;
+	case EV_AUTH:
+		fprintf(stderr, "%s AUTH %s: %s\n", ev->ok ? "✓" : "✗", ev->mechanism,
+		    ev->ok ? _("accepted") : _("refused"));
+		break;
+	case EV_RCPT:
+		esc = str_escape(ev->text, strlen(ev->text));
+		fprintf(stderr, "%s %s: %d %s\n", ev->accepted ? "✓" : "✗", ev->address,
+		    ev->code, esc);
+		free(esc);
+		break;
+	case EV_DATA:
+		if (p->progress_tty && ev->total_bytes > 0) {
+			unsigned pct = (unsigned)(ev->sent_bytes * 100 / ev->total_bytes);
+
+			fprintf(stderr, "\r\033[K  %3u%% %llu/%llu bytes", pct,
+			    (unsigned long long)ev->sent_bytes,
+			    (unsigned long long)ev->total_bytes);
+			p->bar_shown = true;
+			if (ev->sent_bytes >= ev->total_bytes)
+				bar_clear(p);
+		}
+		break;
+	case EV_SENT:
+		esc = str_escape(ev->text, strlen(ev->text));
+		fprintf(stderr, _("✓ accepted: %d %s\n"), ev->code, esc);
+		free(esc);
+		break;
+	case EV_ERROR:
+		eprint_escaped("✗ ", ev->text);
+		break;
+	case EV_WARNING:
+		eprint_escaped("! ", ev->text);
+		break;
+	case EV_RESULT:
+		if (ev->result != NULL) {
+			if (p->probe)
+				print_probe_report(ev->result, stdout);
+			human_result(ev->result, p->probe);
+		}
+		break;
+	case EV_DIALOGUE:
+		break;
+	}
+}
+
+void
+print_usage_failure(struct printer *p, const char *message)
+{
+	if (p->json) {
+		struct result r = { .reason = "usage", .exit_status = 2 };
+		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = "usage" };
+
+		ev.text = (char *)message;
+		json_line(&ev);
+		r.message = (char *)message;
+		ev = (struct event){ .type = EV_RESULT, .result = &r };
+		json_line(&ev);
+	}
+	fprintf(stderr, "missive: %s\n", message);
+}
+
+static void
+print_caps(FILE *out, const char *title, char *const *caps, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "%s\n", title);
+	if (n == 0)
+		fputs(_("  (none)\n"), out);
+	for (i = 0; i < n; i++) {
+		char *esc = str_escape(caps[i], strlen(caps[i]));
+
+		fprintf(out, "  %s\n", esc);
+		free(esc);
+	}
+}
+
+void
+print_probe_report(const struct result *r, FILE *out)
+{
+	const struct tls_info *ti = r->tls;
+	size_t i;
+
+	print_caps(out, _("Capabilities before TLS:"), r->caps_plain, r->ncaps_plain);
+	if (r->encrypted)
+		print_caps(out, _("Capabilities after TLS:"), r->caps_tls, r->ncaps_tls);
+	if (ti == NULL) {
+		fputs(_("TLS: not negotiated\n"), out);
+		fflush(out);
+		return;
+	}
+	fprintf(out, _("TLS: %s, cipher %s, group %s%s\n"), ti->version, ti->cipher,
+	    ti->group ? ti->group : "?", ti->resumed ? _(", resumed") : "");
+	if (ti->verified)
+		fputs(_("Certificate: verified (chain and host name)\n"), out);
+	else if (ti->pinned)
+		fputs(_("Certificate: accepted by its pinned fingerprint\n"), out);
+	else {
+		char *esc = str_escape(ti->verify_error ? ti->verify_error : "?",
+		    strlen(ti->verify_error ? ti->verify_error : "?"));
+
+		fprintf(out, _("Certificate: NOT verified: %s\n"), esc);
+		free(esc);
+	}
+	for (i = 0; i < ti->nchain; i++) {
+		const struct cert_info *c = &ti->chain[i];
+		char *subj = str_escape(c->subject, strlen(c->subject));
+		char *iss = str_escape(c->issuer, strlen(c->issuer));
+		char *sans = str_escape(c->sans, strlen(c->sans));
+
+		fprintf(out, _("Certificate %zu:\n"), i);
+		fprintf(out, _("  subject:  %s\n"), subj);
+		fprintf(out, _("  issuer:   %s\n"), iss);
+		fprintf(out, _("  valid:    %s to %s (%ld days left)\n"), c->not_before,
+		    c->not_after, c->days_left);
+		if (*sans)
+			fprintf(out, _("  names:    %s\n"), sans);
+		fprintf(out, "  SHA-256:  %s\n", c->fingerprint);
+		free(subj);
+		free(iss);
+		free(sans);
+	}
+	fflush(out);
+}

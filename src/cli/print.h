@@ -1,0 +1,29 @@
+/* Printing engine events for the commands without UI: human lines on
+ * stderr (server text escaped), JSON lines on stdout, and the dialogue to
+ * a transcript file. */
+#ifndef MISSIVE_PRINT_H
+#define MISSIVE_PRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "event.h"
+
+struct printer {
+	bool json;
+	bool verbose;
+	bool probe;
+	bool progress_tty;	/* stderr is a terminal: redraw a progress bar */
+	FILE *transcript;	/* or NULL */
+	bool bar_shown;
+};
+
+/* The event_fn for smtp_run(): arg is a struct printer. */
+void print_event(const struct event *ev, void *arg);
+/* Prints the result of a failure that happened before any connection
+ * (usage), in the chosen format. */
+void print_usage_failure(struct printer *p, const char *message);
+/* The probe's report on stdout: capabilities, TLS, chain. */
+void print_probe_report(const struct result *r, FILE *out);
+
+#endif

@@ -1,0 +1,130 @@
+/* missive: compose and send mail from the terminal. Dispatches to the
+ * composer or to the send/probe/profiles commands. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/i18n.h"
+#include "core/tls.h"
+#include "core/util.h"
+#include "ui/ui.h"
+
+static void
+usage(FILE *f)
+{
+	fputs(_("Syntax: missive [-p PROFILE] [-s SUBJECT] [-a FILE]... "
+	    "[ADDRESS | mailto:URL]...\n"), f);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	fputs(_(
+"       missive --demo\n"
+"       missive send [OPTIONS] SERVER FROM TO...\n"
+"       missive probe [OPTIONS] SERVER\n"
+"       missive profiles [--check | --import-msmtp [FILE]]\n"
+"       missive --help | --version\n"
+"\n"
+"Compose mail in the terminal and send it through your own SMTP server,\n"
+"seeing every step: EHLO, STARTTLS, the TLS version and certificate, any\n"
+"fallback, each recipient's answer.\n"
+"\n"
+"Composer:\n"
+"  -p, --profile NAME   fill server and sender from a saved profile\n"
+"  -s, --subject TEXT   subject\n"
+"  -a, --attach FILE    attach FILE (repeatable)\n"
+"      --theme NAME     colour theme\n"
+"      --demo           compose against a local demo server (nothing leaves\n"
+"                       this machine)\n"
+"  -h, --help           this help\n"
+"  -V, --version        version and licence\n"
+"\n"
+"Commands:\n"
+"  send      send one message without the composer (missive send --help)\n"
+"  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
+"  profiles  list and check saved profiles\n"
+"\n"
+"Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
+"3 sent to some recipients only.\n"), stdout);
+	printf(_("\nReport bugs to <%s>.\n"), PACKAGE_BUGREPORT);
+}
+
+static void
+version(void)
+{
+	printf("missive %s\n", PACKAGE_VERSION);
+	fputs(_("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+	    "This is free software: you are free to change and redistribute it.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
+}
+
+enum { O_DEMO = 256, O_THEME };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "attach", required_argument, NULL, 'a' },
+		{ "theme", required_argument, NULL, O_THEME },
+		{ "demo", no_argument, NULL, O_DEMO },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ui_opts uo;
+	const char **attach = NULL;
+	size_t nattach = 0;
+	int c, status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	if (tls_init() == -1) {
+		fputs(_("missive: cannot initialise wolfSSL\n"), stderr);
+		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "send") == 0)
+		status = cli_send(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "probe") == 0)
+		status = cli_probe(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
+		status = cli_profiles(argc - 1, argv + 1);
+	else {
+		memset(&uo, 0, sizeof uo);
+		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {
+			switch (c) {
+			case 'p': uo.profile = optarg; break;
+			case 's': uo.subject = optarg; break;
+			case 'a':
+				attach = xrealloc(attach, (nattach + 2) * sizeof *attach);
+				attach[nattach++] = optarg;
+				attach[nattach] = NULL;
+				break;
+			case O_THEME: uo.theme = optarg; break;
+			case O_DEMO: uo.demo = true; break;
+			case 'h': help(); tls_cleanup(); return 0;
+			case 'V': version(); tls_cleanup(); return 0;
+			default:
+				usage(stderr);
+				fputs(_("Try `missive --help' for more information.\n"), stderr);
+				tls_cleanup();
+				return 2;
+			}
+		}
+		uo.attach = attach;
+		uo.args = (const char *const *)(argv + optind);
+		status = ui_run(&uo);
+		free(attach);
+	}
+	tls_cleanup();
+	return status;
+}
