@@ -25,6 +25,7 @@ struct worker {
 	struct qitem *head, *tail;	/* under lock */
 	bool finished;			/* under lock: smtp_run returned */
 	atomic_bool cancel;
+	const struct conn_ops *ops;
 	int pipe[2];
 	struct smtp_job job;		/* owned by the thread while it runs */
 };
@@ -57,7 +58,7 @@ worker_main(void *arg)
 	struct result *r;
 	char one = 1;
 
-	r = smtp_run(&w->job, worker_push, w, &w->cancel, NULL);
+	r = smtp_run(&w->job, worker_push, w, &w->cancel, w->ops);
 	result_free(r);
 	smtp_job_free(&w->job);
 	pthread_mutex_lock(&w->lock);
@@ -71,9 +72,16 @@ worker_main(void *arg)
 struct worker *
 worker_start(struct smtp_job *job, struct err *e)
 {
+	return worker_start_ops(job, NULL, e);
+}
+
+struct worker *
+worker_start_ops(struct smtp_job *job, const struct conn_ops *ops, struct err *e)
+{
 	struct worker *w = xcalloc(1, sizeof *w);
 	int rc;
 
+	w->ops = ops;
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		err_set(e, _("cannot create a pipe: %s"), strerror(errno));
 		free(w);

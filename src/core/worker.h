@@ -10,10 +10,14 @@
 #include "smtp.h"
 
 struct worker;
+struct conn_ops;
 
 /* Starts a thread running job; the worker takes ownership of *job (its
  * members; the struct itself is copied). UI thread. NULL with e on error. */
 struct worker *worker_start(struct smtp_job *job, struct err *e);
+/* As worker_start, over another transport (unit tests). */
+struct worker *worker_start_ops(struct smtp_job *job, const struct conn_ops *ops,
+    struct err *e);
 /* Read end of the wake pipe: readable when events are queued. */
 int worker_fd(const struct worker *w);
 /* Pops the next queued event (caller frees with event_free), or NULL. Also

@@ -1,0 +1,118 @@
+/* Events: JSON lines are valid JSON whatever bytes a server sent, deep
+ * copies are complete, escaping for terminals leaves no control bytes. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "event.h"
+#include "util.h"
+
+/* Checks with Python's json module, an independent judge. */
+static void
+assert_valid_json(const char *line)
+{
+	char path[] = "/tmp/missive-json-XXXXXX", cmd[256];
+	FILE *f;
+	int fd = mkstemp(path);
+
+	assert_true(fd != -1);
+	f = fdopen(fd, "w");
+	fputs(line, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import json,sys; "
+	    "json.load(open(sys.argv[1], encoding=\"utf-8\"))' %s", path);
+	if (system(cmd) != 0)
+		fail_msg("not valid JSON: %s", line);
+	unlink(path);
+}
+
+static void
+test_json_hostile_text(void **state)
+{
+	struct event ev = { .type = EV_GREETING, .code = 220, .t = 0.5 };
+	struct buf b;
+
+	(void)state;
+	ev.text = "hi \x1b[31m\"red\"\\ \x01\x7f \xff\xfe caf\xc3\xa9 \xe2\x82";
+	buf_init(&b);
+	event_to_json(&ev, &b);
+	assert_non_null(strstr(b.data, "\"event\":\"greeting\""));
+	assert_non_null(strstr(b.data, "\\u001b[31m"));
+	assert_non_null(strstr(b.data, "caf\xc3\xa9"));
+	assert_null(memchr(b.data, 0x1b, b.len));
+	assert_valid_json(b.data);
+	buf_free(&b);
+}
+
+static void
+test_json_result(void **state)
+{
+	char *acc[] = { "a@example.org" }, *ref[] = { "b@example.org" };
+	struct result r = { .sent = true, .encrypted = true, .reason = NULL,
+	    .accepted = acc, .naccepted = 1, .refused = ref, .nrefused = 1,
+	    .exit_status = 3 };
+	struct event ev = { .type = EV_RESULT, .result = &r };
+	struct buf b;
+
+	(void)state;
+	buf_init(&b);
+	event_to_json(&ev, &b);
+	assert_non_null(strstr(b.data, "\"sent\":true"));
+	assert_non_null(strstr(b.data, "\"accepted\":[\"a@example.org\"]"));
+	assert_non_null(strstr(b.data, "\"refused\":[\"b@example.org\"]"));
+	assert_non_null(strstr(b.data, "\"reason\":null"));
+	assert_valid_json(b.data);
+	buf_free(&b);
+}
+
+static void
+test_dup(void **state)
+{
+	struct cert_info ci = { "CN=a", "CN=ca", "2026-01-01T00:00:00Z",
+	    "2027-01-01T00:00:00Z", 30, "a.example", "AA:BB" };
+	struct tls_info ti = { .version = "TLSv1.3", .cipher = "X", .verified = true,
+	    .chain = &ci, .nchain = 1 };
+	char *caps[] = { "PIPELINING", "SIZE 10" };
+	struct event ev = { .type = EV_TLS, .tls_info = &ti, .caps = caps, .ncaps = 2 };
+	struct event *d;
+
+	(void)state;
+	d = event_dup(&ev);
+	assert_ptr_not_equal(d->tls_info, &ti);
+	assert_string_equal(d->tls_info->chain[0].fingerprint, "AA:BB");
+	assert_string_equal(d->caps[1], "SIZE 10");
+	assert_true(d->tls_info->verified);
+	event_free(d);
+}
+
+static void
+test_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	{ const char *in = "a\x1b[2Jb\r\n\x9b\xc2\x9b ok é"; s = str_escape(in, strlen(in)); }
+	assert_string_equal(s, "a\\x1b[2Jb\\r\\n\\x9b\\xc2\\x9b ok é");
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_hostile_text),
+		cmocka_unit_test(test_json_result),
+		cmocka_unit_test(test_dup),
+		cmocka_unit_test(test_escape),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+/* Reply parser: split at every byte, multi-line, enhanced codes, and
+ * every kind of garbage a hostile server can send. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "reply.h"
+#include "util.h"
+
+/* Feeds data in pieces of `step` bytes; returns the final state. */
+static enum reply_state
+feed_all(const char *data, size_t n, size_t step, struct reply *r, struct err *e,
+    size_t *consumed)
+{
+	struct reply_parser *p = reply_parser_new();
+	enum reply_state st = REPLY_MORE;
+	size_t off = 0, used;
+
+	while (off < n && st == REPLY_MORE) {
+		size_t len = n - off < step ? n - off : step;
+
+		st = reply_feed(p, data + off, len, &used, r, e);
+		off += used;
+	}
+	*consumed = off;
+	reply_parser_free(p);
+	return st;
+}
+
+static void
+test_split_anywhere(void **state)
+{
+	const char *in = "250-mail.example.org hello\r\n250-PIPELINING\r\n"
+	    "250-SIZE 1000\r\n250 STARTTLS\r\nEXTRA";
+	size_t step, used;
+
+	(void)state;
+	for (step = 1; step <= strlen(in); step++) {
+		struct reply r = { 0 };
+		struct err e = { 0 };
+
+		assert_int_equal(feed_all(in, strlen(in), step, &r, &e, &used), REPLY_DONE);
+		assert_int_equal(r.code, 250);
+		assert_int_equal(r.nlines, 4);
+		assert_string_equal(r.lines[0], "mail.example.org hello");
+		assert_string_equal(r.lines[3], "STARTTLS");
+		/* The bytes of the next reply are left alone. */
+		assert_int_equal(used, strlen(in) - 5);
+		reply_free(&r);
+	}
+}
+
+static void
+test_enhanced_and_bare_lf(void **state)
+{
+	struct reply r = { 0 };
+	struct err e = { 0 };
+	size_t used;
+	const char *in = "550 5.1.1 <nobody@example.org>: user unknown\n";
+	char *t;
+
+	(void)state;
+	assert_int_equal(feed_all(in, strlen(in), 100, &r, &e, &used), REPLY_DONE);
+	assert_int_equal(r.code, 550);
+	assert_string_equal(r.enh, "5.1.1");
+	assert_string_equal(reply_first(&r), "<nobody@example.org>: user unknown");
+	t = reply_text(&r);
+	assert_string_equal(t, "5.1.1 <nobody@example.org>: user unknown");
+	free(t);
+	reply_free(&r);
+
+	/* Code alone, no text. */
+	assert_int_equal(feed_all("354\r\n", 5, 1, &r, &e, &used), REPLY_DONE);
+	assert_int_equal(r.code, 354);
+	assert_string_equal(r.lines[0], "");
+	reply_free(&r);
+}
+
+static void
+expect_error(const char *in, size_t n, const char *words)
+{
+	struct reply r = { 0 };
+	struct err e = { 0 };
+	size_t used;
+
+	assert_int_equal(feed_all(in, n, 7, &r, &e, &used), REPLY_ERROR);
+	assert_string_equal(e.reason, "protocol");
+	if (strstr(e.msg, words) == NULL)
+		fail_msg("error `%s' does not mention `%s'", e.msg, words);
+	/* No control byte of the server's survives into the message. */
+	for (const char *p = e.msg; *p; p++)
+		assert_true((unsigned char)*p >= 0x20);
+}
+
+static void
+test_garbage(void **state)
+{
+	char longline[5000];
+	struct buf many;
+	int i;
+
+	(void)state;
+	expect_error("250-a\r\n251 b\r\n", 14, "mixes codes");
+	expect_error("hello\r\n", 7, "not an SMTP reply");
+	expect_error("2500 x\r\n", 8, "not an SMTP reply");
+	expect_error("650 x\r\n", 7, "not an SMTP reply");
+	expect_error("220 hi\x1b[31mred\r\n", 17, "control characters");
+	expect_error("220 a\0b\r\n", 9, "control characters");
+	memset(longline, 'x', sizeof longline);
+	memcpy(longline, "250 ", 4);
+	expect_error(longline, sizeof longline, "longer than");
+	buf_init(&many);
+	for (i = 0; i < REPLY_MAX_LINES + 5; i++)
+		buf_adds(&many, "250-more\r\n");
+	expect_error(many.data, many.len, "more than");
+	buf_free(&many);
+}
+
+static void
+test_utf8_text_kept(void **state)
+{
+	struct reply r = { 0 };
+	struct err e = { 0 };
+	size_t used;
+	const char *in = "250 Grüße \xff ok\r\n";
+
+	(void)state;
+	/* 8-bit text is not garbage (SMTPUTF8 servers); it is escaped when
+	 * shown, not refused. */
+	assert_int_equal(feed_all(in, strlen(in), 3, &r, &e, &used), REPLY_DONE);
+	assert_string_equal(r.lines[0], "Grüße \xff ok");
+	reply_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_anywhere),
+		cmocka_unit_test(test_enhanced_and_bare_lf),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_utf8_text_kept),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,473 @@
+/* The SMTP session over the in-memory transport: exact bytes on the wire,
+ * the policy decisions, and what reaches the event stream. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "memconn.h"
+#include "msg.h"
+#include "sasl.h"
+#include "smtp.h"
+#include "util.h"
+
+/* Every event of a run, as JSON lines, plus the dialogue. */
+static struct buf events, dialogue;
+
+static void
+collect(const struct event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->type == EV_DIALOGUE) {
+		buf_addf(&dialogue, "%c %s\n", ev->dir, ev->text);
+		return;
+	}
+	event_to_json(ev, &events);
+	buf_addc(&events, '\n');
+}
+
+static struct result *
+run(const struct mem_step *script, struct smtp_job *job)
+{
+	buf_free(&events);
+	buf_free(&dialogue);
+	buf_adds(&events, "");
+	buf_adds(&dialogue, "");
+	memconn_script(script);
+	return smtp_run(job, collect, NULL, NULL, &memconn_ops);
+}
+
+static void
+job_for(struct smtp_job *job, enum tls_mode mode, const char *to, const char *body)
+{
+	struct msg_spec spec;
+	struct err e = { 0 };
+
+	smtp_job_init(job);
+	job->host = xstrdup("mem.example");
+	job->port = 25;
+	job->tls = mode;
+	job->helo = xstrdup("client.example");
+	job->timeout = 5;
+	memset(&spec, 0, sizeof spec);
+	spec.from = "Ann <ann@example.org>";
+	spec.to = to;
+	spec.subject = "Hi";
+	spec.body = body;
+	job->msg = msg_new(&spec, &e);
+	if (job->msg == NULL)
+		fail_msg("msg_new: %s", e.msg);
+}
+
+#define EHLO_PIPE "250-mem.example\r\n250-PIPELINING\r\n250-SIZE 100000\r\n250 8BITMIME\r\n"
+
+static void
+test_pipelined_send(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example ESMTP\r\n" },
+		{ "EHLO client.example\r\n", EHLO_PIPE },
+		{ "DATA\r\n", "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n" },
+		{ "\r\n.\r\n", "250 2.0.0 queued as X\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	const char *got;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", ".starts with a dot\n..two\nend");
+	r = run(s, &job);
+	assert_true(r->sent);
+	assert_int_equal(r->exit_status, 0);
+	assert_false(r->encrypted);
+	got = memconn_received(NULL);
+	/* MAIL, RCPT and DATA went in one write, with SIZE= */
+	assert_non_null(strstr(got, "\r\nMAIL FROM:<ann@example.org> SIZE="));
+	assert_non_null(strstr(got, "\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n"));
+	/* dot-stuffing, CRLF, and the final dot with QUIT in one go */
+	assert_non_null(strstr(got, "\r\n..starts with a dot\r\n...two\r\nend"));
+	assert_non_null(strstr(got, "\r\n.\r\nQUIT\r\n"));
+	/* EHLO; MAIL+RCPT+DATA; message+dot+QUIT: three client writes */
+	assert_int_equal(memconn_writes(), 3);
+	assert_non_null(strstr(events.data, "\"event\":\"sent\""));
+	assert_non_null(strstr(events.data, "\"event\":\"rcpt\",\"t\""));
+	assert_non_null(strstr(events.data, "\"accepted\":true"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_helo_fallback_and_no_pipelining(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 old.example\r\n" },
+		{ "EHLO", "502 5.5.1 what?\r\n" },
+		{ "HELO client.example\r\n", "250 old.example\r\n" },
+		{ "MAIL FROM:<ann@example.org>\r\n", "250 ok\r\n" },
+		{ "RCPT TO:<bob@example.net>\r\n", "250 ok\r\n" },
+		{ "RCPT TO:<cy@example.net>\r\n", "250 ok\r\n" },
+		{ "DATA\r\n", "354 go\r\n" },
+		{ "\r\n.\r\n", "250 queued\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net, cy@example.net", "hello");
+	r = run(s, &job);
+	assert_true(r->sent);
+	assert_int_equal(r->naccepted, 2);
+	assert_non_null(strstr(events.data, "\"event\":\"helo\""));
+	/* no SIZE= for a server that did not offer it */
+	assert_null(strstr(memconn_received(NULL), "SIZE="));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_starttls_required(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_STARTTLS, "bob@example.net", "x");
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "tls_required");
+	assert_int_equal(r->exit_status, 1);
+	assert_null(strstr(memconn_received(NULL), "MAIL FROM"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_injection_after_starttls(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250 STARTTLS\r\n" },
+		{ "STARTTLS\r\n", "220 go ahead\r\n250-PIPELINING\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "protocol");
+	assert_non_null(strstr(r->message, "injection"));
+	assert_null(strstr(memconn_received(NULL), "MAIL"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static const struct mem_step refuse_one[] = {
+	{ NULL, "220 mem.example\r\n" },
+	{ "EHLO", EHLO_PIPE },
+	{ "DATA\r\n", "250 ok\r\n550 5.1.1 no such user\r\n250 ok\r\n354 go\r\n" },
+	{ "\r\n.\r\n", "250 queued\r\n" },
+	{ "QUIT\r\n", "221 bye\r\n" },
+	{ NULL, NULL }
+};
+
+static void
+test_refused_recipient_sends_nothing(void **state)
+{
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "nobody@example.net, bob@example.net", "x");
+	r = run(refuse_one, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "rcpt_refused");
+	assert_int_equal(r->nrefused, 1);
+	assert_string_equal(r->refused[0], "nobody@example.net");
+	/* The server was waiting for data: the connection is dropped
+	 * without the final dot, so nothing is delivered. */
+	assert_null(strstr(memconn_received(NULL), "\r\n.\r\n"));
+	assert_true(memconn_closed());
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_partial(void **state)
+{
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "nobody@example.net, bob@example.net", "x");
+	job.partial = true;
+	r = run(refuse_one, &job);
+	assert_true(r->sent);
+	assert_int_equal(r->exit_status, 3);
+	assert_int_equal(r->naccepted, 1);
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_auth_plaintext_refused(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250 AUTH PLAIN LOGIN\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	job.user = xstrdup("ann");
+	job.password = xstrdup("s3cret");
+	r = run(s, &job);
+	assert_string_equal(r->reason, "auth_plaintext_refused");
+	assert_null(strstr(memconn_received(NULL), "AUTH"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_auth_secrets_redacted(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250 AUTH LOGIN\r\n" },
+		{ "AUTH LOGIN\r\n", "334 VXNlcm5hbWU6\r\n" },
+		{ "YW5u\r\n", "334 UGFzc3dvcmQ6\r\n" },
+		{ "czNjcmV0\r\n", "235 2.7.0 ok\r\n" },
+		{ "MAIL", "250 ok\r\n" },
+		{ "RCPT", "250 ok\r\n" },
+		{ "DATA", "354 go\r\n" },
+		{ "\r\n.\r\n", "250 queued\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	job.user = xstrdup("ann");
+	job.password = xstrdup("s3cret");
+	job.allow_plaintext_auth = true;
+	r = run(s, &job);
+	assert_true(r->sent);
+	/* on the wire, as LOGIN needs ... */
+	assert_non_null(strstr(memconn_received(NULL), "czNjcmV0\r\n"));
+	/* ... but never in the dialogue or the events */
+	assert_null(strstr(dialogue.data, "czNjcmV0"));
+	assert_null(strstr(dialogue.data, "s3cret"));
+	assert_null(strstr(events.data, "s3cret"));
+	assert_non_null(strstr(dialogue.data, "<redacted>"));
+	assert_non_null(strstr(events.data, "\"mechanism\":\"LOGIN\",\"ok\":true"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_size_limit(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250 SIZE 100\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	char body[400];
+
+	(void)state;
+	memset(body, 'a', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	job_for(&job, TLS_OFF, "bob@example.net", body);
+	r = run(s, &job);
+	assert_string_equal(r->reason, "size");
+	assert_null(strstr(memconn_received(NULL), "MAIL"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_silent_server_times_out(void **state)
+{
+	static const struct mem_step s[] = {
+		{ "never", "220 x\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	r = run(s, &job);
+	assert_string_equal(r->reason, "timeout");
+	assert_non_null(strstr(events.data, "\"event\":\"result\""));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_bdat_joins_flight(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250-PIPELINING\r\n250 CHUNKING\r\n" },
+		{ " LAST\r\n", "250 ok\r\n250 ok\r\n250 2.0.0 queued\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	const char *got;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", ".dot stays\n");
+	r = run(s, &job);
+	assert_true(r->sent);
+	got = memconn_received(NULL);
+	assert_non_null(strstr(got, "RCPT TO:<bob@example.net>\r\nBDAT "));
+	/* BDAT carries the message as is: no dot-stuffing */
+	assert_non_null(strstr(got, "\r\n.dot stays\r\n"));
+	assert_null(strstr(got, "DATA\r\n"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_server_parse(void **state)
+{
+	struct err e = { 0 };
+	enum tls_mode m = TLS_OPPORTUNISTIC;
+	char *h;
+	int port;
+
+	(void)state;
+	assert_int_equal(smtp_server_parse("mail.example", false, &h, &port, &m, &e), 0);
+	assert_string_equal(h, "mail.example");
+	assert_int_equal(port, 25);
+	assert_int_equal(m, TLS_OPPORTUNISTIC);
+	free(h);
+	assert_int_equal(smtp_server_parse("mail.example:465", false, &h, &port, &m, &e), 0);
+	assert_int_equal(m, TLS_IMPLICIT);
+	free(h);
+	assert_int_equal(smtp_server_parse("[::1]:2525", false, &h, &port, &m, &e), 0);
+	assert_string_equal(h, "::1");
+	assert_int_equal(port, 2525);
+	assert_int_equal(m, TLS_STARTTLS);
+	free(h);
+	m = TLS_STARTTLS;
+	assert_int_equal(smtp_server_parse("mail.example", true, &h, &port, &m, &e), 0);
+	assert_int_equal(port, 587);
+	free(h);
+	m = TLS_IMPLICIT;
+	assert_int_equal(smtp_server_parse("mail.example", true, &h, &port, &m, &e), 0);
+	assert_int_equal(port, 465);
+	free(h);
+	assert_int_equal(smtp_server_parse("mail.example:0", false, &h, &port, &m, &e), -1);
+	assert_non_null(strstr(e.msg, "1 to 65535"));
+	assert_int_equal(smtp_server_parse("::1", false, &h, &port, &m, &e), -1);
+	assert_non_null(strstr(e.msg, "brackets"));
+	assert_int_equal(smtp_server_parse("a\r\nb", false, &h, &port, &m, &e), -1);
+}
+
+/* RFC 7677's example exchange, with its fixed nonce. */
+static void
+test_scram_rfc7677(void **state)
+{
+	struct err e = { 0 };
+	struct sasl *s = sasl_new("SCRAM-SHA-256", "user", "pencil", "h", 25, &e);
+	char *out;
+
+	(void)state;
+	sasl_set_nonce(s, "rOprNGfwEbeRWgbNEkqO");
+	assert_int_equal(sasl_step(s, NULL, &out, &e), 0);
+	/* "n,,n=user,r=rOprNGfwEbeRWgbNEkqO" */
+	assert_string_equal(out, "biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=");
+	secret_free(out);
+	/* r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,
+	 * s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096 */
+	assert_int_equal(sasl_step(s, "cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1"
+	    "eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=", &out, &e), 0);
+	/* c=biws,r=...,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ= */
+	assert_string_equal(out, "Yz1iaXdzLHI9ck9wck5HZndFYmVSV2diTkVrcU8laHZZRHBXVWEyUmFU"
+	    "Q0FmdXhGSWxqKWhObEYkazAscD1kSHpiWmFwV0lrNGpVaE4rVXRlOXl0YWc5empmTUhnc3Ft"
+	    "bWl6N0FuZFZRPQ==");
+	secret_free(out);
+	assert_false(sasl_done_ok(s));
+	/* v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4= */
+	assert_int_equal(sasl_step(s, "dj02cnJpVFJCaTIzV3BSUi93dHVwK21NaFVaVW4vZEI1bkxUSlJz"
+	    "amw5NUc0PQ==", &out, &e), 0);
+	assert_true(sasl_done_ok(s));
+	secret_free(out);
+	sasl_free(s);
+
+	/* A server that cannot prove the password is refused. */
+	s = sasl_new("SCRAM-SHA-256", "user", "pencil", "h", 25, &e);
+	sasl_set_nonce(s, "rOprNGfwEbeRWgbNEkqO");
+	assert_int_equal(sasl_step(s, NULL, &out, &e), 0);
+	secret_free(out);
+	assert_int_equal(sasl_step(s, "cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1"
+	    "eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=", &out, &e), 0);
+	secret_free(out);
+	assert_int_equal(sasl_step(s, "dj1BQUFB", &out, &e), -1);
+	assert_non_null(strstr(e.msg, "signature"));
+	sasl_free(s);
+}
+
+static void
+test_sasl_pick(void **state)
+{
+	(void)state;
+	assert_string_equal(sasl_pick("LOGIN PLAIN"), "PLAIN");
+	assert_string_equal(sasl_pick("login scram-sha-256 plain"), "SCRAM-SHA-256");
+	assert_string_equal(sasl_pick("LOGIN XOAUTH2"), "LOGIN");
+	assert_null(sasl_pick("XOAUTH2 CRAM-MD5 PLAINX"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pipelined_send),
+		cmocka_unit_test(test_helo_fallback_and_no_pipelining),
+		cmocka_unit_test(test_starttls_required),
+		cmocka_unit_test(test_injection_after_starttls),
+		cmocka_unit_test(test_refused_recipient_sends_nothing),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_auth_plaintext_refused),
+		cmocka_unit_test(test_auth_secrets_redacted),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_silent_server_times_out),
+		cmocka_unit_test(test_bdat_joins_flight),
+		cmocka_unit_test(test_server_parse),
+		cmocka_unit_test(test_scram_rfc7677),
+		cmocka_unit_test(test_sasl_pick),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
