@@ -32,7 +32,14 @@ struct tls_session {
 	int io_errno;		/* errno of the last failed transport call */
 	int verify_err;		/* first certificate error seen, or 0 */
 	int verify_depth;
+	int tls_min;
 };
+
+static const char *
+cfg_min_name(const struct tls_session *s)
+{
+	return s->tls_min == 13 ? "1.3" : "1.2";
+}
 
 /* Debian's wolfSSL has no AES-NI code: ChaCha20-Poly1305 is twice as fast
  * as AES-GCM there, so it goes first. */
@@ -102,16 +109,26 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 static const char *
 verify_reason(int err)
 {
+	/* wolfSSL reports OpenSSL-style X509_V_ERR codes through the store
+	 * in its compatibility build, its own codes otherwise. */
 	switch (err) {
 	case ASN_NO_SIGNER_E:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 		return _("the certificate is not signed by a trusted authority");
 	case ASN_SELF_SIGNED_E:
-		return _("the certificate is self-signed");
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		return _("the certificate is self-signed and not trusted");
 	case ASN_AFTER_DATE_E:
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
 		return _("the certificate has expired");
 	case ASN_BEFORE_DATE_E:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
 		return _("the certificate is not yet valid");
 	case ASN_SIG_CONFIRM_E:
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 		return _("the certificate's signature does not verify");
 	default:
 		return NULL;
@@ -288,7 +305,7 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 	switch (err) {
 	case VERSION_ERROR:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: the server "
-		    "does not speak TLS %s or newer"), "1.2");
+		    "does not speak TLS %s or newer"), cfg_min_name(s));
 	case MATCH_SUITE_ERROR:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: no cipher "
 		    "suite in common with the server"));
@@ -296,9 +313,21 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 	case SOCKET_ERROR_E:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: the server "
 		    "closed the connection"));
-	case FATAL_ERROR:
+	case FATAL_ERROR: {
+		WOLFSSL_ALERT_HISTORY h;
+
+		memset(&h, 0, sizeof h);
+		(void)wolfSSL_get_alert_history(s->ssl, &h);
+		if (h.last_rx.code == protocol_version)
+			return err_setr(e, "tls_handshake", _("TLS handshake failed: the "
+			    "server does not speak TLS %s or newer"), cfg_min_name(s));
+		if (h.last_rx.code == handshake_failure)
+			return err_setr(e, "tls_handshake", _("TLS handshake failed: the "
+			    "server found no cipher suite or group in common"));
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: the server "
-		    "sent a fatal alert"));
+		    "sent fatal alert %d (%s)"), h.last_rx.code,
+		    wolfSSL_alert_desc_string_long(h.last_rx.code));
+	}
 	default:
 		wolfSSL_ERR_error_string_n((unsigned long)err, msg, sizeof msg);
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: %s (%d)"),
@@ -380,6 +409,7 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 	s->rd = rd;
 	s->wr = wr;
 	s->io_ctx = io_ctx;
+	s->tls_min = cfg->tls_min;
 	if ((s->ctx = ctx_new(cfg, e)) == NULL)
 		goto fail;
 	if ((s->ssl = wolfSSL_new(s->ctx)) == NULL) {
