@@ -40,7 +40,9 @@ const char *msg_env_from(const struct msg *m);
 size_t msg_env_count(const struct msg *m);
 const char *msg_env_rcpt(const struct msg *m, size_t i);
 
-/* Whether sending needs SMTPUTF8 (UTF-8 in an envelope address). */
+/* Whether sending needs SMTPUTF8 (UTF-8 in an envelope address). After
+ * msg_start with MSG_UTF8 it is also true when the rendered headers
+ * carry raw UTF-8 (RFC 6532), so ask again after msg_start. */
 bool msg_needs_smtputf8(const struct msg *m);
 
 /* Rendering flags, chosen from the server's capabilities. */
@@ -59,5 +61,15 @@ bool msg_is_8bit(const struct msg *m);
  * Returns the count, 0 at the end, -1 with e set. Lines end in CRLF and
  * never exceed 998 octets; no dot-stuffing (the engine does that). */
 ssize_t msg_read(struct msg *m, char *buf, size_t len, struct err *e);
+
+/* The Message-ID header value, "<...@domain>", chosen by msg_new and
+ * kept across msg_start retries. Owned by m. */
+const char *msg_message_id(const struct msg *m);
+
+/* For tests: fixes the Date and Message-ID values and the multipart
+ * boundary (copied; NULL keeps the current one) so that output is
+ * reproducible. Call before msg_start. */
+void msg_set_fixed(struct msg *m, const char *date, const char *msgid,
+    const char *boundary);
 
 #endif
