@@ -59,7 +59,7 @@ release(void)
 				return;
 			matched = (size_t)(hit - received.data) + strlen(s->after);
 		}
-		buf_add(&out, s->send, s->send_len ? s->send_len : strlen(s->send));
+		buf_adds(&out, s->send);
 		step++;
 	}
 }

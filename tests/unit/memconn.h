@@ -10,8 +10,7 @@
 
 struct mem_step {
 	const char *after;	/* released once the client wrote this (NULL: at once) */
-	const char *send;	/* bytes the server sends then */
-	size_t send_len;	/* 0: strlen(send) */
+	const char *send;	/* text the server sends then */
 };
 
 /* Installs a script (the array must outlive the session, end with
