@@ -40,6 +40,26 @@ bar_clear(struct printer *p)
 	}
 }
 
+/* "  42% [########--------]  12.3 MiB / 29.0 MiB  85.1 MiB/s" */
+static void
+progress_bar(struct printer *p, const struct event *ev)
+{
+	double frac = (double)ev->sent_bytes / (double)ev->total_bytes;
+	double rate = ev->t > 0 ? (double)ev->sent_bytes / ev->t : 0;
+	char bar[21];
+	int i, fill = (int)(frac * 20);
+
+	for (i = 0; i < 20; i++)
+		bar[i] = i < fill ? '#' : '-';
+	bar[20] = '\0';
+	fprintf(stderr, "\r\033[K  %3d%% [%s] %.1f MiB / %.1f MiB  %.1f MiB/s",
+	    (int)(frac * 100), bar, ev->sent_bytes / 1048576.0,
+	    ev->total_bytes / 1048576.0, rate / 1048576.0);
+	p->bar_shown = true;
+	if (ev->sent_bytes >= ev->total_bytes)
+		bar_clear(p);
+}
+
 static void
 human_tls(const struct tls_info *ti)
 {
@@ -168,16 +188,8 @@ print_event(const struct event *ev, void *arg)
 		free(esc);
 		break;
 	case EV_DATA:
-		if (p->progress_tty && ev->total_bytes > 0) {
-			unsigned pct = (unsigned)(ev->sent_bytes * 100 / ev->total_bytes);
-
-			fprintf(stderr, "\r\033[K  %3u%% %llu/%llu bytes", pct,
-			    (unsigned long long)ev->sent_bytes,
-			    (unsigned long long)ev->total_bytes);
-			p->bar_shown = true;
-			if (ev->sent_bytes >= ev->total_bytes)
-				bar_clear(p);
-		}
+		if (p->progress_tty && ev->total_bytes > 0)
+			progress_bar(p, ev);
 		break;
 	case EV_SENT:
 		esc = str_escape(ev->text, strlen(ev->text));
