@@ -703,7 +703,7 @@ addr_parse(const char *field, const char *s, size_t len, struct addr_list *l,
 	char **comment = NULL, tmp[64];
 	size_t i, k, total = 0;
 	long cur = -1;
-	struct ctx c;
+	struct ctx c = { NULL, NULL, NULL, NULL };
 	int rc = -1;
 
 	l->v = NULL;
@@ -851,81 +851,99 @@ atom_phrase(const char *name, bool utf8)
 	return true;
 }
 
-/* Appends a display or group name; returns true when it ended with an
- * encoded-word (which must then be followed by whitespace). */
-static bool
-render_phrase(struct enc_hdr *h, const char *name, bool utf8)
+/* Appends a token with suffix glued to it (a ',' or ';' that must not
+ * be pushed past the fold). */
+static void
+token_sfx(struct enc_hdr *h, const char *tok, size_t n, const char *sfx)
+{
+	char *t = xasprintf("%.*s%s", (int)n, tok, sfx);
+
+	enc_hdr_token(h, " ", t, strlen(t));
+	free(t);
+}
+
+/* Appends a display or group name with sfx after it (after a blank
+ * when the name ends in an encoded-word, as RFC 2047 5(3) asks). */
+static void
+render_phrase(struct enc_hdr *h, const char *name, bool utf8, const char *sfx)
 {
 	size_t n = strlen(name);
 	const char *p, *sp;
 	struct buf q;
 
 	if ((!utf8 && enc_has_8bit(name, n)) || has_ctl(name) ||
-	    strstr(name, "=?") != NULL) {
-		enc_hdr_ew(h, " ", name, n, true);
-		return true;
-	}
+	    strstr(name, "=?") != NULL)
+		goto ew;
 	if (atom_phrase(name, utf8)) {
 		for (p = name; ; p = sp + 1) {
 			sp = strchr(p, ' ');
-			enc_hdr_token(h, " ", p, sp != NULL ? (size_t)(sp - p) : strlen(p));
-			if (sp == NULL)
+			if (sp == NULL) {
+				token_sfx(h, p, strlen(p), sfx);
 				break;
+			}
+			enc_hdr_token(h, " ", p, (size_t)(sp - p));
 		}
-		return false;
+		return;
 	}
 	buf_init(&q);
 	enc_quote(&q, name, n);
 	if (q.len <= ENC_FOLD - 2) {
-		enc_hdr_token(h, " ", q.data, q.len);
+		token_sfx(h, q.data, q.len, sfx);
 		buf_free(&q);
-		return false;
+		return;
 	}
 	buf_free(&q);
 	/* Too long to stay on one line quoted: encoded-words fold. */
+ew:
 	enc_hdr_ew(h, " ", name, n, true);
-	return true;
+	if (*sfx != '\0')
+		enc_hdr_token(h, " ", sfx, strlen(sfx));
 }
 
 static void
-render_mailbox(struct enc_hdr *h, const struct addr *a, bool utf8)
+render_mailbox(struct enc_hdr *h, const struct addr *a, bool utf8,
+    const char *sfx)
 {
 	char *spec = addr_spec(a, !utf8), *t;
 
 	if (a->name != NULL) {
-		render_phrase(h, a->name, utf8);
+		render_phrase(h, a->name, utf8, "");
 		t = xasprintf("<%s>", spec);
-		enc_hdr_token(h, " ", t, strlen(t));
+		token_sfx(h, t, strlen(t), sfx);
 		free(t);
 	} else
-		enc_hdr_token(h, " ", spec, strlen(spec));
+		token_sfx(h, spec, strlen(spec), sfx);
 	free(spec);
 }
 
 void
 addr_render(struct enc_hdr *h, const struct addr_list *l, bool utf8)
 {
-	size_t i = 0, m;
-	bool ew;
+	size_t i = 0, m, next;
+	char sfx[4];
 
 	while (i < l->n) {
 		const struct addr *a = &l->v[i];
+		const char *comma;
 
-		if (i > 0)
-			enc_hdr_token(h, "", ",", 1);
+		next = a->kind == ADDR_GROUP ? i + 1 + a->members : i + 1;
+		comma = next < l->n ? "," : "";
 		if (a->kind == ADDR_GROUP) {
-			ew = render_phrase(h, a->name, utf8);
-			enc_hdr_token(h, ew ? " " : "", ":", 1);
-			for (m = 0; m < a->members; m++) {
-				if (m > 0)
-					enc_hdr_token(h, "", ",", 1);
-				render_mailbox(h, &l->v[i + 1 + m], utf8);
+			if (a->members == 0) {
+				snprintf(sfx, sizeof sfx, ":;%s", comma);
+				render_phrase(h, a->name, utf8, sfx);
+			} else {
+				render_phrase(h, a->name, utf8, ":");
+				for (m = 0; m < a->members; m++) {
+					if (m + 1 < a->members)
+						snprintf(sfx, sizeof sfx, ",");
+					else
+						snprintf(sfx, sizeof sfx, ";%s", comma);
+					render_mailbox(h, &l->v[i + 1 + m], utf8, sfx);
+				}
 			}
-			enc_hdr_token(h, "", ";", 1);
-			i += 1 + a->members;
-		} else {
-			render_mailbox(h, a, utf8);
-			i++;
-		}
+		} else
+			render_mailbox(h, a, utf8, comma);
+		i = next;
 	}
 }
