@@ -1,5 +1,5 @@
 /* Saved profiles: INI files read with libinih from
- * $XDG_CONFIG_HOME/missive/profiles.ini and profiles.d/*.ini, every key
+ * $XDG_CONFIG_HOME/missive/profiles.ini and profiles.d/NAME.ini, every key
  * validated with errors naming file, line and key. */
 #ifndef MISSIVE_PROFILE_H
 #define MISSIVE_PROFILE_H
@@ -55,5 +55,44 @@ int profiles_save(const char *dir, const struct profile *p, struct err *e);
 /* Runs cmd through /bin/sh -c with a timeout (seconds); *out receives its
  * stdout with the final newline dropped (free with secret_free). */
 int secret_from_cmd(const char *cmd, int timeout, char **out, struct err *e);
+
+/* Called once per problem, with a complete message such as
+ * "profiles.ini:3: unknown key `sever` (did you mean `server`?)". */
+typedef void (*profiles_report_fn)(void *arg, const char *msg);
+
+/* As profiles_load, but goes on after a problem and reports every one
+ * through report (NULL: none); with check_files it also checks that the
+ * ca_file and signature files can be read. Returns NULL when anything was
+ * reported, e->msg holding the first problem. */
+struct profiles *profiles_load_all(const char *dir, bool check_files,
+    profiles_report_fn report, void *arg, struct err *e);
+
+/* An empty profile (every value unset), and freeing its members (the
+ * password is wiped); p itself is not freed. */
+void profile_init(struct profile *p);
+void profile_clear(struct profile *p);
+
+/* The [missive] default_profile as written, or NULL when none is set. */
+const char *profiles_default_name(const struct profiles *ps);
+
+/* Sets [missive] default_profile = name in dir/profiles.ini, atomically,
+ * keeping every other line. The name is not checked against the profiles. */
+int profiles_set_default(const char *dir, const char *name, struct err *e);
+
+/* msmtp's configuration (~/.msmtprc) read as profiles: one per account,
+ * `defaults` and `account NAME : BASE` inheritance applied. */
+struct msmtp_import {
+	struct profile *v;
+	size_t n;
+	char *default_name;	/* the account msmtp uses by default, or NULL */
+};
+
+/* Reads path (an msmtprc); settings missive cannot take (a literal
+ * password, tls_certcheck off, logfile ...) are left out and reported
+ * through warn as "PATH:LINE: ..." (warn may be NULL). -1 with e when the
+ * file cannot be read or is not valid msmtp syntax. */
+int profiles_import_msmtp(const char *path, struct msmtp_import *im,
+    profiles_report_fn warn, void *arg, struct err *e);
+void msmtp_import_free(struct msmtp_import *im);
 
 #endif
