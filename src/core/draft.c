@@ -1,0 +1,283 @@
+/* Atomic draft files; see draft.h. A crash at any point leaves either the
+ * old draft or the new one on disk, never a half-written file. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "draft.h"
+#include "i18n.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	size_t off;
+} draft_keys[] = {
+	{ "Server", offsetof(struct draft, server) },
+	{ "From", offsetof(struct draft, from) },
+	{ "To", offsetof(struct draft, to) },
+	{ "Cc", offsetof(struct draft, cc) },
+	{ "Bcc", offsetof(struct draft, bcc) },
+	{ "Subject", offsetof(struct draft, subject) },
+	{ "Attach", offsetof(struct draft, attach) },
+	{ "Profile", offsetof(struct draft, profile) },
+};
+#define NKEYS (sizeof draft_keys / sizeof draft_keys[0])
+
+static char **
+slot(struct draft *d, size_t i)
+{
+	return (char **)((char *)d + draft_keys[i].off);
+}
+
+char *
+draft_dir(void)
+{
+	char *data = xdg_dir("data"), *d;
+
+	d = xasprintf("%s/drafts", data);
+	free(data);
+	return d;
+}
+
+char *
+draft_new_path(void)
+{
+	char *dir = draft_dir(), *p, stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	p = xasprintf("%s/draft-%s-%ld.txt", dir, stamp, (long)getpid());
+	free(dir);
+	return p;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, int mode,
+    struct err *e)
+{
+	char *copy = xstrdup(path), *dir, *tmp;
+	const char *p = data;
+	int fd, saved;
+
+	dir = dirname(copy);
+	if (mkdir_p(dir) == -1) {
+		err_set(e, _("cannot create %s: %s"), dir, strerror(errno));
+		free(copy);
+		return -1;
+	}
+	tmp = xasprintf("%s/.%s.XXXXXX", dir, strrchr(path, '/') ?
+	    strrchr(path, '/') + 1 : path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		err_set(e, _("cannot write in %s: %s"), dir, strerror(errno));
+		goto fail;
+	}
+	if (fchmod(fd, (mode_t)mode) == -1)
+		goto fail_fd;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail_fd;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto fail_fd;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail_fd;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail_fd;
+	/* The rename is durable only once the folder itself is synced. */
+	if (fsync_dir(dir) == -1)
+		goto fail_fd;
+	free(tmp);
+	free(copy);
+	return 0;
+
+fail_fd:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	err_set(e, _("cannot save %s: %s"), path, strerror(saved));
+fail:
+	free(tmp);
+	free(copy);
+	return -1;
+}
+
+int
+draft_save(const char *path, const struct draft *d, struct err *e)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	buf_init(&b);
+	for (i = 0; i < NKEYS; i++) {
+		const char *v = *slot((struct draft *)d, i);
+		const char *c;
+
+		if (v == NULL || *v == '\0')
+			continue;
+		buf_adds(&b, draft_keys[i].name);
+		buf_adds(&b, ": ");
+		/* Fields are single lines; never let one break the format. */
+		for (c = v; *c; c++)
+			buf_addc(&b, (*c == '\n' || *c == '\r') ? ' ' : *c);
+		buf_addc(&b, '\n');
+	}
+	buf_addc(&b, '\n');
+	if (d->body != NULL)
+		buf_adds(&b, d->body);
+	rc = file_write_atomic(path, b.data, b.len, 0600, e);
+	buf_wipe(&b);
+	return rc;
+}
+
+int
+draft_load(const char *path, struct draft *d, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	struct buf all;
+	char chunk[8192], *p, *nl;
+	size_t n, i;
+
+	memset(d, 0, sizeof *d);
+	if (f == NULL)
+		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
+	buf_init(&all);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&all, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&all);
+		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
+	}
+	fclose(f);
+	p = buf_cstr(&all);
+	while (*p != '\0' && *p != '\n') {
+		char *colon;
+
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		colon = strchr(p, ':');
+		if (colon != NULL) {
+			*colon = '\0';
+			for (i = 0; i < NKEYS; i++) {
+				if (strcasecmp(p, draft_keys[i].name) == 0) {
+					char *v = colon + 1;
+
+					while (*v == ' ')
+						v++;
+					free(*slot(d, i));
+					*slot(d, i) = xstrdup(v);
+				}
+			}
+		}
+		if (nl == NULL) {
+			p += strlen(p);
+			break;
+		}
+		p = nl + 1;
+	}
+	if (*p == '\n')
+		p++;
+	d->body = xstrdup(p);
+	buf_free(&all);
+	return 0;
+}
+
+void
+draft_free(struct draft *d)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		free(*slot(d, i));
+		*slot(d, i) = NULL;
+	}
+	free(d->body);
+	d->body = NULL;
+}
+
+int
+draft_latest(const char *dir, char **path, time_t *mtime)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	char *best = NULL;
+	time_t bt = 0;
+
+	if (dp == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		char *p;
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (best == NULL || st.st_mtime > bt ||
+		    (st.st_mtime == bt && strcmp(p, best) > 0))) {
+			free(best);
+			best = p;
+			bt = st.st_mtime;
+		} else
+			free(p);
+	}
+	closedir(dp);
+	if (best == NULL)
+		return 0;
+	*path = best;
+	*mtime = bt;
+	return 1;
+}
+
+int
+draft_remove(const char *path, struct err *e)
+{
+	char *copy;
+	int rc = 0;
+
+	if (unlink(path) == -1 && errno != ENOENT)
+		return err_set(e, _("cannot remove %s: %s"), path, strerror(errno));
+	copy = xstrdup(path);
+	if (fsync_dir(dirname(copy)) == -1)
+		rc = 0;		/* the file is gone either way */
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,811 @@
+/* The compose screen: title, header fields, the body editor, the status
+ * pane and the key help line; its keys (fields, body, commands), address
+ * completion, and the external editor. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "complete.h"
+#include "i18n.h"
+#include "uistate.h"
+#include "util.h"
+
+static const char *labels[F_COUNT] = {
+	N_("Server"), N_("From"), N_("To"), N_("Cc"), N_("Bcc"),
+	N_("Subject"), N_("Attach"),
+};
+
+static const char *hints[F_COUNT] = {
+	N_("host[:port] (^P picks a profile)"),
+	N_("Your Name <you@example.org>"),
+	N_("a@example.org, Name <b@example.org>"),
+	"",
+	N_("hidden copies"),
+	"",
+	N_("file paths, comma-separated"),
+};
+
+const char *
+field_label(int f)
+{
+	return f >= 0 && f < F_COUNT ? _(labels[f]) : _("Body");
+}
+
+static bool
+is_addr_field(int f)
+{
+	return f == F_FROM || f == F_TO || f == F_CC || f == F_BCC;
+}
+
+/* ---- geometry ---- */
+
+struct geom {
+	int help_h, status_h, body_h;
+	bool shown[F_COUNT];
+	int nshown;
+};
+
+static void
+geometry(struct ui *u, struct geom *g)
+{
+	static const int hide_order[] = { F_ATTACH, F_BCC, F_CC, F_SERVER,
+	    F_FROM, F_SUBJECT, F_TO };
+	int rows = u->rows, i, fixed;
+
+	memset(g, 0, sizeof *g);
+	g->help_h = rows >= 18 ? 2 : 1;
+	if (rows >= 40)
+		g->status_h = rows / 5;
+	else if (rows >= 30)
+		g->status_h = 5;
+	else if (rows >= 20)
+		g->status_h = 3;
+	else if (rows >= 14)
+		g->status_h = 2;
+	for (i = 0; i < F_COUNT; i++)
+		g->shown[i] = true;
+	g->nshown = F_COUNT;
+	/* title + fields + body rule + body + status rule + status + help */
+	for (;;) {
+		fixed = 1 + g->nshown + 1 + (g->status_h ? g->status_h + 1 : 0) +
+		    g->help_h;
+		g->body_h = rows - fixed;
+		if (g->body_h >= 3)
+			break;
+		/* Make room: empty optional fields first, then the status
+		 * pane, then any field but the focused one. */
+		for (i = 0; i < 3; i++) {
+			int f = hide_order[i];
+
+			if (g->shown[f] && f != u->focus && tb_empty(u->f[f])) {
+				g->shown[f] = false;
+				g->nshown--;
+				break;
+			}
+		}
+		if (i < 3)
+			continue;
+		if (g->status_h > 0) {
+			g->status_h = 0;
+			continue;
+		}
+		for (i = 0; i < F_COUNT; i++) {
+			int f = hide_order[i];
+
+			if (g->shown[f] && f != u->focus) {
+				g->shown[f] = false;
+				g->nshown--;
+				break;
+			}
+		}
+		if (i == F_COUNT)
+			break;
+	}
+	if (g->body_h < 1)
+		g->body_h = 1;
+}
+
+/* ---- drawing ---- */
+
+static wchar_t *
+tb_wcs(const struct textbuf *tb, size_t start, size_t end)
+{
+	wchar_t *w = xmalloc((end - start + 1) * sizeof *w);
+	size_t i;
+
+	for (i = start; i < end; i++)
+		w[i - start] = tb_at(tb, i);
+	w[end - start] = L'\0';
+	return w;
+}
+
+/* Draws field f on row y; returns the cursor column when focused. */
+static int
+draw_field(struct ui *u, int f, int y)
+{
+	struct textbuf *tb = u->f[f];
+	bool focus = u->focus == f;
+	int x = 1 + u->label_w + 2, w = u->cols - x, col = 0, ccol = 0, hs;
+	size_t i, len = tb_len(tb), cur = tb_cursor(tb), first, last;
+	wchar_t *ws;
+
+	if (focus)
+		draw_str(y, 0, 1, u->utf8 ? "▸" : ">", theme_attr(R_FOCUS));
+	draw_str(y, 1, u->label_w + 1, field_label(f),
+	    theme_attr(focus ? R_FOCUS : R_LABEL));
+	draw_str(y, 1 + str_width(field_label(f)), 1, ":",
+	    theme_attr(focus ? R_FOCUS : R_LABEL));
+	if (w < 2)
+		return x;
+	if (len == 0) {
+		if (*hints[f] != '\0')
+			draw_str(y, x, w, _(hints[f]), theme_attr(R_DIM));
+		return x;
+	}
+	ws = tb_wcs(tb, 0, len);
+	for (i = 0; i < cur; i++)
+		ccol += tb_charwidth(ws[i], ccol);
+	/* Horizontal scrolling keeps the cursor in view with some context. */
+	hs = u->hscroll[f];
+	if (ccol < hs)
+		hs = ccol - w / 3;
+	if (ccol >= hs + w - 1)
+		hs = ccol - w + w / 3;
+	if (hs < 0)
+		hs = 0;
+	u->hscroll[f] = hs;
+	first = len;
+	last = len;
+	for (i = 0, col = 0; i < len; i++) {
+		int cw = tb_charwidth(ws[i], col);
+
+		if (col >= hs && first == len)
+			first = i;
+		if (col + cw > hs + w) {
+			last = i;
+			break;
+		}
+		col += cw;
+	}
+	if (first < last)
+		draw_wcs(y, x, w, ws + first, last - first, theme_attr(R_FIELD),
+		    u->utf8);
+	if (hs > 0)
+		draw_str(y, x, 1, u->utf8 ? "…" : "<", theme_attr(R_DIM));
+	if (last < len)
+		draw_str(y, u->cols - 1, 1, u->utf8 ? "…" : ">", theme_attr(R_DIM));
+	free(ws);
+	return x + ccol - hs;
+}
+
+static void
+draw_body(struct ui *u, int y, int h)
+{
+	struct tb_layout *l = &u->lay;
+	int w = u->cols - 1;
+	size_t r, cr;
+
+	if (l->gen != tb_generation(u->body) || l->width != w)
+		tb_layout_make(u->body, w, l);
+	cr = tb_layout_row(l, tb_cursor(u->body));
+	if (u->body_top > cr)
+		u->body_top = cr;
+	if (cr >= u->body_top + (size_t)h)
+		u->body_top = cr - (size_t)h + 1;
+	if (u->body_top >= l->n)
+		u->body_top = l->n ? l->n - 1 : 0;
+	u->body_y = y;
+	u->body_h = h;
+	u->body_w = w;
+	if (tb_empty(u->body)) {
+		draw_str(y, 0, u->cols, _("Write your message here (^_ or F4 "
+		    "opens your editor)."), theme_attr(R_DIM));
+		return;
+	}
+	for (r = u->body_top; r < l->n && r < u->body_top + (size_t)h; r++) {
+		const struct tb_row *row = &l->rows[r];
+		wchar_t *ws = tb_wcs(u->body, row->start, row->end);
+
+		draw_wcs(y + (int)(r - u->body_top), 0, u->cols, ws,
+		    row->end - row->start, theme_attr(R_BODY), u->utf8);
+		free(ws);
+	}
+}
+
+/* How many completions the address token at the cursor has. */
+static size_t
+completions_here(struct ui *u)
+{
+	struct textbuf *tb;
+	size_t len, st, en, n = 0, *m;
+	wchar_t *w;
+	char *typed;
+
+	if (!is_addr_field(u->focus) || u->comp == NULL)
+		return 0;
+	tb = u->f[u->focus];
+	len = tb_len(tb);
+	w = tb_wcs(tb, 0, len);
+	addr_token_at(w, len, tb_cursor(tb), &st, &en);
+	if (en > st && tb_cursor(tb) >= en) {
+		typed = wcs_to_utf8(w + st, en - st);
+		n = completer_match(u->comp, typed, &m);
+		if (n == 1 && strcmp(completer_get(u->comp, m[0]), typed) == 0)
+			n = 0;
+		free(m);
+		free(typed);
+	}
+	free(w);
+	return n;
+}
+
+static void
+draw_compose_help(struct ui *u, int y, int h)
+{
+	struct help_item it[14];
+	size_t n = 0;
+	bool run = job_running(u);
+
+	it[n++] = (struct help_item){ "^X", _("Send") };
+	it[n++] = (struct help_item){ "^C", run ? _("Cancel send") : _("Quit") };
+	it[n++] = (struct help_item){ "^G", _("Help") };
+	it[n++] = (struct help_item){ "^S", _("Save draft") };
+	it[n++] = (struct help_item){ "^T", _("TLS info") };
+	it[n++] = (struct help_item){ "^P", _("Profiles") };
+	if (u->focus == FOCUS_BODY) {
+		it[n++] = (struct help_item){ "^_", _("Editor") };
+		it[n++] = (struct help_item){ "^K", _("Cut line") };
+		it[n++] = (struct help_item){ "^Y", _("Paste") };
+		it[n++] = (struct help_item){ "^Z", _("Undo") };
+		it[n++] = (struct help_item){ "S-Tab", _("Fields") };
+		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+	} else {
+		size_t c = completions_here(u);
+
+		it[n++] = (struct help_item){ "Tab", c ? _("Complete") :
+		    _("Next field") };
+		it[n++] = (struct help_item){ "^K", _("Cut") };
+		it[n++] = (struct help_item){ "^Y", _("Paste") };
+		it[n++] = (struct help_item){ "^Z", _("Undo") };
+		it[n++] = (struct help_item){ "^_", _("Editor") };
+		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+	}
+	draw_help(u, y, h, it, n);
+}
+
+void
+compose_draw(struct ui *u)
+{
+	struct geom g;
+	int y = 0, f, cy = 0, cx = 0, lw = 0;
+	char *right = NULL;
+
+	geometry(u, &g);
+	for (f = 0; f < F_COUNT; f++) {
+		int w = str_width(field_label(f));
+
+		if (w > lw)
+			lw = w;
+	}
+	u->label_w = lw;
+	draw_title(u, NULL);
+	y = 1;
+	for (f = 0; f < F_COUNT; f++) {
+		u->field_y[f] = -1;
+		if (!g.shown[f])
+			continue;
+		u->field_y[f] = y;
+		cx = draw_field(u, f, y);
+		if (u->focus == f)
+			cy = y;
+		y++;
+	}
+	if (u->signature != NULL) {
+		const char *b = strrchr(u->signature, '/');
+
+		right = xasprintf(_("signature %s appended"), b ? b + 1 :
+		    u->signature);
+	}
+	draw_hline(u, y++, _("Message"), right);
+	free(right);
+	draw_body(u, y, g.body_h);
+	y += g.body_h;
+	if (g.status_h > 0) {
+		if (job_running(u))
+			right = xstrdup(_("^C cancels the send"));
+		else if (u->st_scroll > 0)
+			right = xasprintf(_("%zu newer below: M-Down"), u->st_scroll);
+		else
+			right = xstrdup(u->nst > (size_t)g.status_h ?
+			    _("M-Up scrolls back") : "");
+		draw_hline(u, y++, _("Status"), right);
+		free(right);
+		status_draw(u, y, g.status_h);
+		y += g.status_h;
+	}
+	if (u->prompt.kind != P_NONE) {
+		struct help_item it[] = {
+			{ "Enter", _("Answer") }, { "Esc", _("Cancel") },
+		};
+
+		if (g.help_h > 1)
+			draw_help(u, y + 1, g.help_h - 1, it, 2);
+		draw_prompt(u, y);
+		return;
+	}
+	draw_compose_help(u, y, g.help_h);
+	if (u->focus == FOCUS_BODY) {
+		size_t r = tb_layout_row(&u->lay, tb_cursor(u->body));
+		int col = tb_layout_col(u->body, &u->lay, r, tb_cursor(u->body));
+
+		if (col > u->cols - 1)
+			col = u->cols - 1;
+		move(u->body_y + (int)(r - u->body_top), col);
+	} else {
+		if (cx > u->cols - 1)
+			cx = u->cols - 1;
+		move(cy, cx);
+	}
+}
+
+/* ---- keys ---- */
+
+void
+compose_flush_typed(struct ui *u)
+{
+	if (u->ntyped == 0)
+		return;
+	tb_insert(ui_focused(u), u->typed, u->ntyped);
+	u->ntyped = 0;
+	u->goal = -1;
+	u->cs.on = false;
+}
+
+static void
+typed_add(struct ui *u, wchar_t c)
+{
+	if (u->ntyped == u->captyped) {
+		u->captyped = u->captyped ? u->captyped * 2 : 256;
+		u->typed = xrealloc(u->typed, u->captyped * sizeof *u->typed);
+	}
+	u->typed[u->ntyped++] = c;
+}
+
+static void
+focus_to(struct ui *u, int f)
+{
+	if (f < 0)
+		f = FOCUS_BODY;
+	if (f > FOCUS_BODY)
+		f = F_SERVER;
+	u->focus = f;
+	u->goal = -1;
+	u->cs.on = false;
+}
+
+/* Completes the address token before the cursor; false when there is
+ * nothing to complete (Tab then moves on). */
+static bool
+try_complete(struct ui *u)
+{
+	struct textbuf *tb = u->f[u->focus];
+	size_t len = tb_len(tb), cur = tb_cursor(tb), st, en, nm, *m;
+	const char *cand;
+	wchar_t *w;
+	char *typed;
+
+	if (u->comp == NULL)
+		return false;
+	if (u->cs.on && u->cs.field == u->focus && u->cs.gen == ui_gen(u) &&
+	    cur == u->cs.end && u->cs.nm > 1) {
+		/* Tab again: the next match in place of this one. */
+		u->cs.i = (u->cs.i + 1) % u->cs.nm;
+		cand = completer_get(u->comp, u->cs.m[u->cs.i]);
+		tb_delete_range(tb, u->cs.start, u->cs.end);
+		tb_insert_utf8(tb, cand, strlen(cand));
+		u->cs.end = tb_cursor(tb);
+		u->cs.gen = ui_gen(u);
+		return true;
+	}
+	w = tb_wcs(tb, 0, len);
+	addr_token_at(w, len, cur, &st, &en);
+	if (en <= st || cur < en) {
+		free(w);
+		return false;
+	}
+	typed = wcs_to_utf8(w + st, en - st);
+	free(w);
+	nm = completer_match(u->comp, typed, &m);
+	if (nm == 0 || (nm == 1 &&
+	    strcmp(completer_get(u->comp, m[0]), typed) == 0)) {
+		free(m);
+		free(typed);
+		return false;
+	}
+	free(typed);
+	cand = completer_get(u->comp, m[0]);
+	tb_delete_range(tb, st, en);
+	tb_insert_utf8(tb, cand, strlen(cand));
+	free(u->cs.m);
+	u->cs.on = true;
+	u->cs.field = u->focus;
+	u->cs.start = st;
+	u->cs.end = tb_cursor(tb);
+	u->cs.m = m;
+	u->cs.nm = nm;
+	u->cs.i = 0;
+	u->cs.gen = ui_gen(u);
+	if (nm > 1)
+		ui_msg(u, SEV_INFO, _("%zu addresses match; Tab again for the "
+		    "next"), nm);
+	return true;
+}
+
+static void
+status_scroll(struct ui *u, long d)
+{
+	long s = (long)u->st_scroll + d;
+
+	if (s < 0)
+		s = 0;
+	if (u->nst == 0)
+		s = 0;
+	else if (s > (long)u->nst - 1)
+		s = (long)u->nst - 1;
+	u->st_scroll = (size_t)s;
+}
+
+static void
+body_rows(struct ui *u, long d)
+{
+	if (u->lay.gen != tb_generation(u->body) || u->lay.width != u->cols - 1)
+		tb_layout_make(u->body, u->cols - 1 > 0 ? u->cols - 1 : 1,
+		    &u->lay);
+	if (!tb_move_rows(u->body, &u->lay, d, &u->goal)) {
+		if (d < 0)
+			focus_to(u, F_ATTACH);
+		else if (d > 0)
+			tb_end(u->body);
+	}
+}
+
+static void
+command_key(struct ui *u, int c)
+{
+	switch (c) {
+	case CTRL('X'):
+		job_send(u, 0);
+		break;
+	case CTRL('C'):
+		if (job_running(u))
+			job_cancel(u);
+		else
+			ui_quit_request(u);
+		break;
+	case CTRL('G'):
+		screens_open(u, V_HELP);
+		break;
+	case CTRL('S'):
+		ui_draft_save(u, true);
+		break;
+	case CTRL('T'):
+		screens_open(u, V_TLS);
+		break;
+	case CTRL('P'):
+		screens_open(u, V_PROFILES);
+		break;
+	case CTRL('O'):
+		screens_open(u, V_DIALOGUE);
+		break;
+	case CTRL('_'):
+		compose_run_editor(u);
+		break;
+	case CTRL('L'):
+		clearok(curscr, TRUE);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+fkey(struct ui *u, int code)
+{
+	if (code == KEY_F(1))
+		screens_open(u, V_HELP);
+	else if (code == KEY_F(2))
+		ui_draft_save(u, true);
+	else if (code == KEY_F(3))
+		screens_open(u, V_TLS);
+	else if (code == KEY_F(4))
+		compose_run_editor(u);
+	else if (code == KEY_F(5))
+		screens_open(u, V_PROFILES);
+	else if (code == KEY_F(6))
+		screens_open(u, V_DIALOGUE);
+	else if (code == KEY_F(7))
+		screens_open(u, V_THEMES);
+	else if (code == KEY_F(10))
+		job_send(u, 0);
+	else if (code == KEY_F(12))
+		command_key(u, CTRL('C'));
+}
+
+static void
+enter_key(struct ui *u)
+{
+	if (u->focus == FOCUS_BODY)
+		tb_insert_char(u->body, L'\n');
+	else
+		focus_to(u, u->focus + 1);
+}
+
+void
+compose_key(struct ui *u, const struct key *k)
+{
+	struct textbuf *tb;
+	bool body = u->focus == FOCUS_BODY;
+	int c = k->code;
+
+	if (!k->fn && k->mods == 0 && c >= 0x20 && c != 0x7f) {
+		typed_add(u, (wchar_t)c);
+		return;
+	}
+	compose_flush_typed(u);
+	tb = ui_focused(u);
+	if (k->mods & MOD_ALT) {
+		if (k->fn) {
+			switch (c) {
+			case KEY_UP: status_scroll(u, 1); return;
+			case KEY_DOWN: status_scroll(u, -1); return;
+			case KEY_PPAGE: status_scroll(u, 5); return;
+			case KEY_NPAGE: status_scroll(u, -5); return;
+			case KEY_END: u->st_scroll = 0; return;
+			case KEY_LEFT: tb_word_left(tb); return;
+			case KEY_RIGHT: tb_word_right(tb); return;
+			case KEY_DC: tb_kill_word_fwd(tb); return;
+			default: return;
+			}
+		}
+		switch (c) {
+		case 'b': case 'B': tb_word_left(tb); break;
+		case 'f': case 'F': tb_word_right(tb); break;
+		case 'd': case 'D': tb_kill_word_fwd(tb); break;
+		case 'u': case 'U':
+			if (!tb_undo(tb))
+				ui_msg(u, SEV_INFO, _("Nothing to undo in %s."),
+				    field_label(u->focus));
+			break;
+		case '<': tb_start(tb); break;
+		case '>': tb_end(tb); break;
+		case 127: case 8: tb_kill_word_back(tb); break;
+		default: break;
+		}
+		u->goal = -1;
+		return;
+	}
+	if (k->fn) {
+		if (c >= KEY_F(1) && c <= KEY_F(12)) {
+			fkey(u, c);
+			return;
+		}
+		switch (c) {
+		case KEY_UP:
+			if (body)
+				body_rows(u, -1);
+			else if (u->focus > F_SERVER)
+				focus_to(u, u->focus - 1);
+			return;
+		case KEY_DOWN:
+			if (body)
+				body_rows(u, 1);
+			else
+				focus_to(u, u->focus + 1);
+			return;
+		case KEY_PPAGE:
+			if (body)
+				body_rows(u, -(long)(u->body_h > 1 ? u->body_h - 1 : 1));
+			return;
+		case KEY_NPAGE:
+			if (body)
+				body_rows(u, u->body_h > 1 ? u->body_h - 1 : 1);
+			return;
+		case KEY_LEFT:
+			if (k->mods & MOD_CTRL)
+				tb_word_left(tb);
+			else
+				tb_left(tb);
+			break;
+		case KEY_RIGHT:
+			if (k->mods & MOD_CTRL)
+				tb_word_right(tb);
+			else
+				tb_right(tb);
+			break;
+		case KEY_HOME:
+			if (k->mods & MOD_CTRL)
+				tb_start(tb);
+			else
+				tb_line_start(tb);
+			break;
+		case KEY_END:
+			if (k->mods & MOD_CTRL)
+				tb_end(tb);
+			else
+				tb_line_end(tb);
+			break;
+		case KEY_DC:
+			if (k->mods & MOD_CTRL)
+				tb_kill_word_fwd(tb);
+			else
+				tb_delete(tb);
+			break;
+		case KEY_BACKSPACE:
+			tb_backspace(tb);
+			break;
+		case KEY_ENTER:
+			enter_key(u);
+			break;
+		case KEY_BTAB:
+			focus_to(u, u->focus - 1);
+			return;
+		default:
+			return;
+		}
+		u->goal = -1;
+		return;
+	}
+	switch (c) {
+	case CTRL('A'): tb_line_start(tb); break;
+	case CTRL('B'): tb_left(tb); break;
+	case CTRL('D'): tb_delete(tb); break;
+	case CTRL('E'): tb_line_end(tb); break;
+	case CTRL('F'): tb_right(tb); break;
+	case CTRL('H'): case 127: tb_backspace(tb); break;
+	case CTRL('K'): tb_kill_eol(tb); break;
+	case CTRL('U'): tb_kill_bol(tb); break;
+	case CTRL('W'): tb_kill_word_back(tb); break;
+	case CTRL('Y'): tb_yank(tb); break;
+	case CTRL('Z'):
+		if (!tb_undo(tb))
+			ui_msg(u, SEV_INFO, _("Nothing to undo in %s."),
+			    field_label(u->focus));
+		break;
+	case CTRL('I'):
+		if (body)
+			tb_insert_char(tb, L'\t');
+		else if (!is_addr_field(u->focus) || !try_complete(u))
+			focus_to(u, u->focus + 1);
+		return;
+	case CTRL('J'): case CTRL('M'):
+		enter_key(u);
+		break;
+	case 27:
+		u->cs.on = false;
+		u->st_scroll = 0;
+		return;
+	default:
+		command_key(u, c);
+		return;
+	}
+	u->goal = -1;
+}
+
+/* ---- the external editor ---- */
+
+static char *
+read_file(const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+
+	if (f == NULL) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	buf_cstr(&b);
+	return b.data;
+}
+
+void
+compose_run_editor(struct ui *u)
+{
+	const char *ed = getenv("VISUAL"), *tmp = getenv("TMPDIR");
+	char *path, *cmd, *text, *back;
+	struct err e;
+	size_t tl, bl;
+	pid_t pid;
+	int fd, status = 0;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	if (tmp == NULL || *tmp != '/')
+		tmp = "/tmp";
+	path = xasprintf("%s/missive-body-XXXXXX.txt", tmp);
+	if ((fd = mkstemps(path, 4)) == -1) {
+		ui_msg(u, SEV_ERROR, _("Cannot make a file for the editor in %s: "
+		    "%s"), tmp, strerror(errno));
+		free(path);
+		return;
+	}
+	text = tb_utf8(u->body);
+	tl = strlen(text);
+	if (write(fd, text, tl) != (ssize_t)tl || close(fd) == -1) {
+		ui_msg(u, SEV_ERROR, _("Cannot write %s: %s"), path,
+		    strerror(errno));
+		unlink(path);
+		free(path);
+		free(text);
+		return;
+	}
+	/* "$1" keeps any path safe from the shell; the editor variable may
+	 * hold arguments (emacs -nw), as git treats it. */
+	cmd = xasprintf("%s \"$1\"", ed);
+	ui_suspend(u);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	ui_resume(u);
+	free(cmd);
+	if (pid == -1) {
+		ui_msg(u, SEV_ERROR, _("Cannot start the editor: %s"),
+		    strerror(errno));
+		unlink(path);
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		ui_msg(u, SEV_ERROR, _("The editor (%s) failed (status %d); the "
+		    "body is unchanged. Its file is kept: %s"), ed,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+		    WTERMSIG(status), path);
+		goto out;
+	}
+	err_clear(&e);
+	if ((back = read_file(path, &e)) == NULL) {
+		ui_msg(u, SEV_ERROR, _("Cannot read the editor's file back: %s"),
+		    e.msg);
+		goto out;
+	}
+	/* Editors add a final newline; don't count it as a change. */
+	bl = strlen(back);
+	if (bl == tl + 1 && back[bl - 1] == '\n' && strncmp(back, text, tl) == 0)
+		back[--bl] = '\0';
+	if (strcmp(back, text) != 0) {
+		tb_set_utf8(u->body, back);
+		ui_msg(u, SEV_OK, _("Body read back from %s (^Z undoes it)."), ed);
+	} else
+		ui_msg(u, SEV_INFO, _("The editor left the body unchanged."));
+	free(back);
+	unlink(path);
+	u->focus = FOCUS_BODY;
+	u->goal = -1;
+out:
+	free(text);
+	free(path);
+}

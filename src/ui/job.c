@@ -1,0 +1,611 @@
+/* The composer's side of a send or probe: the review before sending
+ * (server, addresses, empty subject, a mentioned attachment), the smtp_job
+ * built from the fields and the profile, the worker's events turned into
+ * status lines and a verdict, and the status pane itself. */
+#include "config.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "draft.h"
+#include "history.h"
+#include "i18n.h"
+#include "msg.h"
+#include "smtp.h"
+#include "uistate.h"
+#include "util.h"
+#include "worker.h"
+
+enum { ST_START, ST_CHECK, ST_ATTACH, ST_GO };
+
+bool
+job_running(const struct ui *u)
+{
+	return u->w != NULL;
+}
+
+/* Which field an error message from msg_new or the server parser names
+ * ("To: the third address ..."), or -1. */
+static int
+field_of_error(const char *m)
+{
+	static const struct {
+		const char *name;
+		int f;
+	} names[] = {
+		{ "Server", F_SERVER }, { "From", F_FROM }, { "To", F_TO },
+		{ "Cc", F_CC }, { "Bcc", F_BCC }, { "Subject", F_SUBJECT },
+		{ "Attach", F_ATTACH }, { "Attachment", F_ATTACH },
+		{ "Body", FOCUS_BODY }, { "Signature", -1 },
+	};
+	const char *colon = strchr(m, ':');
+	size_t i, n;
+
+	if (colon == NULL)
+		return -1;
+	n = (size_t)(colon - m);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i].name) == n &&
+		    strncasecmp(m, names[i].name, n) == 0)
+			return names[i].f;
+	for (i = 0; i < F_COUNT; i++)
+		if (strlen(field_label((int)i)) == n &&
+		    strncmp(m, field_label((int)i), n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The Attach field: comma-separated paths, ~/ expanded. */
+static char **
+attach_list(const char *s)
+{
+	char **v = xcalloc(1, sizeof *v), *copy = xstrdup(s), *p = copy, *t;
+	const char *home = getenv("HOME");
+	size_t n = 0;
+
+	while ((t = strsep(&p, ",")) != NULL) {
+		size_t l;
+
+		while (isspace((unsigned char)*t))
+			t++;
+		l = strlen(t);
+		while (l > 0 && isspace((unsigned char)t[l - 1]))
+			t[--l] = '\0';
+		if (l == 0)
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		if (t[0] == '~' && t[1] == '/' && home != NULL)
+			v[n++] = xasprintf("%s%s", home, t + 1);
+		else
+			v[n++] = xstrdup(t);
+		v[n] = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+static void
+attach_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Builds and validates the message; NULL with e set (and *field). */
+static struct msg *
+build_msg(struct ui *u, struct err *e, int *field)
+{
+	const struct profile *p = ui_profile(u);
+	char *from = ui_field(u, F_FROM), *to = ui_field(u, F_TO);
+	char *cc = ui_field(u, F_CC), *bcc = ui_field(u, F_BCC);
+	char *subject = tb_utf8(u->f[F_SUBJECT]), *at = ui_field(u, F_ATTACH);
+	char *body = tb_utf8(u->body), **att = attach_list(at);
+	struct msg_spec s;
+	struct msg *m = NULL;
+
+	*field = -1;
+	if (*from == '\0') {
+		err_set(e, _("From: empty; type your address (Name <you@example.org>)"));
+		*field = F_FROM;
+	} else if (*to == '\0' && *cc == '\0' && *bcc == '\0') {
+		err_set(e, _("To: no recipient; type at least one address"));
+		*field = F_TO;
+	} else {
+		memset(&s, 0, sizeof s);
+		s.from = from;
+		s.to = to;
+		s.cc = cc;
+		s.bcc = bcc;
+		s.subject = subject;
+		s.body = body;
+		s.signature_file = u->signature;
+		s.attach = (const char *const *)att;
+		s.helo = p ? p->helo : NULL;
+		if ((m = msg_new(&s, e)) == NULL)
+			*field = field_of_error(e->msg);
+	}
+	free(from);
+	free(to);
+	free(cc);
+	free(bcc);
+	free(subject);
+	free(at);
+	secret_free(body);
+	attach_free(att);
+	return m;
+}
+
+static int
+build_job(struct ui *u, struct smtp_job *job, struct err *e)
+{
+	const struct profile *p = ui_profile(u);
+	bool given = p != NULL && p->tls >= 0;
+	enum tls_mode mode = given ? (enum tls_mode)p->tls : TLS_OPPORTUNISTIC;
+	char *server = ui_field(u, F_SERVER);
+	struct err pe;
+
+	smtp_job_init(job);
+	if (*server == '\0') {
+		free(server);
+		return err_set(e, _("Server: empty; type host[:port], or pick a "
+		    "profile with ^P"));
+	}
+	err_clear(&pe);
+	if (smtp_server_parse(server, given, &job->host, &job->port, &mode,
+	    &pe) == -1) {
+		free(server);
+		return err_set(e, "Server: %s", pe.msg);
+	}
+	free(server);
+	job->tls = mode;
+	if (p != NULL) {
+		job->fallback_plaintext = p->fallback_plaintext == 1;
+		job->ca_file = xstrdup(p->ca_file);
+		job->fingerprint = xstrdup(p->fingerprint);
+		if (p->tls_min != 0)
+			job->tls_min = p->tls_min;
+		job->user = xstrdup(p->user);
+		job->password = xstrdup(p->password);
+		job->password_cmd = xstrdup(p->password_cmd);
+		job->auth_mech = xstrdup(p->auth);
+		job->allow_plaintext_auth = p->allow_plaintext_auth == 1;
+		job->helo = xstrdup(p->helo);
+		if (p->timeout > 0)
+			job->timeout = p->timeout;
+	}
+	return 0;
+}
+
+static void
+job_reset(struct ui *u)
+{
+	lines_clear(&u->dialogue);
+	tls_info_free(u->live_tls);
+	u->live_tls = NULL;
+	u->prog_line = -1;
+	u->prog_sent = u->prog_total = 0;
+	u->prog_pending = false;
+	u->job_t0 = time_now();
+	free(u->cancel_note);
+	u->cancel_note = NULL;
+}
+
+static void
+send_answer(struct ui *u, int a, const char *text, int arg)
+{
+	(void)text;
+	if (a == 'y')
+		job_send(u, arg);
+	else
+		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
+}
+
+/* Whether the text says it has an attachment. */
+static bool
+mentions_attachment(const char *subject, const char *body)
+{
+	const char *line = body;
+
+	if (strcasestr(subject, "attach") != NULL)
+		return true;
+	while (line != NULL && *line != '\0') {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = xstrndup(line, n);
+		bool hit = l[0] != '>' && (strcasestr(l, "attach") != NULL ||
+		    strcasestr(l, "enclosed") != NULL);
+
+		free(l);
+		if (hit)
+			return true;
+		line = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static void
+go(struct ui *u)
+{
+	struct smtp_job job;
+	struct msg *m;
+	struct err e;
+	size_t n;
+	int field;
+	char *to, *cc, *bcc;
+
+	err_clear(&e);
+	if (build_job(u, &job, &e) == -1) {
+		ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
+		u->focus = F_SERVER;
+		return;
+	}
+	if ((m = build_msg(u, &e, &field)) == NULL) {
+		smtp_job_free(&job);
+		ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
+		if (field >= 0)
+			u->focus = field;
+		return;
+	}
+	n = msg_env_count(m);
+	job.msg = m;
+	job_reset(u);
+	u->job_gen = ui_gen(u);
+	if (u->job_gen != u->saved_gen)
+		ui_draft_save(u, false);
+	to = ui_field(u, F_TO);
+	cc = ui_field(u, F_CC);
+	bcc = ui_field(u, F_BCC);
+	free(u->job_rcpts);
+	u->job_rcpts = xasprintf("%s,%s,%s", to, cc, bcc);
+	free(to);
+	free(cc);
+	free(bcc);
+	ui_msg(u, SEV_INFO, ngettext("Sending to %zu recipient via %s:%d "
+	    "(TLS %s)", "Sending to %zu recipients via %s:%d (TLS %s)", n), n,
+	    job.host, job.port, tls_mode_name(job.tls));
+	u->job_probe = false;
+	if ((u->w = worker_start(&job, &e)) == NULL) {
+		smtp_job_free(&job);
+		ui_msg(u, SEV_ERROR, _("Cannot start sending: %s"), e.msg);
+	}
+}
+
+void
+job_send(struct ui *u, int stage)
+{
+	struct msg *m;
+	struct smtp_job job;
+	struct err e;
+	int field;
+	char *subject, *body, *at;
+
+	if (job_running(u)) {
+		ui_msg(u, SEV_WARN, _("A send is already running (^C cancels it)."));
+		return;
+	}
+	switch (stage) {
+	case ST_START:
+		if (u->sent_ok && ui_gen(u) == u->sent_gen) {
+			ui_prompt_keys(u, "yn", send_answer, ST_CHECK,
+			    _("This message was already sent. Send it again? "
+			    "[y/n]"));
+			return;
+		}
+		/* FALLTHROUGH */
+	case ST_CHECK:
+		err_clear(&e);
+		if (build_job(u, &job, &e) == -1) {
+			ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
+			u->focus = F_SERVER;
+			return;
+		}
+		smtp_job_free(&job);
+		if ((m = build_msg(u, &e, &field)) == NULL) {
+			ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
+			if (field >= 0)
+				u->focus = field;
+			return;
+		}
+		msg_free(m);
+		subject = ui_field(u, F_SUBJECT);
+		if (*subject == '\0') {
+			free(subject);
+			ui_prompt_keys(u, "yn", send_answer, ST_ATTACH,
+			    _("Send without a subject? [y/n]"));
+			return;
+		}
+		free(subject);
+		/* FALLTHROUGH */
+	case ST_ATTACH:
+		subject = tb_utf8(u->f[F_SUBJECT]);
+		body = tb_utf8(u->body);
+		at = ui_field(u, F_ATTACH);
+		if (*at == '\0' && mentions_attachment(subject, body)) {
+			ui_prompt_keys(u, "yn", send_answer, ST_GO,
+			    _("The text mentions an attachment, but nothing is "
+			    "attached. Send anyway? [y/n]"));
+			free(subject);
+			free(body);
+			free(at);
+			return;
+		}
+		free(subject);
+		free(body);
+		free(at);
+		/* FALLTHROUGH */
+	case ST_GO:
+		go(u);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+job_probe(struct ui *u)
+{
+	struct smtp_job job;
+	struct err e;
+
+	if (job_running(u)) {
+		ui_msg(u, SEV_WARN, _("Wait for the running send or probe to end "
+		    "(^C cancels it)."));
+		return;
+	}
+	err_clear(&e);
+	if (build_job(u, &job, &e) == -1) {
+		ui_msg(u, SEV_ERROR, "%s", e.msg);
+		return;
+	}
+	job.probe = true;
+	job_reset(u);
+	ui_msg(u, SEV_INFO, _("Probing %s:%d (TLS %s); no mail is sent"),
+	    job.host, job.port, tls_mode_name(job.tls));
+	u->job_probe = true;
+	if ((u->w = worker_start(&job, &e)) == NULL) {
+		smtp_job_free(&job);
+		ui_msg(u, SEV_ERROR, _("Cannot start the probe: %s"), e.msg);
+	}
+}
+
+void
+job_cancel(struct ui *u)
+{
+	if (u->w == NULL || u->cancel_note != NULL)
+		return;
+	worker_cancel(u->w);
+	u->cancel_note = xstrdup("cancelling");
+	ui_msg(u, SEV_WARN, u->job_probe ? _("Cancelling the probe...") :
+	    _("Cancelling the send..."));
+}
+
+static struct stline *
+add_line(struct ui *u, double t, enum sev sev, char *text)
+{
+	struct stline *l;
+
+	u->st = xrealloc(u->st, (u->nst + 1) * sizeof *u->st);
+	l = &u->st[u->nst++];
+	memset(l, 0, sizeof *l);
+	l->t = t;
+	l->sev = sev;
+	l->text = text;
+	u->st_scroll = 0;
+	u->dirty = true;
+	return l;
+}
+
+static void
+on_result(struct ui *u, const struct event *ev)
+{
+	const struct result *r = ev->result;
+	struct stline *l;
+	enum sev sev;
+	struct err e;
+
+	result_free(u->last);
+	u->last = result_dup(r);
+	u->last_probe = u->job_probe;
+	l = add_line(u, ev->t, SEV_INFO, status_verdict(r, u->job_probe, &sev));
+	l->sev = sev;
+	l->verdict = true;
+	if (u->job_probe || !r->sent)
+		return;
+	u->sent_ok = true;
+	u->sent_gen = u->job_gen;
+	if (u->hist != NULL && u->job_rcpts != NULL) {
+		history_add_list(u->hist, u->job_rcpts);
+		err_clear(&e);
+		if (history_save(u->hist, &e) == -1)
+			ui_msg(u, SEV_WARN, _("Address history not saved: %s"),
+			    e.msg);
+		ui_build_completer(u);
+	}
+	/* The server has the message: the draft goes, unless the text was
+	 * changed while sending (then the draft holds the newer text). */
+	if (ui_gen(u) == u->job_gen && u->draft_path != NULL) {
+		err_clear(&e);
+		if (draft_remove(u->draft_path, &e) == 0) {
+			free(u->draft_path);
+			u->draft_path = NULL;
+			u->saved_gen = ui_gen(u);
+			u->saved_clock[0] = '\0';
+		} else
+			ui_msg(u, SEV_WARN, "%s", e.msg);
+	} else if (ui_gen(u) != u->job_gen)
+		ui_msg(u, SEV_INFO, _("You changed the text while it was being "
+		    "sent; the draft keeps your changes."));
+}
+
+static void
+on_event(struct ui *u, const struct event *ev)
+{
+	enum sev sev;
+	char *text;
+
+	switch (ev->type) {
+	case EV_DIALOGUE:
+		lines_add_escaped(&u->dialogue, ev->dir == '>' ? R_STATUS_CLIENT :
+		    R_BODY, ev->dir == '>' ? "C: " : "S: ", ev->text);
+		if (u->view == V_DIALOGUE)
+			u->dirty = true;
+		return;
+	case EV_DATA:
+		if (u->prog_line < 0) {
+			struct stline *l = add_line(u, ev->t, SEV_INFO, NULL);
+
+			l->progress = true;
+			u->prog_line = (long)(u->nst - 1);
+			u->prog_t0 = ev->t;
+		}
+		u->prog_sent = ev->sent_bytes;
+		u->prog_total = ev->total_bytes;
+		u->prog_t = ev->t;
+		u->st[u->prog_line].t = ev->t;
+		/* Drawn at most five times a second, by the main loop. */
+		u->prog_pending = true;
+		return;
+	case EV_RESULT:
+		on_result(u, ev);
+		return;
+	case EV_TLS:
+		tls_info_free(u->live_tls);
+		u->live_tls = tls_info_dup(ev->tls_info);
+		break;
+	default:
+		break;
+	}
+	if ((text = status_event_text(ev, &sev)) != NULL)
+		add_line(u, ev->t, sev, text);
+}
+
+void
+job_drain(struct ui *u)
+{
+	struct event *ev;
+	int budget = 2000;
+
+	if (u->w == NULL)
+		return;
+	/* A bounded batch: keys stay responsive under a flood of events. */
+	while (budget-- > 0 && (ev = worker_next(u->w)) != NULL) {
+		on_event(u, ev);
+		event_free(ev);
+	}
+	if (worker_done(u->w)) {
+		worker_free(u->w);
+		u->w = NULL;
+		u->dirty = true;
+	}
+}
+
+/* ---- the status pane ---- */
+
+static enum role
+sev_role(enum sev s)
+{
+	switch (s) {
+	case SEV_OK: return R_STATUS_OK;
+	case SEV_WARN: return R_STATUS_WARN;
+	case SEV_ERROR: return R_STATUS_ERROR;
+	case SEV_CLIENT: return R_STATUS_CLIENT;
+	default: return R_STATUS_INFO;
+	}
+}
+
+/* Splits ws into rows of at most w columns, breaking after blanks where
+ * possible. Returns the row count; starts[] receives each row's start. */
+static size_t
+wrap(const wchar_t *ws, size_t n, int w, size_t *starts, size_t max)
+{
+	size_t rows = 0, i = 0, rs = 0, brk = 0;
+	int col = 0;
+
+	if (max == 0)
+		return 0;
+	starts[rows++] = 0;
+	for (i = 0; i < n; i++) {
+		int cw = tb_charwidth(ws[i], col);
+
+		if (col + cw > w && i > rs) {
+			size_t end = brk > rs ? brk : i;
+
+			if (rows == max)
+				break;
+			starts[rows++] = end;
+			rs = end;
+			brk = 0;
+			col = 0;
+			for (size_t k = rs; k < i; k++)
+				col += tb_charwidth(ws[k], col);
+			cw = tb_charwidth(ws[i], col);
+		}
+		col += cw;
+		if (ws[i] == L' ')
+			brk = i + 1;
+	}
+	return rows;
+}
+
+static char *
+entry_text(struct ui *u, const struct stline *l)
+{
+	if (l->progress) {
+		double secs = u->prog_t - u->prog_t0;
+		int w = u->cols - 11 - 5;
+
+		return status_progress(u->prog_sent, u->prog_total,
+		    secs > 0.01 ? secs : (u->prog_t > 0 ? u->prog_t : 0.01),
+		    w, u->utf8);
+	}
+	return xstrdup(l->text ? l->text : "");
+}
+
+void
+status_draw(struct ui *u, int y, int h)
+{
+	int row = y + h, ind = 11, w = u->cols - ind;
+	size_t e;
+
+	if (h <= 0 || w < 5)
+		return;
+	if (u->st_scroll >= u->nst)
+		u->st_scroll = u->nst ? u->nst - 1 : 0;
+	/* From the newest shown entry upwards, until the pane is full. */
+	for (e = u->nst - u->st_scroll; e > 0 && row > y; e--) {
+		const struct stline *l = &u->st[e - 1];
+		char *text = entry_text(u, l), tcol[16];
+		size_t n, nr, r, starts[64];
+		wchar_t *ws = utf8_to_wcs(text, strlen(text), &n);
+		unsigned long a = theme_attr(l->progress ? R_PROGRESS :
+		    sev_role(l->sev));
+
+		if (l->verdict)
+			a |= A_BOLD;
+		nr = wrap(ws, n, w, starts, 64);
+		for (r = nr; r > 0 && row > y; r--) {
+			size_t s = starts[r - 1], end = r < nr ? starts[r] : n;
+
+			row--;
+			draw_clear_line(row);
+			if (r == 1) {
+				if (l->t >= 0)
+					snprintf(tcol, sizeof tcol, "%7.3fs", l->t);
+				else
+					snprintf(tcol, sizeof tcol, "%s", l->clock);
+				draw_str(row, 0, 8, tcol, theme_attr(R_DIM));
+				draw_str(row, 9, 1, status_symbol(l->progress ?
+				    SEV_INFO : l->sev, u->utf8), a | A_BOLD);
+			}
+			draw_wcs(row, ind, w, ws + s, end - s, a, u->utf8);
+		}
+		free(ws);
+		free(text);
+	}
+}

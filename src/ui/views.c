@@ -1,0 +1,285 @@
+/* Full-screen view texts; see views.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "i18n.h"
+#include "smtp.h"
+#include "status.h"
+#include "util.h"
+#include "views.h"
+
+static const struct {
+	const char *keys, *what;
+} help_keys[] = {
+	{ NULL, N_("Commands (everywhere in the composer)") },
+	{ "^X  F10", N_("Send (after a review: empty subject, a mentioned "
+	    "attachment, bad addresses)") },
+	{ "^C  F12", N_("Quit, with a confirmation (your text is kept as a "
+	    "draft); during a send: cancel the send") },
+	{ "^G  F1", N_("This help") },
+	{ "^S  F2", N_("Save the draft now (it is also saved by itself a "
+	    "second after each change)") },
+	{ "^T  F3", N_("TLS diagnostics: certificate chain, versions, "
+	    "capabilities; p there probes the server") },
+	{ "^_  F4", N_("Edit the body in $VISUAL / $EDITOR / vi "
+	    "(^_ is Ctrl-/ on most terminals)") },
+	{ "^P  F5", N_("Profiles: pick one (type to filter), or save the "
+	    "current settings as one") },
+	{ "^O  F6", N_("The full SMTP dialogue of the last send "
+	    "(passwords hidden)") },
+	{ "F7", N_("Themes: choose a colour theme, previewed live") },
+	{ "^Z  M-u", N_("Undo the last change in the current field") },
+	{ "^L", N_("Redraw the screen") },
+	{ "M-Up M-Down", N_("Scroll the status pane (M-End: back to the "
+	    "latest line)") },
+	{ NULL, "" },
+	{ NULL, N_("Moving between fields") },
+	{ "Tab", N_("Next field; in To/Cc/Bcc/From it first completes an "
+	    "address (press again for the next match)") },
+	{ "S-Tab", N_("Previous field") },
+	{ "Up Down", N_("Previous / next field (in the body: previous / "
+	    "next line)") },
+	{ "Enter", N_("In a field: go to the next field") },
+	{ NULL, "" },
+	{ NULL, N_("Editing (fields and body)") },
+	{ "^A  Home", N_("Start of the line") },
+	{ "^E  End", N_("End of the line") },
+	{ "^B ^F  Left Right", N_("One character back / forward") },
+	{ "M-b M-f  ^Left ^Right", N_("One word back / forward") },
+	{ "^D  Delete", N_("Delete the character under the cursor") },
+	{ "Backspace  ^H", N_("Delete the character before the cursor") },
+	{ "^K", N_("Cut to the end of the line (at the end: join the next "
+	    "line)") },
+	{ "^U", N_("Cut to the start of the line") },
+	{ "^W", N_("Cut the word before the cursor") },
+	{ "M-d", N_("Cut the word after the cursor") },
+	{ "^Y", N_("Paste what was cut last") },
+	{ NULL, "" },
+	{ NULL, N_("Body") },
+	{ "PgUp PgDn", N_("A screen up / down") },
+	{ "M-<  M->  ^Home ^End", N_("Start / end of the text") },
+	{ "Tab", N_("Inserts a tab; S-Tab goes back to the fields") },
+	{ NULL, "" },
+	{ NULL, N_("Fields") },
+	{ "Server", N_("host, host:port or [v6]:port; port 465 means "
+	    "implicit TLS, 25 opportunistic, others STARTTLS") },
+	{ "To Cc Bcc", N_("Comma-separated addresses: a@b or Name <a@b>") },
+	{ "Attach", N_("Comma-separated file paths (~/ allowed)") },
+	{ NULL, "" },
+	{ NULL, N_("In this help: t opens the theme picker; Esc, q or F1 "
+	    "goes back") },
+};
+
+void
+view_help(struct lines *out)
+{
+	size_t i;
+
+	lines_add(out, R_HEADING, _("missive — keys"));
+	lines_add(out, R_BODY, "");
+	for (i = 0; i < sizeof help_keys / sizeof help_keys[0]; i++) {
+		if (help_keys[i].keys == NULL) {
+			if (*help_keys[i].what == '\0')
+				lines_add(out, R_BODY, "");
+			else
+				lines_add(out, R_HEADING, _(help_keys[i].what));
+			continue;
+		}
+		lines_addf(out, R_BODY, "  %-22s %s", help_keys[i].keys,
+		    _(help_keys[i].what));
+	}
+	lines_add(out, R_BODY, "");
+	lines_add(out, R_DIM, _("The status pane marks every line with a "
+	    "symbol as well as a colour: ✓ done, ✗ failed, ! warning, "
+	    "· information, → sent by missive."));
+	lines_add(out, R_DIM, _("Drafts live in $XDG_DATA_HOME/missive/drafts; "
+	    "a draft is removed only after the server accepted the message."));
+}
+
+const char *
+view_policy_words(int policy)
+{
+	switch (policy) {
+	case TLS_OFF:
+		return _("off: plain text, TLS never tried");
+	case TLS_OPPORTUNISTIC:
+		return _("opportunistic: STARTTLS when the server offers it, "
+		    "else plain text");
+	case TLS_STARTTLS:
+		return _("starttls: STARTTLS required; never plain text");
+	case TLS_IMPLICIT:
+		return _("implicit: TLS from the first byte; never plain text");
+	default:
+		return _("unknown (fix the Server field)");
+	}
+}
+
+const char *
+view_verify_words(const char *v)
+{
+	if (v == NULL)
+		return _("The certificate could not be verified.");
+	if (strcasestr(v, "expired") || strcasestr(v, "AFTER_DATE"))
+		return _("The certificate has expired.");
+	if (strcasestr(v, "not yet") || strcasestr(v, "BEFORE_DATE"))
+		return _("The certificate is not valid yet (check the clock).");
+	if (strcasestr(v, "name") || strcasestr(v, "DOMAIN") ||
+	    strcasestr(v, "host"))
+		return _("The certificate does not name this server (compare "
+		    "the Names below with the Server field).");
+	if (strcasestr(v, "self"))
+		return _("The certificate is self-signed: nobody vouches for "
+		    "it. Pin its fingerprint if you know it is right.");
+	if (strcasestr(v, "signer") || strcasestr(v, "issuer") ||
+	    strcasestr(v, "CA") || strcasestr(v, "trust") ||
+	    strcasestr(v, "chain"))
+		return _("The certificate was signed by an authority you do not "
+		    "trust: set ca_file in the profile, or pin the "
+		    "certificate's fingerprint.");
+	return _("The certificate could not be verified.");
+}
+
+static void
+kv(struct lines *out, enum role role, const char *k, const char *v)
+{
+	char *e = str_escape(v ? v : "", v ? strlen(v) : 0);
+
+	lines_addf(out, role, "  %-14s %s", k, e);
+	free(e);
+}
+
+static void
+caps_lines(struct lines *out, const char *title, char **caps, size_t n)
+{
+	size_t i;
+
+	lines_add(out, R_HEADING, title);
+	if (n == 0)
+		lines_add(out, R_DIM, _("  (none seen)"));
+	for (i = 0; i < n; i++)
+		lines_add_escaped(out, R_BODY, "  ", caps[i]);
+}
+
+static void
+chain_lines(struct lines *out, const struct tls_info *ti)
+{
+	size_t i;
+
+	lines_add(out, R_HEADING, _("Certificate chain (the server's own "
+	    "certificate first)"));
+	if (ti->nchain == 0)
+		lines_add(out, R_DIM, _("  (no certificate details)"));
+	for (i = 0; i < ti->nchain; i++) {
+		const struct cert_info *c = &ti->chain[i];
+		char *valid;
+		const char *fp = c->fingerprint ? c->fingerprint : "";
+
+		lines_addf(out, R_LABEL, "  [%zu]", i + 1);
+		kv(out, R_BODY, _("Subject"), c->subject);
+		kv(out, R_BODY, _("Issuer"), c->issuer);
+		if (c->days_left < 0)
+			valid = xasprintf(_("%s to %s (EXPIRED %ld days ago)"),
+			    c->not_before ? c->not_before : "?",
+			    c->not_after ? c->not_after : "?", -c->days_left);
+		else
+			valid = xasprintf(_("%s to %s (%ld days left)"),
+			    c->not_before ? c->not_before : "?",
+			    c->not_after ? c->not_after : "?", c->days_left);
+		kv(out, c->days_left < 0 ? R_STATUS_ERROR : (c->days_left < 14 ?
+		    R_STATUS_WARN : R_BODY), _("Valid"), valid);
+		free(valid);
+		kv(out, R_BODY, _("Names"), c->sans ? c->sans : _("(none)"));
+		/* 95 characters: two lines of 16 bytes each read better. */
+		if (strlen(fp) == 95) {
+			char *half = xstrndup(fp, 48);
+
+			kv(out, R_BODY, "SHA-256", half);
+			kv(out, R_BODY, "", fp + 48);
+			free(half);
+		} else
+			kv(out, R_BODY, "SHA-256", fp);
+	}
+}
+
+void
+view_tls(struct lines *out, const struct tls_view_in *in)
+{
+	const struct result *r = in->result;
+	const struct tls_info *ti = r && r->tls ? r->tls : in->live;
+	char *s;
+
+	lines_add(out, R_HEADING, _("TLS diagnostics"));
+	lines_add(out, R_BODY, "");
+	kv(out, R_BODY, _("Server"), in->server && *in->server ? in->server :
+	    _("(empty)"));
+	lines_addf(out, R_BODY, "  %-14s %s%s", _("Policy"),
+	    view_policy_words(in->policy), in->fallback ?
+	    _("; falls back to plain text when the handshake fails") : "");
+	if (in->running)
+		lines_add(out, R_STATUS_INFO, _("  A send or probe is running; "
+		    "this screen updates when it ends."));
+	if (r == NULL && ti == NULL) {
+		lines_add(out, R_BODY, "");
+		lines_add(out, R_DIM, _("  Nothing known yet: send, or press p "
+		    "to probe the server (no mail is sent)."));
+		return;
+	}
+	if (r != NULL) {
+		if (r->encrypted)
+			lines_addf(out, ti && ti->verified ? R_TLS_SECURE :
+			    R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			    ti && ti->verified ? _("encrypted, certificate "
+			    "verified") : _("encrypted, certificate NOT "
+			    "verified"));
+		else
+			lines_addf(out, R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			    r->fell_back ? _("NOT encrypted: the TLS handshake "
+			    "failed and the profile allowed plain text") :
+			    _("NOT encrypted"));
+		if (r->reason != NULL) {
+			char *m = str_escape(r->message ? r->message : "",
+			    r->message ? strlen(r->message) : 0);
+
+			lines_addf(out, R_STATUS_ERROR, "  %-14s %s (%s)",
+			    in->probe ? _("Probe failed") : _("Send failed"), m,
+			    r->reason);
+			free(m);
+		}
+	}
+	if (ti != NULL) {
+		s = status_tls_version(ti->version);
+		kv(out, R_BODY, _("Version"), s);
+		free(s);
+		kv(out, R_BODY, _("Cipher"), ti->cipher);
+		kv(out, R_BODY, _("Key exchange"), ti->group ? ti->group :
+		    _("(not reported)"));
+		if (ti->verified)
+			lines_addf(out, R_TLS_SECURE, "  %-14s %s",
+			    _("Verification"), ti->pinned ? _("the certificate "
+			    "matches the pinned fingerprint") : _("the chain "
+			    "and the host name check passed"));
+		else {
+			lines_addf(out, R_TLS_INSECURE, "  %-14s %s",
+			    _("Verification"), ti->insecure ? _("SKIPPED "
+			    "(insecure mode): anyone on the path could read "
+			    "this") : view_verify_words(ti->verify_error));
+			if (ti->verify_error != NULL)
+				kv(out, R_DIM, "", ti->verify_error);
+		}
+		kv(out, R_BODY, _("Resumed"), ti->resumed ? _("yes") : _("no"));
+		lines_add(out, R_BODY, "");
+		chain_lines(out, ti);
+	}
+	if (r != NULL) {
+		lines_add(out, R_BODY, "");
+		caps_lines(out, _("Capabilities before STARTTLS"), r->caps_plain,
+		    r->ncaps_plain);
+		lines_add(out, R_BODY, "");
+		caps_lines(out, _("Capabilities over TLS"), r->caps_tls,
+		    r->ncaps_tls);
+	}
+}

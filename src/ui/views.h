@@ -1,0 +1,29 @@
+/* Text of the full-screen views: the help screen (every key), the TLS
+ * diagnostics screen and the dialogue view. Pure builders that fill a
+ * struct lines; the pager draws them. */
+#ifndef MISSIVE_VIEWS_H
+#define MISSIVE_VIEWS_H
+
+#include <stdbool.h>
+
+#include "event.h"
+#include "lines.h"
+
+struct tls_view_in {
+	const char *server;		/* as typed in the Server field */
+	int policy;			/* enum tls_mode, or -1 if unknown */
+	bool fallback;
+	const struct result *result;	/* last send or probe, or NULL */
+	const struct tls_info *live;	/* TLS info seen in a running job */
+	bool running;			/* a send or probe is running */
+	bool probe;			/* the result came from a probe */
+};
+
+void view_help(struct lines *out);
+void view_tls(struct lines *out, const struct tls_view_in *in);
+/* Plain words for a certificate verification failure. */
+const char *view_verify_words(const char *verify_error);
+/* Words for a TLS policy ("starttls: TLS required ..."). */
+const char *view_policy_words(int policy);
+
+#endif
