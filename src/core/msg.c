@@ -356,7 +356,8 @@ norm_ids(const char *field, const char *s, char **out, struct err *e)
 				else
 					ok = false;
 			}
-			if (z <= a || (size_t)(z - a) > ENC_MAXWORD)
+			if (z <= a || (size_t)(z - a) > ENC_MAXWORD ||
+			    memchr(a, '@', (size_t)(z - a)) == NULL)
 				ok = false;
 			for (const char *c = a; ok && c < z; c++)
 				if (*c <= 32 || *c >= 127 || *c == '<' || *c == '>')

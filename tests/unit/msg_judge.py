@@ -16,7 +16,8 @@ EXPECT.json keys (all optional except from):
   subject      string (None/absent: no Subject header)
   body         the text as typed, LF line ends, signature included
   flowed       true: the body is format=flowed; it is unflowed first
-  attachments  list of {"filename", "sha256", "size", "content_type"}
+  attachments  list of {"filename", "path" (file whose bytes it must
+               decode to), "sha256", "size", "content_type"}
   absent       strings that must not occur anywhere in the headers (Bcc)
   eightbit     true when 8-bit bytes are allowed on the wire
   utf8         true when raw UTF-8 is allowed in the headers
@@ -188,6 +189,11 @@ def main():
         data = a.get_payload(decode=True)
         if a.get_filename() != w["filename"]:
             fail("filename %r, want %r" % (a.get_filename(), w["filename"]))
+        if "path" in w:
+            want_data = open(w["path"], "rb").read()
+            if data != want_data:
+                fail("attachment %r: decoded bytes differ from %s (%d vs %d bytes)"
+                     % (w["filename"], w["path"], len(data), len(want_data)))
         if "sha256" in w and hashlib.sha256(data).hexdigest() != w["sha256"]:
             fail("attachment %r: SHA-256 differs (%d bytes decoded)"
                  % (w["filename"], len(data)))
