@@ -1,0 +1,235 @@
+/* Drafts and address history: what is written can be read back exactly,
+ * files are replaced atomically with private modes, the newest draft is
+ * found, and the history keeps the latest use of each address. */
+#include "config.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
+#include <cmocka.h>
+
+#include "draft.h"
+#include "history.h"
+#include "util.h"
+
+static char tmpdir[] = "/tmp/missive-draft-XXXXXX";
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	setenv("XDG_DATA_HOME", tmpdir, 1);
+	setenv("XDG_STATE_HOME", tmpdir, 1);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static size_t
+count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_roundtrip(void **state)
+{
+	struct draft d = {
+		.server = "smtp.example.org:587", .from = "Zoë <z@example.org>",
+		.to = "a@example.org, \"Doe, J\" <j@example.org>",
+		.subject = "Grüße\nInjected: header", .profile = "work",
+		.body = "Server: not a header\n\nsecond para\n",
+	}, r;
+	char *dir = draft_dir(), *path = draft_new_path();
+	struct stat st;
+	struct err e;
+	FILE *f;
+	char line[256];
+
+	(void)state;
+	assert_non_null(strstr(dir, "/missive/drafts"));
+	assert_int_equal(strncmp(path, dir, strlen(dir)), 0);
+	assert_int_equal(draft_save(path, &d, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(count_files(dir), 1);	/* no temp file left */
+	/* human-readable: header lines, a blank line, the body */
+	f = fopen(path, "r");
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_string_equal(line, "Server: smtp.example.org:587\n");
+	fclose(f);
+	assert_int_equal(draft_load(path, &r, &e), 0);
+	assert_string_equal(r.server, d.server);
+	assert_string_equal(r.from, d.from);
+	assert_string_equal(r.to, d.to);
+	assert_null(r.cc);
+	/* a newline can never start a fake header line */
+	assert_string_equal(r.subject, "Grüße Injected: header");
+	assert_string_equal(r.profile, "work");
+	assert_string_equal(r.body, d.body);
+	draft_free(&r);
+	/* overwrite in place */
+	d.body = "new body";
+	assert_int_equal(draft_save(path, &d, &e), 0);
+	assert_int_equal(count_files(dir), 1);
+	assert_int_equal(draft_load(path, &r, &e), 0);
+	assert_string_equal(r.body, "new body");
+	draft_free(&r);
+	assert_int_equal(draft_remove(path, &e), 0);
+	assert_int_equal(count_files(dir), 0);
+	assert_int_equal(draft_remove(path, &e), 0);	/* already gone: fine */
+	free(dir);
+	free(path);
+}
+
+static void
+test_latest(void **state)
+{
+	char *dir = draft_dir(), *a, *b, *found = NULL;
+	struct draft d = { .to = "x@example.org", .body = "x" };
+	struct utimbuf old = { .actime = 1000000, .modtime = 1000000 };
+	struct err e;
+	time_t mt;
+
+	(void)state;
+	assert_int_equal(draft_latest(dir, &found, &mt), 0);
+	a = xasprintf("%s/draft-a.txt", dir);
+	b = xasprintf("%s/draft-b.txt", dir);
+	assert_int_equal(draft_save(b, &d, &e), 0);
+	assert_int_equal(draft_save(a, &d, &e), 0);
+	assert_int_equal(utime(b, &old), 0);
+	assert_int_equal(draft_latest(dir, &found, &mt), 1);
+	assert_string_equal(found, a);
+	free(found);
+	assert_int_equal(draft_remove(a, &e), 0);
+	assert_int_equal(draft_latest(dir, &found, &mt), 1);
+	assert_string_equal(found, b);
+	assert_int_equal(mt, 1000000);
+	free(found);
+	assert_int_equal(draft_remove(b, &e), 0);
+	free(a);
+	free(b);
+	free(dir);
+}
+
+static void
+test_atomic_failure_keeps_old(void **state)
+{
+	char *dir = draft_dir(), *path = xasprintf("%s/draft-keep.txt", dir);
+	struct draft d = { .body = "old text" }, r;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(draft_save(path, &d, &e), 0);
+	if (geteuid() != 0) {
+		/* a folder we cannot write: the save fails, the old survives */
+		assert_int_equal(chmod(dir, 0500), 0);
+		d.body = "new text";
+		assert_int_equal(draft_save(path, &d, &e), -1);
+		assert_non_null(strstr(e.msg, dir));
+		assert_int_equal(chmod(dir, 0700), 0);
+	}
+	assert_int_equal(draft_load(path, &r, &e), 0);
+	assert_string_equal(r.body, "old text");
+	draft_free(&r);
+	assert_int_equal(draft_remove(path, &e), 0);
+	free(path);
+	free(dir);
+}
+
+static void
+test_history(void **state)
+{
+	struct history *h;
+	struct err e;
+	char *path;
+	struct stat st;
+
+	(void)state;
+	err_clear(&e);
+	h = history_load(NULL, &e);
+	assert_non_null(h);
+	assert_int_equal(history_count(h), 0);
+	history_add_list(h, "a@example.org, \"Doe, J\" <j@example.org>");
+	history_add(h, "Bob <bob@example.org>");
+	history_add(h, "bad\naddress@example.org");
+	history_add(h, "A. Person <A@EXAMPLE.ORG>");	/* replaces a@ */
+	assert_int_equal(history_count(h), 3);
+	assert_string_equal(history_get(h, 0), "A. Person <A@EXAMPLE.ORG>");
+	assert_string_equal(history_get(h, 1), "Bob <bob@example.org>");
+	assert_string_equal(history_get(h, 2), "\"Doe, J\" <j@example.org>");
+	assert_int_equal(history_save(h, &e), 0);
+	history_free(h);
+	path = history_path();
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	h = history_load(path, &e);
+	assert_int_equal(history_count(h), 3);
+	assert_string_equal(history_get(h, 2), "\"Doe, J\" <j@example.org>");
+	history_free(h);
+	free(path);
+}
+
+static void
+test_split(void **state)
+{
+	size_t n;
+	char **v = addr_list_split(" a@x.org ,\"Doe, J\" <j@x.org>,, "
+	    "Jo (work, home) <jo@x.org>,", &n);
+	char *b;
+
+	(void)state;
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "a@x.org");
+	assert_string_equal(v[1], "\"Doe, J\" <j@x.org>");
+	assert_string_equal(v[2], "Jo (work, home) <jo@x.org>");
+	history_list_free(v, n);
+	b = addr_bare("\"Doe, J\" <j@x.org>");
+	assert_string_equal(b, "j@x.org");
+	free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_latest),
+		cmocka_unit_test(test_atomic_failure_keeps_old),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_split),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,177 @@
+/* Status pane words: server text is escaped before it can reach the
+ * terminal, each event gets its symbol and severity, verdicts say what
+ * happened and what to do next, the progress bar fits its width. */
+#include "config.h"
+
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "event.h"
+#include "ui/status.h"
+#include "ui/textbuf.h"
+
+static void
+assert_no_controls(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fail_msg("control byte 0x%02x in status text",
+			    (unsigned char)*s);
+}
+
+static void
+test_greeting_escaped(void **state)
+{
+	struct event ev = { .type = EV_GREETING, .code = 220 };
+	enum sev sev;
+	char *s;
+
+	(void)state;
+	ev.text = "evil\x1b]0;pwned\x07 \r\n\x9b" "2J host";
+	s = status_event_text(&ev, &sev);
+	assert_non_null(s);
+	assert_no_controls(s);
+	assert_non_null(strstr(s, "\\x1b]0;pwned\\x07"));
+	assert_non_null(strstr(s, "220"));
+	assert_int_equal(sev, SEV_INFO);
+	free(s);
+}
+
+static void
+test_rcpt_and_symbols(void **state)
+{
+	struct event ok = { .type = EV_RCPT, .accepted = true,
+	    .address = "bob@example.org", .code = 250 };
+	struct event no = { .type = EV_RCPT, .accepted = false,
+	    .address = "eve@example.org", .code = 550,
+	    .text = "5.1.1 no such user\x1b[2J" };
+	enum sev sev;
+	char *s;
+
+	(void)state;
+	s = status_event_text(&ok, &sev);
+	assert_int_equal(sev, SEV_OK);
+	assert_non_null(strstr(s, "bob@example.org accepted"));
+	free(s);
+	s = status_event_text(&no, &sev);
+	assert_int_equal(sev, SEV_ERROR);
+	assert_non_null(strstr(s, "eve@example.org refused: 550"));
+	assert_no_controls(s);
+	free(s);
+	/* meaning never rests on colour alone */
+	assert_string_equal(status_symbol(SEV_OK, true), "✓");
+	assert_string_equal(status_symbol(SEV_ERROR, true), "✗");
+	assert_string_equal(status_symbol(SEV_WARN, true), "!");
+	assert_string_equal(status_symbol(SEV_INFO, true), "·");
+	assert_string_equal(status_symbol(SEV_CLIENT, true), "→");
+	assert_string_equal(status_symbol(SEV_ERROR, false), "x");
+	/* dialogue, data and result lines are drawn elsewhere */
+	ok.type = EV_DIALOGUE;
+	assert_null(status_event_text(&ok, &sev));
+}
+
+static void
+test_verdict_sent(void **state)
+{
+	char *acc[] = { "a@example.org", "b@example.org" };
+	struct tls_info ti = { .version = "TLSv1.3", .verified = true };
+	struct result r = { .sent = true, .encrypted = true, .accepted = acc,
+	    .naccepted = 2, .tls = &ti };
+	enum sev sev;
+	char *s;
+
+	(void)state;
+	s = status_verdict(&r, false, &sev);
+	assert_string_equal(s, "Sent to 2 recipients over TLS 1.3 (verified)");
+	assert_int_equal(sev, SEV_OK);
+	free(s);
+	r.naccepted = 1;
+	r.encrypted = false;
+	r.tls = NULL;
+	s = status_verdict(&r, false, &sev);
+	assert_string_equal(s, "Sent to 1 recipient WITHOUT encryption");
+	free(s);
+}
+
+static void
+test_verdict_failures(void **state)
+{
+	struct result r = { .sent = false, .reason = "cert_verify",
+	    .message = "certificate for other.example does not match localhost" };
+	char *ref[] = { "eve@example.org" };
+	enum sev sev;
+	char *s;
+
+	(void)state;
+	s = status_verdict(&r, false, &sev);
+	assert_int_equal(sev, SEV_ERROR);
+	assert_non_null(strstr(s, "Not sent: certificate for other.example"));
+	assert_non_null(strstr(s, "CA file"));
+	assert_non_null(strstr(s, "fingerprint"));
+	assert_non_null(strstr(s, "Your text is kept"));
+	free(s);
+	r.reason = "tls_required";
+	r.message = "the server does not offer STARTTLS\x1b[0m";
+	s = status_verdict(&r, false, &sev);
+	assert_non_null(strstr(s, "does not offer STARTTLS"));
+	assert_no_controls(s);
+	free(s);
+	r.reason = "rcpt_refused";
+	r.message = "every recipient was refused";
+	r.refused = ref;
+	r.nrefused = 1;
+	s = status_verdict(&r, false, &sev);
+	assert_non_null(strstr(s, "eve@example.org"));
+	assert_non_null(strstr(s, "Fix or remove"));
+	free(s);
+	/* every reason of the JSON contract has advice */
+	assert_true(strlen(status_hint("network")) > 10);
+	assert_true(strlen(status_hint("timeout")) > 10);
+	assert_true(strlen(status_hint("tls_handshake")) > 10);
+	assert_true(strlen(status_hint("auth")) > 10);
+	assert_true(strlen(status_hint("auth_plaintext_refused")) > 10);
+	assert_true(strlen(status_hint("size")) > 10);
+	assert_true(strlen(status_hint("protocol")) > 10);
+	assert_true(strlen(status_hint("server_error")) > 10);
+	assert_true(strlen(status_hint("cancelled")) > 5);
+}
+
+static void
+test_progress(void **state)
+{
+	char *s;
+	int w;
+
+	(void)state;
+	s = status_progress(512 * 1024, 1024 * 1024, 0.5, 70, true);
+	assert_non_null(strstr(s, " 50%"));
+	assert_non_null(strstr(s, "512.0 KiB of 1.0 MiB"));
+	assert_non_null(strstr(s, "1.0 MiB/s"));
+	w = str_width(s);
+	assert_true(w <= 70);
+	free(s);
+	s = status_progress(10, 0, 0, 20, false);	/* no total, narrow */
+	assert_true(str_width(s) <= 40);
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_greeting_escaped),
+		cmocka_unit_test(test_rcpt_and_symbols),
+		cmocka_unit_test(test_verdict_sent),
+		cmocka_unit_test(test_verdict_failures),
+		cmocka_unit_test(test_progress),
+	};
+
+	setlocale(LC_ALL, "C.UTF-8");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
