@@ -257,8 +257,8 @@ draw_compose_help(struct ui *u, int y, int h)
 	it[n++] = (struct help_item){ "^X", _("Send") };
 	it[n++] = (struct help_item){ "^C", run ? _("Cancel send") : _("Quit") };
 	it[n++] = (struct help_item){ "^G", _("Help") };
-	it[n++] = (struct help_item){ "^S", _("Save draft") };
-	it[n++] = (struct help_item){ "^T", _("TLS info") };
+	it[n++] = (struct help_item){ "^S", _("Save") };
+	it[n++] = (struct help_item){ "^T", _("TLS") };
 	it[n++] = (struct help_item){ "^P", _("Profiles") };
 	if (u->focus == FOCUS_BODY) {
 		it[n++] = (struct help_item){ "^_", _("Editor") };
@@ -271,7 +271,7 @@ draw_compose_help(struct ui *u, int y, int h)
 		size_t c = completions_here(u);
 
 		it[n++] = (struct help_item){ "Tab", c ? _("Complete") :
-		    _("Next field") };
+		    _("Next") };
 		it[n++] = (struct help_item){ "^K", _("Cut") };
 		it[n++] = (struct help_item){ "^Y", _("Paste") };
 		it[n++] = (struct help_item){ "^Z", _("Undo") };

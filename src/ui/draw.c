@@ -97,7 +97,7 @@ draw_hline(struct ui *u, int y, const char *title, const char *right)
 		draw_str(y, 2 + used, 1, " ", b);
 		used += 3;
 	}
-	if (right != NULL && rw + used + 6 < u->cols) {
+	if (right != NULL && rw > 0 && rw + used + 6 < u->cols) {
 		draw_str(y, u->cols - rw - 3, 1, " ", b);
 		draw_str(y, u->cols - rw - 2, rw, right, theme_attr(R_DIM));
 		draw_str(y, u->cols - 2, 1, " ", b);
@@ -186,6 +186,9 @@ draw_help(struct ui *u, int y, int h, const struct help_item *it, size_t n)
 	if (h <= 0 || n == 0)
 		return;
 	per = (n + (size_t)h - 1) / (size_t)h;
+	/* Too narrow for every key: show the first ones, readable. */
+	if (u->cols / (int)per < 9)
+		per = u->cols >= 9 ? (size_t)(u->cols / 9) : 1;
 	cw = u->cols / (int)per;
 	for (r = 0; r < h; r++)
 		draw_clear_line(y + r);
@@ -196,8 +199,9 @@ draw_help(struct ui *u, int y, int h, const struct help_item *it, size_t n)
 			break;
 		used = draw_str(y + row, col, cw, it[i].key,
 		    theme_attr(R_HELP_KEY));
-		if (used + 1 < cw)
-			draw_str(y + row, col + used + 1, cw - used - 1,
+		/* A blank column always separates one cell from the next. */
+		if (used + 2 < cw)
+			draw_str(y + row, col + used + 1, cw - used - 2,
 			    it[i].label, theme_attr(R_HELP_TEXT));
 	}
 }
@@ -238,6 +242,34 @@ draw_prompt(struct ui *u, int y)
 		move(y, used < u->cols ? used : u->cols - 1);
 }
 
+/* Where continuation rows of a "  key    value" line start: after the
+ * longest run of two or more blanks that follows a word. */
+static int
+hang_indent(const wchar_t *ws, size_t n)
+{
+	size_t i = 0, best = 0, bestlen = 1, k;
+	int col = 0;
+
+	while (i < n && ws[i] == L' ')
+		i++;
+	while (i < n) {
+		size_t run = 0;
+
+		while (i < n && ws[i] != L' ')
+			i++;
+		while (i + run < n && ws[i + run] == L' ')
+			run++;
+		if (run > bestlen && i + run < n) {
+			bestlen = run;
+			best = i + run;
+		}
+		i += run;
+	}
+	for (k = 0; k < best; k++)
+		col += tb_charwidth(ws[k], col);
+	return col;
+}
+
 void
 draw_lines(struct ui *u, const struct lines *l, int y, int h, size_t *top)
 {
@@ -252,23 +284,34 @@ draw_lines(struct ui *u, const struct lines *l, int y, int h, size_t *top)
 		size_t n, k = 0;
 		wchar_t *ws = utf8_to_wcs(l->v[i].text, strlen(l->v[i].text), &n);
 		unsigned long a = theme_attr(l->v[i].role);
+		int ind = hang_indent(ws, n), x = 0;
 
-		/* Wrap by columns, continuing where the last row stopped. */
+		if (ind > w / 2)
+			ind = 0;
+		/* Word wrap; continuation rows hang under the value. */
 		do {
-			size_t start = k;
-			int col = 0;
+			size_t start = k, brk = 0;
+			int col = 0, avail = w - x;
 
 			while (k < n) {
 				int cw = tb_charwidth(ws[k], col);
 
-				if (col + cw > w && col > 0)
+				if (col + cw > avail && col > 0)
 					break;
 				col += cw;
+				if (ws[k] == L' ')
+					brk = k + 1;
 				k++;
 			}
+			if (k < n && brk > start)
+				k = brk;
 			draw_clear_line(y + row);
-			draw_wcs(y + row, 0, w, ws + start, k - start, a, u->utf8);
+			draw_wcs(y + row, x, avail, ws + start, k - start, a,
+			    u->utf8);
 			row++;
+			x = ind;
+			while (k < n && ws[k] == L' ')
+				k++;
 		} while (k < n && row < h);
 		free(ws);
 	}

@@ -164,7 +164,7 @@ draw_profiles(struct ui *u)
 {
 	static const struct help_item it[] = {
 		{ "Enter", N_("Use profile") }, { "Esc", N_("Back") },
-		{ "^S", N_("Save current as profile") }, { "Up/Dn", N_("Move") },
+		{ "^S", N_("Save as profile") }, { "Up/Dn", N_("Move") },
 		{ "type", N_("Filter") },
 	};
 	struct help_item tr[5];
@@ -259,7 +259,7 @@ draw_profiles(struct ui *u)
 static void
 draw_themes(struct ui *u)
 {
-	int w = 28, h, x, y0 = 2, y;
+	int w = 34, h, x, y0 = 2, y;
 	size_t i;
 
 	if (u->cols < w + 4 || u->rows < 8)
@@ -282,7 +282,7 @@ draw_themes(struct ui *u)
 			mvaddch(y0 + y, x + k, ' ');
 		attrset(A_NORMAL);
 	}
-	draw_str(y0, x + 1, w - 2, _("Theme (Enter keeps, Esc undoes)"),
+	draw_str(y0, x + 1, w - 2, _("Theme: Enter keeps, Esc undoes"),
 	    theme_attr(R_HEADING));
 	for (i = u->pick_top, y = y0 + 1; i < u->nthemes && y < y0 + h - 1;
 	    i++, y++) {

@@ -772,7 +772,16 @@ process_input(struct ui *u, const struct rawin *v, size_t n)
 				continue;
 			}
 			/* ESC and a key in one read: Alt held (or Esc typed
-			 * as a prefix, which means the same). */
+			 * as a prefix, which means the same). ESC before a
+			 * control character is two keys: Esc, then it. */
+			if (v[i + 1].type == OK && (v[i + 1].c < 0x20 ||
+			    v[i + 1].c == 0x7f) && v[i + 1].c != 27 &&
+			    v[i + 1].c != 0x7f && v[i + 1].c != 8) {
+				k.code = 27;
+				i++;
+				dispatch(u, &k);
+				continue;
+			}
 			k.fn = v[i + 1].type == KEY_CODE_YES;
 			k.code = (int)v[i + 1].c;
 			k.mods = MOD_ALT;
