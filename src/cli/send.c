@@ -137,7 +137,7 @@ parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->profile = optarg; break;
 		case O_TLS: o->tls = optarg; break;
