@@ -279,7 +279,7 @@ command(struct mparse *mp, struct acct *a, const char *cmd, const char *arg,
 	else if (strcmp(cmd, "passwordeval") == 0)
 		SETSTR(M_PASSWORDEVAL, passwordeval);
 	else if (strcmp(cmd, "password") == 0)
-		warn(mp, _("the password of %s is not imported (missive keeps no literal password it was not asked to); give the profile a password_cmd, e.g. `pass show mail`"),
+		warn(mp, _("the password of %s is not imported (a password kept in a file leaks too easily); give the profile a password_cmd, e.g. `pass show mail`"),
 		    who);
 	else if (strcmp(cmd, "tls") == 0)
 		ONOFF(M_TLS, tls);

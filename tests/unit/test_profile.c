@@ -1188,7 +1188,7 @@ test_import_msmtp(void **state)
 
 	assert_string_equal(buf_cstr(&w), fmt(
 	    "%1$s:6: `logfile` has no missive equivalent; ignored\n"
-	    "%1$s:20: the password of work is not imported (missive keeps no literal password it was not asked to); give the profile a password_cmd, e.g. `pass show mail`\n"
+	    "%1$s:20: the password of work is not imported (a password kept in a file leaks too easily); give the profile a password_cmd, e.g. `pass show mail`\n"
 	    "%1$s:15: work: missive cannot do auth cram-md5; the profile uses the best mechanism the server offers\n"
 	    "%1$s:25: plain: msmtp's tls is off, so the profile says tls = off (no encryption); change it to opportunistic or starttls if the server offers TLS\n"
 	    "%1$s:25: plain: tls_certcheck off is not imported: missive always verifies certificates (pin one with fingerprint, or use --insecure for a single run)\n"
