@@ -117,6 +117,13 @@ def main():
     row("server replies waited on, ≈ Δt / %g ms" % dms, waited, lambda v: "%.1f" % v, False)
     row("replies the server wrote (record)",
         {t: num(data, t, "replies") for t in tools}, lambda v: "%d" % v, False)
+    sw = {}
+    for t in tools:
+        w, mx = num(data, t, "srvwait_ms"), num(data, t, "srvwait_max_ms")
+        if w is not None:
+            sw[t] = "%.1f (longest %.1f)" % (w, mx or 0)
+    row("server idle waiting for the client, ms (record; incl. TLS handshake)",
+        sw, str, False)
     turns = {}
     for t in tools:
         v = data.get(t, {}).get("rtt_turns")

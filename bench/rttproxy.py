@@ -14,7 +14,10 @@ Usage: rttproxy.py --target PORT --delay SECONDS --log FILE
 Prints "PORT n" on stdout once it listens on 127.0.0.1. One JSON line per
 finished connection is appended to FILE:
   {"conn": n, "turns": t, "client_chunks": c, "server_chunks": s,
-   "client_bytes": b, "server_bytes": b, "seconds": d}
+   "client_bytes": b, "server_bytes": b, "seconds": d,
+   "tls_records": r, "tls_record_bytes": b}
+where tls_records counts the client's TLS records from its first
+ClientHello on (after STARTTLS, or from the start with implicit TLS).
 Standard library only; stops on SIGTERM/SIGINT.
 """
 
@@ -48,6 +51,34 @@ class Conn:
         self.client_bytes = 0
         self.server_bytes = 0
         self.t0 = time.monotonic()
+        self.tls = False	# the client's stream is TLS records from here
+        self.rec_left = 0	# bytes of the current record still to come
+        self.hdr = b""
+        self.records = 0
+        self.record_bytes = 0
+
+    def count_records(self, data):
+        """Follows TLS record headers (5 bytes: type, version, length)."""
+        if not self.tls:
+            if not data.startswith(b"\x16\x03"):
+                return
+            self.tls = True
+        i = 0
+        while i < len(data):
+            if self.rec_left > 0:
+                take = min(self.rec_left, len(data) - i)
+                self.rec_left -= take
+                i += take
+                continue
+            need = 5 - len(self.hdr)
+            self.hdr += data[i:i + need]
+            i += need
+            if len(self.hdr) == 5:
+                n = int.from_bytes(self.hdr[3:5], "big")
+                self.records += 1
+                self.record_bytes += n
+                self.rec_left = n
+                self.hdr = b""
 
     def client_acted(self):
         with self.lock:
@@ -65,6 +96,7 @@ class Conn:
                     break
                 self.client_chunks += 1
                 self.client_bytes += len(data)
+                self.count_records(data)
                 self.server.sendall(data)
         except OSError:
             pass
@@ -133,7 +165,9 @@ class Conn:
                "server_chunks": self.server_chunks,
                "client_bytes": self.client_bytes,
                "server_bytes": self.server_bytes,
-               "seconds": round(time.monotonic() - self.t0, 4)}
+               "seconds": round(time.monotonic() - self.t0, 4),
+               "tls_records": self.records,
+               "tls_record_bytes": self.record_bytes}
         with open(self.args.log, "a", encoding="utf-8") as f:
             f.write(json.dumps(rec) + "\n")
 

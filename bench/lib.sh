@@ -1,0 +1,186 @@
+# Shared by bench/run and bench/diagnose; sourced, not run. The caller sets
+# HERE, SRC and PROG first. Gives: the peers (installed when missing),
+# servers and the delaying proxy that are always stopped (trap), the test
+# PKI and messages (bench_setup), and tool_cmd, the one place that says how
+# each tool sends a message.
+
+PY=/usr/bin/python3
+MISSIVE=${MISSIVE:-/tmp/b-bench/src/missive}
+MIB=${BENCH_MIB:-100}
+DELAY=0.02
+TOOLS="missive msmtp swaks curl smtplib"
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# --- the peers ---------------------------------------------------------------
+
+ensure_tools() {
+	local missing=
+	command -v hyperfine >/dev/null || missing="$missing hyperfine"
+	command -v msmtp >/dev/null || missing="$missing msmtp"
+	command -v swaks >/dev/null || missing="$missing swaks"
+	command -v curl >/dev/null || missing="$missing curl"
+	command -v valgrind >/dev/null || missing="$missing valgrind"
+	[ -x /usr/bin/time ] || missing="$missing time"
+	perl -MNet::SSLeay -MIO::Socket::SSL -e 1 2>/dev/null ||
+	    missing="$missing libnet-ssleay-perl libio-socket-ssl-perl"
+	[ -n "$missing" ] || return 0
+	[ "$(id -u)" = 0 ] || die "missing:$missing (install them, or run as root)"
+	say "installing:$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $missing >/dev/null ||
+	    die "apt-get install$missing failed"
+}
+
+# --- servers, always stopped -------------------------------------------------
+
+WORK=$(mktemp -d /tmp/missive-bench.XXXXXX) || exit 1
+PIDS=
+cleanup() {
+	local p
+	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wait_port FILE PID: the "PORT n" line a server prints.
+wait_port() {
+	local i=0 port
+	while [ $i -lt 500 ]; do
+		port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$1" 2>/dev/null)
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.02
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_server NAME [smtpd.py options]: sets PORT_NAME, REC_NAME.
+start_server() {
+	local name=$1 pid port
+	shift
+	mkdir -p "$WORK/rec-$name"
+	"$PY" "$HERE/benchsrv.py" --smtpd "$SRC/tests/server/smtpd.py" \
+	    --listen 127.0.0.1 --port 0 --cert "$PKI/localhost.pem" \
+	    --key "$PKI/localhost.key" --idle-timeout 60 \
+	    --record "$WORK/rec-$name" "$@" \
+	    >"$WORK/srv-$name.out" 2>"$WORK/srv-$name.err" </dev/null &
+	pid=$!
+	PIDS="$PIDS $pid"
+	port=$(wait_port "$WORK/srv-$name.out" $pid) ||
+	    { cat "$WORK/srv-$name.err" >&2; die "server $name did not start"; }
+	eval "PORT_$name=$port REC_$name=\$WORK/rec-\$name"
+}
+
+# start_proxy TARGET-PORT [DELAY [NAME]]: the delaying proxy in front of a
+# server; sets PORT_NAME (default name: proxy); its log is $WORK/NAME.log.
+start_proxy() {
+	local delay=${2:-$DELAY} name=${3:-proxy} pid port
+	: >"$WORK/$name.log"
+	"$PY" "$HERE/rttproxy.py" --target "$1" --delay "$delay" \
+	    --log "$WORK/$name.log" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+	pid=$!
+	PIDS="$PIDS $pid"
+	port=$(wait_port "$WORK/$name.out" $pid) || die "proxy $name did not start"
+	eval "PORT_$name=$port"
+}
+
+# --- the commands ------------------------------------------------------------
+
+# tool_cmd TOOL MODE PORT: one shell command line that sends one message.
+# MODE: tls (STARTTLS, verified against the test CA), plain, big (TLS and
+# the attachment).
+tool_cmd() {
+	local tool=$1 mode=$2 port=$3
+	local rcpts="a@example.org b@example.org"
+	case $tool in
+	missive)
+		# Options first: send takes every word after FROM as a recipient.
+		local m="$MISSIVE send --ca-file $CA --subject s"
+		local a="127.0.0.1:$port from@example.org $rcpts"
+		case $mode in
+		tls) echo "$m --tls starttls --body $BODY $a" ;;
+		plain) echo "$m --tls off --body $BODY $a" ;;
+		big) echo "$m --tls starttls --body $SHORT --attach $BIG $a" ;;
+		esac ;;
+	msmtp)
+		local m="msmtp --host=127.0.0.1 --port=$port --auth=off --from=from@example.org"
+		case $mode in
+		tls) echo "$m --tls=on --tls-starttls=on --tls-trust-file=$CA $rcpts <$SMALLMSG" ;;
+		plain) echo "$m --tls=off $rcpts <$SMALLMSG" ;;
+		big) echo "$m --tls=on --tls-starttls=on --tls-trust-file=$CA $rcpts <$BIGMSG" ;;
+		esac ;;
+	swaks)
+		local m="swaks --silent 2 --server 127.0.0.1 --port $port --pipeline --from from@example.org --to a@example.org,b@example.org --header Subject:s"
+		local t="--tls --tls-verify --tls-ca-path $CA"
+		case $mode in
+		tls) echo "$m $t --body @$BODY" ;;
+		plain) echo "$m --body @$BODY" ;;
+		big) echo "$m $t --body @$SHORT --attach @$BIG" ;;
+		esac ;;
+	curl)
+		local m="curl -sS --mail-from from@example.org --mail-rcpt a@example.org --mail-rcpt b@example.org"
+		case $mode in
+		tls) echo "$m --ssl-reqd --cacert $CA -T $SMALLMSG smtp://127.0.0.1:$port" ;;
+		plain) echo "$m -T $SMALLMSG smtp://127.0.0.1:$port" ;;
+		big) echo "$m --ssl-reqd --cacert $CA -T $BIGMSG smtp://127.0.0.1:$port" ;;
+		esac ;;
+	smtplib)
+		local m="$PY $HERE/smtplib_send.py --port $port --ca $CA"
+		case $mode in
+		tls) echo "$m --body $BODY from@example.org $rcpts" ;;
+		plain) echo "$m --plain --body $BODY from@example.org $rcpts" ;;
+		big) echo "$m --attach $BIG from@example.org $rcpts" ;;
+		esac ;;
+	esac
+}
+
+# bench_setup: the test PKI, a private HOME, and the messages: a 1 KiB text
+# body (BODY), a one-line body (SHORT), the attachment (BIG, MIB MiB), and
+# ready-made messages for the tools that send a finished message (SMALLMSG,
+# BIGMSG: msmtp, curl).
+bench_setup() {
+	ensure_tools
+	PKI=$WORK/pki
+	sh "$SRC/tests/lib/pki.sh" "$PKI" || die "cannot create the test PKI"
+	CA=$PKI/ca.pem
+	HOME=$WORK/home
+	XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share
+	XDG_STATE_HOME=$HOME/.local/state XDG_CACHE_HOME=$HOME/.cache
+	export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
+	export LC_ALL=C.UTF-8
+	mkdir -p "$HOME"
+
+	# The messages: a 1 KiB text body; the attachment; ready-made messages for
+	# the tools that send a finished message (msmtp, curl).
+	BODY=$WORK/body.txt SHORT=$WORK/short.txt BIG=$WORK/attachment.bin
+	SMALLMSG=$WORK/small.eml BIGMSG=$WORK/big.eml
+	for i in $(seq 1 16); do
+		echo "Line $i of a short benchmark message, sixty-odd characters long."
+	done >"$BODY"
+	echo "The file is attached." >"$SHORT"
+	head -c $((MIB * 1048576)) /dev/urandom >"$BIG"
+	"$PY" "$HERE/mkmsg.py" small "$BODY" "$SMALLMSG" || die "mkmsg small"
+	"$PY" "$HERE/mkmsg.py" attach "$BIG" "$BIGMSG" || die "mkmsg attach"
+}
+
+nmsgs() { ls "$1"/msg-*.json 2>/dev/null | wc -l; }
+
+# last_conn RECDIR: the newest connection record, once the server closed it.
+last_conn() {
+	local f i=0
+	f=$(ls "$1"/conn-*.jsonl 2>/dev/null | sed 's/.*conn-\([0-9]*\)\.jsonl/\1 &/' |
+	    sort -n | tail -n 1 | cut -d' ' -f2)
+	[ -n "$f" ] || return 1
+	while [ $i -lt 100 ] && ! grep -q '"ev": "close"' "$f"; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	echo "$f"
+}
