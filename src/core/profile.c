@@ -5,6 +5,7 @@
  * every key, and edits one section of profiles.ini atomically. */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -1013,6 +1014,13 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 
 	sep = inih_scan(p, n, "=:", &comment);
 	if (sep == n || comment) {
+		/* The line is shown, unless it may hold a password. */
+		if (n >= 8 && strncasecmp(p, "password", 8) == 0 &&
+		    (n < 12 || strncasecmp(p, "password_cmd", 12) != 0)) {
+			problem(ld, ld->lineno, "%s",
+			    _("expected `password = value`"));
+			return;
+		}
 		esc = shown(p, n);
 		problem(ld, ld->lineno,
 		    _("expected `key = value`, `[profile]` or a comment, not `%s`"),
@@ -1054,7 +1062,10 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 		if (v[i] == '#' && (quoted ||
 		    strcmp(ld->key, "password_cmd") == 0))
 			continue;
-		if (v[i] == ';')
+		if (v[i] == ';' && strcmp(ld->key, "password") == 0)
+			problem(ld, ld->lineno, "%s",
+			    _("password: ` ;` starts a comment in this file format, so the password would be cut; use password_cmd"));
+		else if (v[i] == ';')
 			problem(ld, ld->lineno,
 			    _("%s: ` ;` starts a comment in this file format, so the value would be cut to `%.*s`; remove the space before `;` or put the comment on a line of its own"),
 			    esc, (int)(i - 1), v);
@@ -1742,11 +1753,21 @@ ini_edit(const char *dir, const char *section, const struct kv *set,
 	struct buf out;
 	mode_t mode = S_IFREG | 0600;
 	struct stat st;
-	int rc = -1, r;
+	int rc = -1, r, lock;
 
 	if (mkdir_p(dir) == -1)
 		return err_setr(e, "usage", _("cannot create %s: %s"), dir,
 		    strerror(errno));
+	/* Two missives saving at once (the composer, an import) must not
+	 * lose one's change: read, edit and replace under a lock. */
+	path = xasprintf("%s/.profiles.lock", dir);
+	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (lock == -1)
+		return err_setr(e, "usage", _("cannot create a file in %s: %s"),
+		    dir, strerror(errno));
+	while (flock(lock, LOCK_EX) == -1 && errno == EINTR)
+		;
 	path = xasprintf("%s/profiles.ini", dir);
 	/* A symlinked profiles.ini (a dotfile manager's) stays a link: the
 	 * file it points to is the one replaced. */
@@ -1851,6 +1872,7 @@ out:
 	free(lines);
 	free(done);
 	free(path);
+	close(lock);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -463,6 +464,18 @@ test_inline_comment(void **state)
 	write_str("profiles.ini", "[a]\nuser = me # work\n");
 	assert_string_equal(load_error(&e),
 	    "profiles.ini:2: user: ` #` does not start a comment after a value, it would be part of it; put the comment on a line of its own");
+
+	/* Messages never show a password. */
+	write_str("profiles.ini", "[a]\npassword = hunter2 ; x\n");
+	assert_string_equal(load_error(&e),
+	    "profiles.ini:2: password: ` ;` starts a comment in this file format, so the password would be cut; use password_cmd");
+	write_str("profiles.ini", "[a]\npassword hunter2\n");
+	assert_string_equal(load_error(&e),
+	    "profiles.ini:2: expected `password = value`");
+	write_str("profiles.ini", "[a]\npassword = hunter2 # x\n");
+	assert_null(strstr(load_error(&e), "hunter2"));
+	write_str("profiles.ini", "[a]\npassword = hunter2\x01\n");
+	assert_null(strstr(load_error(&e), "hunter2"));
 
 	/* A ';' or '#' not after a space is kept; a shell comment in
 	 * password_cmd too; comment lines are comments. */
@@ -987,20 +1000,24 @@ test_save_new_file(void **state)
 	    "[missive]\ndefault_profile = y\n\n[x]\nserver = x.example.org\n");
 	free(got);
 
-	/* No temporary file is left behind. */
+	/* No temporary file is left behind: profiles.ini and the lock. */
 	{
-		char *tmpl = xasprintf("%s/.profiles.ini.", dir);
 		DIR *d = opendir(dir);
 		struct dirent *de;
 		int n = 0;
 
 		assert_non_null(d);
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] != '.' || strlen(de->d_name) > 2)
-				n++;
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (strcmp(de->d_name, "profiles.ini") != 0 &&
+			    strcmp(de->d_name, ".profiles.lock") != 0)
+				fail_msg("left behind: %s", de->d_name);
+			n++;
+		}
 		closedir(d);
-		assert_int_equal(n, 1);
-		free(tmpl);
+		assert_int_equal(n, 2);
 	}
 	free(path);
 	free(dir);
@@ -1060,6 +1077,46 @@ test_save_refusals(void **state)
 	free(before);
 	free(after);
 	profile_clear(&p);
+}
+
+/* Savers in parallel: the lock keeps every one's change. */
+static void
+test_save_concurrent(void **state)
+{
+	enum { KIDS = 6, EACH = 8 };
+	struct profiles *ps;
+	struct err e;
+	pid_t pids[KIDS];
+	int i, j, status;
+
+	(void)state;
+	for (i = 0; i < KIDS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] != -1);
+		if (pids[i] != 0)
+			continue;
+		for (j = 0; j < EACH; j++) {
+			struct profile p;
+
+			profile_init(&p);
+			p.name = xasprintf("p%d-%d", i, j);
+			p.server = xasprintf("h%d.example.org:%d", i, 1000 + j);
+			if (profiles_save(tmpdir, &p, &e) == -1)
+				_exit(1);
+			profile_clear(&p);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < KIDS; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ps = profiles_load(tmpdir, &e);
+	assert_non_null(ps);
+	assert_int_equal(profiles_count(ps), KIDS * EACH);
+	assert_string_equal(profiles_find(ps, "p3-5")->server,
+	    "h3.example.org:1005");
+	profiles_free(ps);
 }
 
 static void
@@ -1262,6 +1319,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_save_append_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_new_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_msmtp, setup, teardown),
 	};
