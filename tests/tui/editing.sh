@@ -1,0 +1,75 @@
+#!/bin/sh
+# Typing UTF-8 and wide characters into the fields and the body, soft wrap
+# by columns, readline keys, undo, and resizing to tiny sizes and back
+# without losing a character.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
+. "$TESTS_SRCDIR/tui/lib.sh"
+
+profile work 127.0.0.1:2525 tls=starttls "from=Ann <ann@example.org>"
+tui_start -p work
+tui_wait "Ready."
+# The cursor starts in To (Server and From come from the profile).
+tui_type "Zoë Ünïcode <zoe@example.org>"
+tui_keys Tab Tab Tab
+tui_type "Grüße aus 東京 ☃"
+tui_keys Tab Tab
+tui_type "日本語のテキストは二桁の幅を持つので、この行は八十桁の画面で折り返されるはずです。そして次の行へ続きます。"
+tui_keys Enter
+tui_type "Ünïcödé line two"
+tui_wait "Ünïcödé line two"
+s=$(tui_screen)
+echo "$s" | grep -F -q "To:      Zoë Ünïcode <zoe@example.org>" || { tui_dump; fail "To field"; }
+echo "$s" | grep -F -q "Subject: Grüße aus 東京 ☃" || { tui_dump; fail "Subject field"; }
+# 40 wide characters fill one 80-column row; the rest wraps.
+row1=$(echo "$s" | grep -F "日本語のテキスト")
+[ "$(printf '%s' "$row1" | wc -L)" -le 80 ] || fail "a body row is wider than 80 columns"
+echo "$s" | grep -F -q "そして次の行へ続きます。" || { tui_dump; fail "wrapped body row"; }
+pass "UTF-8 and wide text in fields and body, wrapped by columns"
+
+# Readline keys in a field: ^W cuts a word, ^Y puts it back, ^U clears
+# to the line start, ^Z undoes.
+tui_keys BTab BTab
+tui_wait "▸Subject:"
+tui_keys End C-w
+tui_wait_gone "東京 ☃"
+tui_has "Subject: Grüße aus 東京" || { tui_dump; fail "^W cut more than a word"; }
+tui_keys C-y
+tui_wait "Subject: Grüße aus 東京 ☃"
+tui_keys C-u
+tui_wait_gone "Grüße"
+tui_keys C-z
+tui_wait "Subject: Grüße aus 東京 ☃"
+pass "^W ^Y ^U ^Z in a field"
+
+for size in "20 6" "5 2" "1 1" "12 4" "45 12"; do
+	set -- $size
+	tmux_ resize-window -t tui -x "$1" -y "$2" || fail "resize $size"
+	sleep 0.15
+	kill -0 "$(tui_pid)" 2>/dev/null || fail "missive died at size $size"
+done
+tmux_ resize-window -t tui -x 80 -y 24
+tui_wait "TLS starttls"		# redrawn at full width
+tui_wait "Subject: Grüße aus 東京 ☃"
+tui_wait "Ünïcödé line two"
+tui_has "To:      Zoë Ünïcode <zoe@example.org>" || { tui_dump; fail "To lost"; }
+tui_has "そして次の行へ続きます。" || { tui_dump; fail "body lost"; }
+pass "resizing to 1x1 and back keeps every character"
+
+# A large paste arrives in one piece and is drawn once (bracketed paste).
+tui_keys Tab Tab C-End
+i=0
+: >"$WORK/paste.txt"
+while [ $i -lt 400 ]; do
+	echo "pasted line $i with	a tab and some words to make it longer" >>"$WORK/paste.txt"
+	i=$((i + 1))
+done
+tmux_ load-buffer -b big "$WORK/paste.txt"
+t0=$(date +%s%N)
+tmux_ paste-buffer -p -b big -t tui
+tui_wait "pasted line 399 with" 10
+t1=$(date +%s%N)
+[ $(( (t1 - t0) / 1000000 )) -lt 3000 ] || fail "the paste took $(( (t1 - t0) / 1000000 )) ms"
+tui_has "pasted line 399 with    a tab" || { tui_dump; fail "tab in the pasted text"; }
+tui_keys PPage PPage
+tui_wait "pasted line 3"
+pass "a 400-line paste lands in the body quickly, tabs kept"

@@ -1,0 +1,73 @@
+#!/bin/sh
+# ^_ and F4 hand the body to $VISUAL (or $EDITOR) and read it back; an
+# editor that fails leaves the body alone; address completion with Tab
+# from the history and the profiles.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
+. "$TESTS_SRCDIR/tui/lib.sh"
+
+profile work 127.0.0.1:2525 tls=starttls "from=Ann <ann@example.org>" \
+    "cc=Bob Builder <bob@build.example>"
+cat >"$WORK/ed.sh" <<'ED'
+#!/bin/sh
+# a fake editor: records its argument, appends a line
+echo "$1" >"${1%/*}/../editor-arg" 2>/dev/null
+printf 'Added by the editor: ünïcode ✓\n' >>"$1"
+ED
+cat >"$WORK/bad-ed.sh" <<'ED'
+#!/bin/sh
+printf 'garbage\n' >>"$1"
+exit 3
+ED
+chmod +x "$WORK/ed.sh" "$WORK/bad-ed.sh"
+
+TUI_ENV="VISUAL='$WORK/ed.sh' TMPDIR='$WORK'"
+tui_start -p work -s "Editor" carol@example.org
+tui_wait "Ready."
+tui_type "Typed in missive."
+tui_keys C-_
+tui_wait "Added by the editor: ünïcode ✓"
+tui_has "Typed in missive." || { tui_dump; fail "the original text is gone"; }
+tui_wait "Body read back"
+[ -z "$(ls "$WORK" | grep missive-body)" ] || fail "the temp file was left behind"
+pass "^_ runs \$VISUAL and reads the body back"
+tui_keys C-z
+tui_wait_gone "Added by the editor"
+tui_has "Typed in missive." || fail "undo lost the text"
+pass "^Z undoes the editor's change"
+
+TUI_ENV="VISUAL= EDITOR='$WORK/bad-ed.sh' TMPDIR='$WORK'"
+tui_start -p work -s "Editor" carol@example.org
+tui_wait "Restore? [Y/n]"
+tui_keys y
+tui_wait "Typed in missive."
+tui_keys F4
+tui_wait "failed (status 3)"
+tui_has "garbage" && { tui_dump; fail "a failed editor changed the body"; }
+pass "F4 uses \$EDITOR; a failing editor changes nothing"
+
+# Completion: from the history and from the profiles.
+mkdir -p "$XDG_STATE_HOME/missive"
+printf 'Alice Example <alice@example.org>\nbob@old.example\n' \
+    >"$XDG_STATE_HOME/missive/history"
+TUI_ENV=
+tui_start -p work
+tui_wait "Restore? [Y/n]"
+tui_keys n
+tui_wait "▸To:"
+tui_type "ali"
+tui_wait "Tab Complete"
+tui_keys Tab
+tui_wait "To:      Alice Example <alice@example.org>"
+tui_wait "▸To:"	# completing does not leave the field
+tui_type ", bo"
+tui_keys Tab
+tui_wait "2 addresses match"
+first=$(tui_screen | grep "To:")
+tui_keys Tab
+tui_wait_gone "$first"
+second=$(tui_screen | grep "To:")
+echo "$first$second" | grep -q "bob@old.example" || fail "history match missing"
+echo "$first$second" | grep -q "Bob Builder <bob@build.example>" || fail "profile match missing"
+tui_keys Tab		# after the last match, Tab moves on
+tui_wait "▸Cc:"
+pass "Tab completes from history and profiles, cycles, then moves on"

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Sending from the composer to the test server: the status pane shows the
+# steps and the verdict, the server has the exact message, the draft is
+# removed only after the server accepted it, the recipients go into the
+# address history, and the UI stays usable during a slow send.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
+. "$TESTS_SRCDIR/tui/lib.sh"
+
+start_server
+profile test "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
+    "from=Ann <ann@example.org>"
+tui_start -p test -s "Grüße from the composer" "Bob <bob@example.org>" \
+    carol@example.org
+tui_wait "Ready."
+tui_type "Hello Bob, ünïcode body 日本."
+tui_wait "draft saved" 5
+draft=$(the_draft)
+tui_keys C-x
+tui_wait "Sent to 2 recipients over TLS 1.3 (verified)" 10
+s=$(tui_screen)
+echo "$s" | grep -F -q "✓" || fail "no ✓ symbol"
+echo "$s" | grep -F -q "100%" || fail "no progress bar at 100%"
+echo "$s" | grep -F -q "sent ✓" || fail "title does not say sent"
+pass "verdict line after ^X"
+assert_msgs 1
+eml=$RECORD/msg-1.eml
+assert_file_contains "$eml" "Hello Bob, "
+assert_file_contains "$eml" "Subject: =?UTF-8?"
+assert_file_contains "$eml" "To: Bob <bob@example.org>, carol@example.org"
+assert_file_contains "$eml" "From: Ann <ann@example.org>"
+pass "the server has the message"
+[ -f "$draft" ] && fail "the draft survived a successful send"
+assert_file_contains "$XDG_STATE_HOME/missive/history" "Bob <bob@example.org>"
+assert_file_contains "$XDG_STATE_HOME/missive/history" "carol@example.org"
+pass "draft removed after the send; recipients in the history"
+
+# ^X again asks before sending the same message twice.
+tui_keys C-x
+tui_wait "already sent. Send it again?"
+tui_keys n
+tui_wait "Not sent; the message is still here."
+assert_msgs 1
+
+# The dialogue view shows the SMTP lines.
+tui_keys F6
+tui_wait "C: MAIL FROM:<ann@example.org>"
+tui_has "S: 250" || { tui_dump; fail "no server lines in the dialogue"; }
+tui_keys Escape
+tui_wait "^X Send"
+pass "no resend without asking; the dialogue view"
+
+# A slow server: typing, the TLS screen and ^C all work during the send.
+stop_server
+start_server --delay 1.5
+profile slow "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
+    "from=Ann <ann@example.org>"
+tui_start -p slow -s "slow" bob@example.org
+tui_wait "Ready."
+tui_type "kept"
+tui_keys C-x
+tui_wait "Sending to 1 recipient"
+tui_type " while sending"
+tui_wait "kept while sending"
+tui_wait "^C Cancel"
+tui_keys C-t
+tui_wait "TLS diagnostics"
+tui_keys Escape
+tui_wait "^C Cancel"
+tui_keys C-c
+tui_wait "Not sent:" 10
+tui_has "You cancelled the send." || { tui_dump; fail "no cancel verdict"; }
+tui_has "kept while sending" || fail "text lost"
+tui_wait "^C Quit"
+pass "typing, the TLS screen and ^C work during a slow send"
