@@ -70,6 +70,14 @@ geometry(struct ui *u, struct geom *g)
 		g->status_h = 3;
 	else if (rows >= 14)
 		g->status_h = 2;
+	/* The newest line (a verdict, often) is never cut off, while the
+	 * body keeps a few rows. */
+	if (g->status_h > 0) {
+		int need = status_last_rows(u), cap = rows / 3;
+
+		if (need > g->status_h)
+			g->status_h = need < cap ? need : cap;
+	}
 	for (i = 0; i < F_COUNT; i++)
 		g->shown[i] = true;
 	g->nshown = F_COUNT;
@@ -154,11 +162,16 @@ draw_field(struct ui *u, int f, int y)
 	for (i = 0; i < cur; i++)
 		ccol += tb_charwidth(ws[i], ccol);
 	/* Horizontal scrolling keeps the cursor in view with some context. */
+	for (i = cur, col = ccol; i < len; i++)
+		col += tb_charwidth(ws[i], col);
 	hs = u->hscroll[f];
 	if (ccol < hs)
 		hs = ccol - w / 3;
 	if (ccol >= hs + w - 1)
 		hs = ccol - w + w / 3;
+	/* Never leave room unused on the right (after a resize, say). */
+	if (hs > col - w + 1)
+		hs = col - w + 1;
 	if (hs < 0)
 		hs = 0;
 	u->hscroll[f] = hs;
@@ -200,8 +213,12 @@ draw_body(struct ui *u, int y, int h)
 		u->body_top = cr;
 	if (cr >= u->body_top + (size_t)h)
 		u->body_top = cr - (size_t)h + 1;
-	if (u->body_top >= l->n)
-		u->body_top = l->n ? l->n - 1 : 0;
+	/* Fill the window: no blank rows below the text while rows above
+	 * are scrolled away (after a resize, say). */
+	if (l->n >= (size_t)h && u->body_top > l->n - (size_t)h)
+		u->body_top = l->n - (size_t)h;
+	if (l->n < (size_t)h)
+		u->body_top = 0;
 	u->body_y = y;
 	u->body_h = h;
 	u->body_w = w;
@@ -255,7 +272,7 @@ draw_compose_help(struct ui *u, int y, int h)
 	bool run = job_running(u);
 
 	it[n++] = (struct help_item){ "^X", _("Send") };
-	it[n++] = (struct help_item){ "^C", run ? _("Cancel send") : _("Quit") };
+	it[n++] = (struct help_item){ "^C", run ? _("Cancel") : _("Quit") };
 	it[n++] = (struct help_item){ "^G", _("Help") };
 	it[n++] = (struct help_item){ "^S", _("Save") };
 	it[n++] = (struct help_item){ "^T", _("TLS") };
@@ -406,8 +423,13 @@ try_complete(struct ui *u)
 		return false;
 	if (u->cs.on && u->cs.field == u->focus && u->cs.gen == ui_gen(u) &&
 	    cur == u->cs.end && u->cs.nm > 1) {
-		/* Tab again: the next match in place of this one. */
-		u->cs.i = (u->cs.i + 1) % u->cs.nm;
+		/* Tab again: the next match in place of this one; after the
+		 * last one, Tab moves on (keeping it). */
+		if (u->cs.i + 1 >= u->cs.nm) {
+			u->cs.on = false;
+			return false;
+		}
+		u->cs.i++;
 		cand = completer_get(u->comp, u->cs.m[u->cs.i]);
 		tb_delete_range(tb, u->cs.start, u->cs.end);
 		tb_insert_utf8(tb, cand, strlen(cand));

@@ -252,6 +252,7 @@ hang_indent(const wchar_t *ws, size_t n)
 
 	while (i < n && ws[i] == L' ')
 		i++;
+	best = i;	/* a line that is only indented hangs at its indent */
 	while (i < n) {
 		size_t run = 0;
 

@@ -567,6 +567,24 @@ entry_text(struct ui *u, const struct stline *l)
 	return xstrdup(l->text ? l->text : "");
 }
 
+int
+status_last_rows(struct ui *u)
+{
+	size_t n, starts[64];
+	wchar_t *ws;
+	char *text;
+	int rows;
+
+	if (u->nst == 0 || u->st_scroll != 0 || u->cols - 11 < 5)
+		return 0;
+	text = entry_text(u, &u->st[u->nst - 1]);
+	ws = utf8_to_wcs(text, strlen(text), &n);
+	rows = (int)wrap(ws, n, u->cols - 11, starts, 64);
+	free(ws);
+	free(text);
+	return rows;
+}
+
 void
 status_draw(struct ui *u, int y, int h)
 {

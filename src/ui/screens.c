@@ -140,7 +140,10 @@ draw_pager(struct ui *u)
 			lines_add(&l, u->dialogue.v[i].role, u->dialogue.v[i].text);
 	}
 	free(server);
-	if (u->pager_top == FOLLOW)
+	/* End (and the dialogue view) show the last page; nothing scrolls
+	 * past it. */
+	if (u->pager_top == FOLLOW || (l.n > (size_t)h &&
+	    u->pager_top > l.n - (size_t)h) || (l.n <= (size_t)h))
 		u->pager_top = l.n > (size_t)h ? l.n - (size_t)h : 0;
 	draw_title(u, view_name(u->view));
 	draw_lines(u, &l, 1, h, &u->pager_top);
@@ -169,7 +172,7 @@ draw_profiles(struct ui *u)
 	};
 	struct help_item tr[5];
 	size_t *idx, n, i;
-	int y, list_h, fx;
+	int y, list_h, fx, wn, ws, wt;
 	char *f, *line;
 
 	draw_title(u, view_name(V_PROFILES));
@@ -186,8 +189,24 @@ draw_profiles(struct ui *u)
 		u->pick_top = u->pick_sel;
 	if (u->pick_sel >= u->pick_top + (size_t)list_h)
 		u->pick_top = u->pick_sel - (size_t)list_h + 1;
-	line = xasprintf("  %-16s %-28s %-14s %s", _("NAME"), _("SERVER"),
-	    _("TLS"), _("FROM"));
+	/* Columns as wide as their longest entry, FROM gets the rest. */
+	wn = 4;
+	ws = 6;
+	wt = 3;
+	for (i = 0; i < n; i++) {
+		const struct profile *p = profiles_get(u->ps, idx[i]);
+		int a = str_width(p->name), b = p->server ? str_width(p->server) : 1;
+		int c = str_width(p->tls >= 0 ? tls_mode_name(p->tls) :
+		    _("(by port)"));
+
+		wn = a > wn ? a : wn;
+		ws = b > ws ? b : ws;
+		wt = c > wt ? c : wt;
+	}
+	wn = wn > 16 ? 16 : wn;
+	ws = ws > 30 ? 30 : ws;
+	line = xasprintf("  %-*s %-*s %-*s %s", wn, _("NAME"), ws, _("SERVER"),
+	    wt, _("TLS"), _("FROM"));
 	draw_str(2, 0, u->cols, line, theme_attr(R_HEADING));
 	free(line);
 	y = 3;
@@ -207,10 +226,10 @@ draw_profiles(struct ui *u)
 		const struct profile *p = profiles_get(u->ps, idx[i]);
 		bool sel = i == u->pick_sel;
 
-		line = xasprintf("%s %-16s %-28s %-14s %s", sel ? (u->utf8 ?
-		    "▸" : ">") : " ", p->name, p->server ? p->server : "-",
-		    p->tls >= 0 ? tls_mode_name(p->tls) : _("(by port)"),
-		    p->from ? p->from : "-");
+		line = xasprintf("%s %-*s %-*s %-*s %s", sel ? (u->utf8 ?
+		    "▸" : ">") : " ", wn, p->name, ws, p->server ? p->server :
+		    "-", wt, p->tls >= 0 ? tls_mode_name(p->tls) :
+		    _("(by port)"), p->from ? p->from : "-");
 		if (sel) {
 			int x;
 
@@ -323,7 +342,7 @@ static void
 pager_key(struct ui *u, const struct key *k)
 {
 	int page = u->rows - 4 > 1 ? u->rows - 4 : 1;
-	long top = u->pager_top == FOLLOW ? 1L << 30 : (long)u->pager_top;
+	long top = u->pager_top == FOLLOW ? 1L << 20 : (long)u->pager_top;
 
 	if (k->fn) {
 		switch (k->code) {
@@ -332,7 +351,7 @@ pager_key(struct ui *u, const struct key *k)
 		case KEY_PPAGE: top -= page; break;
 		case KEY_NPAGE: top += page; break;
 		case KEY_HOME: top = 0; break;
-		case KEY_END: top = 1L << 30; break;
+		case KEY_END: u->pager_top = FOLLOW; return;
 		default:
 			if ((k->code == KEY_F(1) && u->view == V_HELP) ||
 			    (k->code == KEY_F(3) && u->view == V_TLS) ||
@@ -371,7 +390,7 @@ pager_key(struct ui *u, const struct key *k)
 		case 'k': top--; break;
 		case 'j': case CTRL('M'): case CTRL('J'): top++; break;
 		case 'g': top = 0; break;
-		case 'G': top = 1L << 30; break;
+		case 'G': u->pager_top = FOLLOW; return;
 		default:
 			return;
 		}
@@ -470,6 +489,7 @@ save_profile_answer(struct ui *u, int a, const char *name, int arg)
 	ui_build_completer(u);
 	ui_msg(u, SEV_OK, _("Profile %s saved in %s/profiles.ini (no password "
 	    "is written)."), name, dir);
+	close_view(u);
 out:
 	free(keep);
 	free(dir);

@@ -84,6 +84,39 @@ draft_from_ui(struct ui *u, struct draft *d)
 	d->body = tb_utf8(u->body);
 }
 
+/* ncurses notes a resize in its own SIGWINCH handler; this one calls it
+ * and also wakes poll(), which may be about to sleep with no timeout. */
+static struct sigaction curses_winch;
+
+static void
+on_winch(int sig)
+{
+	int saved = errno;
+	char c = 0;
+
+	if (curses_winch.sa_handler != SIG_DFL &&
+	    curses_winch.sa_handler != SIG_IGN &&
+	    curses_winch.sa_handler != NULL)
+		curses_winch.sa_handler(sig);
+	if (g_sigpipe[1] != -1 && write(g_sigpipe[1], &c, 1) == -1)
+		c = 1;
+	errno = saved;
+}
+
+static void
+winch_setup(bool on)
+{
+	struct sigaction sa;
+
+	if (on) {
+		memset(&sa, 0, sizeof sa);
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_winch;
+		sigaction(SIGWINCH, &sa, &curses_winch);
+	} else
+		sigaction(SIGWINCH, &curses_winch, NULL);
+}
+
 /* Crashes: give the terminal back first, then try to keep the text.
  * Not async-signal-safe, and knowingly so: the process is dying anyway and
  * the draft is worth the attempt (htop's crash handler does the same). */
@@ -1174,6 +1207,7 @@ ui_run(const struct ui_opts *o)
 		return 2;
 	}
 	g_curses = 1;
+	winch_setup(true);
 	raw();
 	noecho();
 	nonl();
@@ -1213,6 +1247,7 @@ ui_run(const struct ui_opts *o)
 	loop(&u);
 
 	paste_mode(false);
+	winch_setup(false);
 	endwin();
 	delscreen(scr);
 	g_curses = 0;

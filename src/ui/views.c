@@ -235,6 +235,11 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			    ti && ti->verified ? _("encrypted, certificate "
 			    "verified") : _("encrypted, certificate NOT "
 			    "verified"));
+		else if (r->reason != NULL && strcmp(r->reason,
+		    "cert_verify") == 0)
+			lines_addf(out, R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			    _("stopped: the certificate was not accepted, so "
+			    "nothing was sent"));
 		else
 			lines_addf(out, R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
 			    r->fell_back ? _("NOT encrypted: the TLS handshake "
@@ -263,10 +268,11 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			    "matches the pinned fingerprint") : _("the chain "
 			    "and the host name check passed"));
 		else {
-			lines_addf(out, R_TLS_INSECURE, "  %-14s %s",
-			    _("Verification"), ti->insecure ? _("SKIPPED "
-			    "(insecure mode): anyone on the path could read "
-			    "this") : view_verify_words(ti->verify_error));
+			lines_addf(out, R_TLS_INSECURE, "  %-14s %s%s",
+			    _("Verification"), ti->insecure ? "" : _("FAILED: "),
+			    ti->insecure ? _("SKIPPED (insecure mode): anyone "
+			    "on the path could read this") :
+			    view_verify_words(ti->verify_error));
 			if (ti->verify_error != NULL)
 				kv(out, R_DIM, "", ti->verify_error);
 		}
