@@ -19,9 +19,11 @@ import select
 import signal
 import socket
 import ssl
+import stat
 import sys
 import threading
 import time
+import warnings
 
 ALL_CAPS = ["pipelining", "size", "8bitmime", "smtputf8", "chunking", "dsn",
             "enhancedstatuscodes", "starttls", "auth"]
@@ -98,11 +100,15 @@ class Server:
         if "tls-old" in self.scen:
             # OpenSSL 3 refuses TLS < 1.2 at the default security level.
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-            ctx.minimum_version = ssl.TLSVersion.TLSv1
-            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
         else:
-            ctx.minimum_version = version_of(self.args.tls_min)
-            ctx.maximum_version = version_of(self.args.tls_max)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = version_of(self.args.tls_min)
+                ctx.maximum_version = version_of(self.args.tls_max)
         ctx.sni_callback = sni_callback
         return ctx
 
@@ -944,7 +950,12 @@ def parse_args(argv):
     p.add_argument("--idle-timeout", type=float, default=60.0)
     p.add_argument("--record", help="folder for the record (see README)")
     p.add_argument("--maildir", help="also deliver every message into this Maildir")
-    p.add_argument("--exit-on-stdin-eof", action="store_true")
+    p.add_argument("--exit-on-stdin-eof", action="store_true",
+                   help="exit when stdin (a pipe or socket) reaches EOF")
+    p.add_argument("--watch-parent", action="store_true",
+                   help="exit when the parent process goes away")
+    p.add_argument("--port-file", help="write the port here once listening")
+    p.add_argument("--pid-file", help="write the pid here once listening")
     p.add_argument("--list-scenarios", action="store_true")
     return p.parse_args(argv)
 
@@ -966,16 +977,35 @@ def main(argv=None):
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, stop)
 
-    sys.stdout.write("PORT %d\n" % lsock.getsockname()[1])
+    port = lsock.getsockname()[1]
+    written = []
+    for path, value in ((args.port_file, port), (args.pid_file, os.getpid())):
+        if path:
+            write_atomic(path, b"%d\n" % value)
+            written.append(path)
+    sys.stdout.write("PORT %d\n" % port)
     sys.stdout.flush()
     watch = [lsock]
+    # Only a pipe or socket on stdin tells of the parent's end; a terminal
+    # or /dev/null must not be read (or taken for an EOF).
     if args.exit_on_stdin_eof:
-        watch.append(sys.stdin)
+        try:
+            mode = os.fstat(0).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                watch.append(0)
+        except OSError:
+            pass
+    ppid = os.getppid()
     try:
         while True:
-            r, _, _ = select.select(watch, [], [])
-            if sys.stdin in r:
-                if not os.read(sys.stdin.fileno(), 4096):
+            r, _, _ = select.select(watch, [], [], 1.0)
+            if args.watch_parent and os.getppid() != ppid:
+                return 0
+            if 0 in r:
+                try:
+                    if not os.read(0, 4096):
+                        return 0
+                except OSError:
                     return 0
             if lsock in r:
                 try:
@@ -988,6 +1018,11 @@ def main(argv=None):
         return 0
     finally:
         lsock.close()
+        for path in written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":
