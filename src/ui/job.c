@@ -385,11 +385,27 @@ job_cancel(struct ui *u)
 	    _("Cancelling the send..."));
 }
 
+void
+status_trim(struct ui *u)
+{
+	size_t drop = 500, i;
+
+	/* A long session keeps the newest lines, bounded. */
+	if (u->nst < 2000)
+		return;
+	for (i = 0; i < drop; i++)
+		free(u->st[i].text);
+	memmove(u->st, u->st + drop, (u->nst - drop) * sizeof *u->st);
+	u->nst -= drop;
+	u->prog_line = u->prog_line >= (long)drop ? u->prog_line - (long)drop : -1;
+}
+
 static struct stline *
 add_line(struct ui *u, double t, enum sev sev, char *text)
 {
 	struct stline *l;
 
+	status_trim(u);
 	u->st = xrealloc(u->st, (u->nst + 1) * sizeof *u->st);
 	l = &u->st[u->nst++];
 	memset(l, 0, sizeof *l);

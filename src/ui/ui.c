@@ -251,6 +251,7 @@ ui_msg(struct ui *u, enum sev sev, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = xstrdup("");
 	va_end(ap);
+	status_trim(u);
 	u->st = xrealloc(u->st, (u->nst + 1) * sizeof *u->st);
 	l = &u->st[u->nst++];
 	memset(l, 0, sizeof *l);
@@ -398,7 +399,8 @@ ui_apply_profile(struct ui *u, const struct profile *p, bool fill)
 	}
 	free(u->signature);
 	u->signature = xstrdup(p->signature);
-	if (u->opts->theme == NULL && p->theme != NULL)
+	/* At start ui_run picks the theme; later a profile may change it. */
+	if (g_curses && u->opts->theme == NULL && p->theme != NULL)
 		ui_set_theme(u, p->theme, true);
 	u->dirty = true;
 }
@@ -1188,8 +1190,6 @@ ui_run(const struct ui_opts *o)
 		free(note);
 		return rc;
 	}
-	ui_set_theme(&u, o->theme ? o->theme : (u.prof && u.prof->theme ?
-	    u.prof->theme : "default"), false);
 	if (pipe2(g_sigpipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		fprintf(stderr, "missive: pipe: %s\n", strerror(errno));
 		cleanup(&u);
@@ -1218,7 +1218,6 @@ ui_run(const struct ui_opts *o)
 	mousemask(0, NULL);
 	curs_set(1);
 	xkeys_init();
-	theme_apply(&u.theme, u.nocolor);
 	paste_mode(true);
 	getmaxyx(stdscr, u.rows, u.cols);
 
@@ -1233,16 +1232,8 @@ ui_run(const struct ui_opts *o)
 	if (note != NULL)
 		ui_msg(&u, SEV_ERROR, "%s", note);
 	free(note);
-	if (o->theme || (u.prof && u.prof->theme)) {
-		struct theme t;
-		struct err e;
-
-		err_clear(&e);
-		if (theme_load(o->theme ? o->theme : u.prof->theme, &t, &e) != 0)
-			ui_msg(&u, SEV_ERROR, _("Theme: %s; using the default "
-			    "theme"), e.msg);
-		theme_free(&t);
-	}
+	ui_set_theme(&u, o->theme ? o->theme : (u.prof && u.prof->theme ?
+	    u.prof->theme : "default"), true);
 	offer_draft(&u);
 	loop(&u);
 

@@ -192,6 +192,8 @@ void job_drain(struct ui *u);
 void job_cancel(struct ui *u);
 bool job_running(const struct ui *u);
 void status_draw(struct ui *u, int y, int h);
+/* Drops the oldest status entries of a very long session. */
+void status_trim(struct ui *u);
 /* Rows the newest status entry needs (the verdict is shown whole). */
 int status_last_rows(struct ui *u);
 

@@ -37,6 +37,14 @@ for term in xterm xterm-256color; do
 	[ "$(sgr_colours)" -gt 0 ] || fail "$term: no colours"
 	pass "TERM=$term renders in colour"
 done
+# A terminal without colours: attributes only, still readable.
+TUI_TERM=vt100
+tui_start -p work --theme dark
+tui_wait "Ready."
+tui_has "^X Send" || fail "vt100: help line"
+[ "$(sgr_colours)" = 0 ] || fail "vt100: colours on a monochrome terminal"
+sgr | grep -E -q '^\[([0-9]*;)*7(;|m)' || fail "vt100: no reverse video"
+pass "TERM=vt100 (monochrome) renders with attributes"
 TUI_TERM=xterm-256color
 
 # The theme picker previews as the selection moves.
