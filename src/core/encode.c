@@ -388,8 +388,10 @@ enc_hdr_token(struct enc_hdr *h, const char *ws, const char *tok, size_t n)
 		buf_add(h->b, "\r\n", 2);
 		h->col = 0;
 	}
-	buf_add(h->b, ws, wl);
-	buf_add(h->b, tok, n);
+	if (wl > 0)
+		buf_add(h->b, ws, wl);
+	if (n > 0)
+		buf_add(h->b, tok, n);
 	h->col += wl + n;
 	h->fresh = false;
 }
@@ -701,6 +703,7 @@ ew_one(struct buf *out, const char *s)
 		if (cs[i] == '*')
 			cslen = i;
 	buf_init(&raw);
+	buf_adds(&raw, "");
 	if (enc == 'B')
 		ok = enc_b64_decode(&raw, q2 + 1, (size_t)(end - q2 - 1));
 	else if (enc == 'Q') {
@@ -1028,6 +1031,7 @@ enc_idn_to_unicode(const char *domain)
 		dot = strchr(p, '.');
 		l = dot != NULL ? (size_t)(dot - p) : strlen(p);
 		buf_init(&lab);
+		buf_adds(&lab, "");
 		if (l > 4 && strncasecmp(p, "xn--", 4) == 0 &&
 		    enc_puny_decode(&lab, p + 4, l - 4) == 0)
 			buf_add(&out, lab.data, lab.len);

@@ -928,6 +928,7 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 			return -1;
 
 	buf_init(&body);
+	buf_adds(&body, "");
 	buf_adds(&m->mem, "");
 	render_headers(m, &m->mem, utf8);
 	m->hdr_utf8 = enc_has_8bit(m->mem.data, m->mem.len);
