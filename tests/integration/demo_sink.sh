@@ -42,10 +42,13 @@ print("first start (with PKI): %.0f ms" % ((time.monotonic() - t0) * 1000))
 assert open(os.path.join(d, "port")).read().strip() == str(port)
 assert open(os.path.join(d, "pid")).read().strip() == str(p.pid)
 send(port, "first")
-# A second sink on the same folder refuses to start.
-q = subprocess.run([sys.executable, sink, "run", "--dir", d],
-                   stdin=subprocess.PIPE, capture_output=True, timeout=10)
-assert q.returncode == 1 and b"already running" in q.stderr, q
+# A second sink on the same folder (a second missive --demo) runs beside it.
+q, port2 = spawn()
+assert port2 != port
+send(port2, "parallel")
+q.stdin.close()
+q.wait(timeout=5)
+assert q.returncode == 0
 p.stdin.close()
 gone(p, "stdin EOF")
 
@@ -56,20 +59,44 @@ send(port, "second")
 p.send_signal(signal.SIGTERM)
 gone(p, "SIGTERM")
 assert p.returncode == 0, p.returncode
+
+# As missive runs it: stdin /dev/null (never read), stdout a pipe; when the
+# parent dies without a word, the sink goes too.
+mid = subprocess.run([sys.executable, "-c", """
+import subprocess, sys
+p = subprocess.Popen([sys.executable, sys.argv[1], "run", "--dir", sys.argv[2]],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+assert p.stdout.readline().startswith(b"PORT ")
+print(p.pid)
+""", sink, d], capture_output=True, timeout=20)
+orphan = int(mid.stdout)
+end = time.monotonic() + 5
+while time.monotonic() < end:
+    try:
+        st = open("/proc/%d/stat" % orphan).read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        break
+    if st == "Z":
+        break
+    time.sleep(0.05)
+else:
+    os.kill(orphan, signal.SIGKILL)
+    raise AssertionError("the sink outlived its parent")
 EOF
-pass "run mode: PORT line, STARTTLS with the demo CA, stops on EOF and SIGTERM"
+pass "run mode: PORT line, STARTTLS with the demo CA, stops on EOF, SIGTERM and parent exit"
 
 ls "$D/Maildir/new" >"$WORK/new"
-assert_eq "$(wc -l <"$WORK/new" | tr -d ' ')" 2 "messages in the Maildir"
+assert_eq "$(wc -l <"$WORK/new" | tr -d ' ')" 3 "messages in the Maildir"
 cat "$D"/Maildir/new/* >"$WORK/all"
 assert_file_contains "$WORK/all" "Subject: first"
 assert_file_contains "$WORK/all" "Subject: second"
+assert_file_contains "$WORK/all" "Subject: parallel"
 assert_file_contains "$WORK/all" "Return-Path: <me@example.org>"
 [ -d "$D/Maildir/cur" ] && [ -d "$D/Maildir/tmp" ] || fail "Maildir incomplete"
 [ -z "$(ls "$D/Maildir/tmp")" ] || fail "files left in Maildir/tmp"
 openssl verify -CAfile "$D/pki/ca.pem" "$D/pki/localhost.pem" >/dev/null ||
     fail "demo certificate does not verify"
-pass "Maildir holds both messages; demo PKI verifies"
+pass "Maildir holds the three messages; demo PKI verifies"
 
 # Background mode.
 at_exit "\"$PYTHON\" \"$SINK\" stop --dir \"$D\" >/dev/null 2>&1"

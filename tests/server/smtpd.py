@@ -982,7 +982,7 @@ def main(argv=None):
     for path, value in ((args.port_file, port), (args.pid_file, os.getpid())):
         if path:
             write_atomic(path, b"%d\n" % value)
-            written.append(path)
+            written.append((path, b"%d\n" % value))
     sys.stdout.write("PORT %d\n" % port)
     sys.stdout.flush()
     watch = [lsock]
@@ -1018,9 +1018,11 @@ def main(argv=None):
         return 0
     finally:
         lsock.close()
-        for path in written:
-            try:
-                os.unlink(path)
+        for path, value in written:
+            try:	# unless another instance has taken it over since
+                with open(path, "rb") as f:
+                    if f.read() == value:
+                        os.unlink(path)
             except OSError:
                 pass
 
