@@ -158,10 +158,12 @@ start_server() {
 	_nserver=$((_nserver + 1))
 	RECORD=$WORK/record$_nserver
 	mkdir -p "$RECORD"
+	# Created here: the background shell may open it after our first look.
+	: >"$WORK/server$_nserver.out"
 	"$PYTHON" "$SMTPD" --listen 127.0.0.1 --port 0 \
 	    --cert "$PKI/localhost.pem" --key "$PKI/localhost.key" \
 	    --idle-timeout 30 --record "$RECORD" "$@" \
-	    >"$WORK/server$_nserver.out" 2>"$WORK/server$_nserver.err" </dev/null &
+	    >>"$WORK/server$_nserver.out" 2>"$WORK/server$_nserver.err" </dev/null &
 	SERVER_PID=$!
 	_pids="$_pids $SERVER_PID"
 	_i=0
@@ -271,6 +273,12 @@ has_event() {
 
 events() {	# NAME EVENT: the JSON objects of that type, one a line
 	"$PYTHON" "$QUERY" json "$WORK/$1.out" events "$2"
+}
+
+# ev NAME EVENT EXPR: EXPR on each event e of that type, one a line
+# (e.g. ev send1 tls 'e["verified"]').
+ev() {
+	"$PYTHON" "$QUERY" json "$WORK/$1.out" ev "$2" "$3"
 }
 
 # The usual client options against the test server: STARTTLS required,

@@ -12,6 +12,7 @@ on stderr) when a check fails, 2 on bad usage.
   query.py json FILE check             every line JSON with event and t,
                                        the last one event=result
   query.py json FILE events NAME       the JSON objects of one event type
+  query.py json FILE ev NAME EXPR      EXPR on each event e of that type
   query.py json FILE result [EXPR]     the result object, or EXPR on it (r)
   query.py json FILE has EVENT         exit 0 when an event of that type exists
   query.py get FILE EXPR               EXPR evaluated on a JSON file (d)
@@ -161,6 +162,12 @@ def jsonout(args):
         for o in objs:
             if o.get("event") == rest[0]:
                 out(o)
+    elif cmd == "ev":
+        if len(rest) != 2:
+            die("usage: json FILE ev EVENT EXPR", 2)
+        for o in objs:
+            if o.get("event") == rest[0]:
+                out(eval(rest[1], {"e": o, "len": len, "any": any, "all": all}))
     elif cmd == "has":
         if not any(o.get("event") == rest[0] for o in objs):
             sys.exit(1)
