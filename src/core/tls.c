@@ -186,9 +186,18 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x)
 	ci->not_after = asn1_time_str(wolfSSL_X509_get_notAfter(x), &ci->days_left);
 	buf_init(&sans);
 	while ((alt = wolfSSL_X509_get_next_altname(x)) != NULL) {
+		unsigned char v6[16];
+		char shortv6[INET6_ADDRSTRLEN];
+
 		if (sans.len > 0)
 			buf_adds(&sans, ", ");
-		buf_adds(&sans, alt);
+		/* wolfSSL spells IPv6 names out in full; show them as people
+		 * write them. */
+		if (inet_pton(AF_INET6, alt, v6) == 1 &&
+		    inet_ntop(AF_INET6, v6, shortv6, sizeof shortv6) != NULL)
+			buf_adds(&sans, shortv6);
+		else
+			buf_adds(&sans, alt);
 	}
 	ci->sans = sans.data != NULL ? sans.data : xstrdup("");
 	der = wolfSSL_X509_get_der(x, &derlen);
