@@ -824,14 +824,12 @@ transaction(struct session *s)
 		cmd_add(s, &out, buf_cstr(&l), NULL);
 		buf_free(&l);
 	}
-	for (i = 0; i < nrcpt; i++) {
+	/* Without PIPELINING, one command, one answer: the RCPTs follow
+	 * one by one below. */
+	for (i = 0; pipe && i < nrcpt; i++) {
 		line = xasprintf("RCPT TO:<%s>", msg_env_rcpt(m, i));
 		cmd_add(s, &out, line, NULL);
 		free(line);
-		if (!pipe) {
-			/* Without PIPELINING, one command, one answer. */
-			break;
-		}
 	}
 	/* MAIL, every RCPT and DATA in one write; BDAT LAST joins them when
 	 * the whole message fits and a refusal cannot leave a partial
@@ -879,7 +877,7 @@ transaction(struct session *s)
 	for (i = 0; i < nrcpt; i++) {
 		struct event ev = { .type = EV_RCPT };
 
-		if (!pipe && i > 0) {
+		if (!pipe) {
 			line = xasprintf("RCPT TO:<%s>", msg_env_rcpt(m, i));
 			rc = cmd(s, line);
 			free(line);

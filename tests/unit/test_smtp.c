@@ -128,6 +128,9 @@ test_helo_fallback_and_no_pipelining(void **state)
 	assert_true(r->sent);
 	assert_int_equal(r->naccepted, 2);
 	assert_non_null(strstr(events.data, "\"event\":\"helo\""));
+	/* one write per command: EHLO, HELO, MAIL, RCPT, RCPT, DATA, the
+	 * message with its dot, QUIT */
+	assert_int_equal(memconn_writes(), 8);
 	/* no SIZE= for a server that did not offer it */
 	assert_null(strstr(memconn_received(NULL), "SIZE="));
 	result_free(r);
