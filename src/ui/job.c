@@ -563,7 +563,9 @@ wrap(const wchar_t *ws, size_t n, int w, size_t *starts, size_t max)
 			cw = tb_charwidth(ws[i], col);
 		}
 		col += cw;
-		if (ws[i] == L' ')
+		/* Blanks, and slashes of long paths, are good places. */
+		if (ws[i] == L' ' || (ws[i] == L'/' && i + 1 < n &&
+		    ws[i + 1] != L' '))
 			brk = i + 1;
 	}
 	return rows;

@@ -1160,6 +1160,7 @@ cleanup(struct ui *u)
 	free(u->draft_path);
 	free(u->last_draft_err);
 	free(u->cancel_note);
+	free(u->job_rcpts);
 	free(u->cs.m);
 	free(u->typed);
 	ui_prompt_close(u);

@@ -69,9 +69,9 @@ mkdir -p "$XDG_CONFIG_HOME/missive/themes"
 printf '[colors]\ntitle = white,blue\nlabel = notacolour,default\n' \
     >"$XDG_CONFIG_HOME/missive/themes/broken.theme"
 tui_start -p work --theme broken
-tui_wait "broken.theme:"
+tui_wait "broken.theme:3:"
 tui_has "3: label: \`notacolour\` is not a colour" || { tui_dump; fail "no line number"; }
-tui_has "using the default theme" || { tui_dump; fail "no fallback note"; }
+tui_has "using the default" || { tui_dump; fail "no fallback note"; }
 tui_type "still works"
 tui_wait "To:      still works"
 pass "a broken theme names file and line and falls back"

@@ -41,7 +41,7 @@ tui_wait "Restore? [Y/n]"
 tui_keys y
 tui_wait "Typed in missive."
 tui_keys F4
-tui_wait "failed (status 3)"
+tui_wait "(status 3)"
 tui_has "garbage" && { tui_dump; fail "a failed editor changed the body"; }
 pass "F4 uses \$EDITOR; a failing editor changes nothing"
 

@@ -42,13 +42,24 @@ tui_start() {
 	for _a in "$@"; do
 		_args="$_args '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
 	done
+	# The previous missive (if any) saves its draft on SIGHUP: let it
+	# finish before the next one looks for drafts.
+	_old=
+	[ $TUI_RUNS -gt 0 ] && _old=$(tui_pid 2>/dev/null)
+	tmux_ kill-server 2>/dev/null
+	if [ -n "$_old" ]; then
+		_i=0
+		while kill -0 "$_old" 2>/dev/null && [ $_i -lt 200 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	fi
 	TUI_RUNS=$((TUI_RUNS + 1))
 	# A finished pane keeps showing its last screen and the exit status.
 	_cmd="env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 XDG_RUNTIME_DIR='$WORK' LC_ALL=C.UTF-8 TERM='$TUI_TERM' $TUI_ENV \
 '$MISSIVE' $_args 2>'$WORK/tui$TUI_RUNS.err'; echo MISSIVE-EXIT=\$?; sleep 600"
-	tmux_ kill-server 2>/dev/null
 	TUI_SOCK="missive-$TEST_NAME-$$-$TUI_RUNS"
 	tmux_ new-session -d -s tui -x "$TUI_W" -y "$TUI_H" "$_cmd" ||
 	    fail "cannot start tmux"
