@@ -159,6 +159,18 @@ def main():
     row("  bytes received (attachment intact?)",
         {t: "%s (%s)" % (first(data, t, "big_bytes") or "?", first(data, t, "big_verify") or "?")
          for t in tools if first(data, t, "big_verify")}, str, False)
+    rr = {}
+    for t in tools:
+        ms, turns, b = num(data, t, "rttbig_ms"), first(data, t, "rttbig_turns"), num(data, t, "rttbig_bytes")
+        if ms and b:
+            rr[t] = (ms / 1000, turns, b / (ms / 1000) / 1e6)
+    if rr:
+        ref = rr.get("missive", (None,))[0]
+        rows.append(("%s MiB attachment at %g ms RTT: wall s, round trips, MB/s"
+                     % (first(data, "machine", "rmib"), dms),
+                     {t: ("%.2f s%s, %s RT, %.1f MB/s" % (rr[t][0], ratio(rr[t][0], ref, t),
+                                                          rr[t][1], rr[t][2]))
+                      if t in rr else "–" for t in tools}))
     b, ms = num(data, "missive", "bigcc_bytes"), num(data, "missive", "bigcc_ms")
     if b and ms:
         cell = "%.2f s, %.1f MB/s, CPU %.2f s, %s (%s)" % (
