@@ -23,14 +23,16 @@ static const char *labels[F_COUNT] = {
 	N_("Subject"), N_("Attach"),
 };
 
+/* Shown (dim, in parentheses so they never pass for typed text) while a
+ * field is empty. */
 static const char *hints[F_COUNT] = {
-	N_("host[:port] (^P picks a profile)"),
-	N_("Your Name <you@example.org>"),
-	N_("a@example.org, Name <b@example.org>"),
+	N_("(host[:port]; ^P picks a profile)"),
+	N_("(Your Name <you@example.org>)"),
+	N_("(addresses, comma-separated; Tab completes)"),
 	"",
-	N_("hidden copies"),
+	N_("(hidden copies)"),
 	"",
-	N_("file paths, comma-separated"),
+	N_("(file paths, comma-separated)"),
 };
 
 const char *
@@ -223,8 +225,8 @@ draw_body(struct ui *u, int y, int h)
 	u->body_h = h;
 	u->body_w = w;
 	if (tb_empty(u->body)) {
-		draw_str(y, 0, u->cols, _("Write your message here (^_ or F4 "
-		    "opens your editor)."), theme_attr(R_DIM));
+		draw_str(y, 0, u->cols, _("(Write your message here; ^_ or F4 "
+		    "opens your editor.)"), theme_attr(R_DIM));
 		return;
 	}
 	for (r = u->body_top; r < l->n && r < u->body_top + (size_t)h; r++) {
