@@ -519,58 +519,63 @@ word_needs_ew(const char *w, size_t n, bool utf8)
 	return false;
 }
 
+#define WS_MAX 76	/* longer blank runs travel inside encoded-words */
+
+struct word {
+	const char *ws, *w;	/* the blanks before the word, the word */
+	size_t wsl, wl;
+	bool enc;
+};
+
 void
 enc_hdr_text(struct enc_hdr *h, const char *text, bool utf8)
 {
-	const char *p = text, *ws, *w, *e, *run_ws, *run_s, *run_e;
-	char wsbuf[ENC_MAXWORD + 1];
-	size_t wl;
+	const char *p = text;
+	struct word *v = NULL;
+	size_t n = 0, i, j;
+	char wsbuf[WS_MAX + 1];
 
 	while (is_wsp(*p))
 		p++;
-	ws = " ";
 	while (*p != '\0') {
-		w = p;
-		while (*w != '\0' && !is_wsp(*w))
-			w++;
-		/* p..w is a word; find the run of words that need encoding. */
-		if (word_needs_ew(p, (size_t)(w - p), utf8)) {
-			run_ws = ws;
-			run_s = p;
-			run_e = w;
-			for (;;) {
-				e = run_e;
-				while (is_wsp(*e))
-					e++;
-				if (*e == '\0')
-					break;
-				w = e;
-				while (*w != '\0' && !is_wsp(*w))
-					w++;
-				if (!word_needs_ew(e, (size_t)(w - e), utf8))
-					break;
-				run_e = w;
-			}
-			enc_hdr_ew(h, run_ws, run_s, (size_t)(run_e - run_s), false);
-			p = run_e;
-		} else {
-			enc_hdr_token(h, ws, p, (size_t)(w - p));
-			p = w;
-		}
-		/* The whitespace up to the next word (kept as typed). */
-		e = p;
-		while (is_wsp(*e))
-			e++;
-		if (*e == '\0')
-			break;
-		wl = (size_t)(e - p);
-		if (wl > ENC_MAXWORD)
-			wl = ENC_MAXWORD;
-		memcpy(wsbuf, p, wl);
-		wsbuf[wl] = '\0';
-		ws = wsbuf;
-		p = e;
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n].ws = p;
+		while (is_wsp(*p))
+			p++;
+		v[n].wsl = (size_t)(p - v[n].ws);
+		v[n].w = p;
+		while (*p != '\0' && !is_wsp(*p))
+			p++;
+		v[n].wl = (size_t)(p - v[n].w);
+		if (v[n].wl == 0)
+			break;		/* trailing blanks: not part of the text */
+		v[n].enc = word_needs_ew(v[n].w, v[n].wl, utf8);
+		/* A blank run too long for a line goes inside an encoded
+		 * run with the words on both sides. */
+		if (n > 0 && v[n].wsl > WS_MAX)
+			v[n].enc = v[n - 1].enc = true;
+		n++;
 	}
+	for (i = 0; i < n; i = j) {
+		const char *ws = " ";
+
+		if (i > 0) {
+			memcpy(wsbuf, v[i].ws, v[i].wsl);
+			wsbuf[v[i].wsl] = '\0';
+			ws = wsbuf;
+		}
+		j = i + 1;
+		if (!v[i].enc) {
+			enc_hdr_token(h, ws, v[i].w, v[i].wl);
+			continue;
+		}
+		/* Adjacent words to encode form one run, blanks included. */
+		while (j < n && v[j].enc)
+			j++;
+		enc_hdr_ew(h, ws, v[i].w,
+		    (size_t)(v[j - 1].w + v[j - 1].wl - v[i].w), false);
+	}
+	free(v);
 }
 
 void

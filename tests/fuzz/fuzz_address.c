@@ -1,7 +1,8 @@
 /* Fuzz target for the address parser. Any input must either be rejected
  * with a message, or parse to a list whose rendered header is safe (no
  * line break but folding, no line over 998 octets) and parses back to
- * the same addresses, names and groups, in both rendering modes.
+ * the same addresses, names and groups, in both rendering modes. Valid
+ * input is also tried as a Subject, which must decode back to itself.
  *
  * Fuzz with libFuzzer (clang): BUILD=builddir tests/fuzz/run-fuzzer address 300
  * make check links it with tests/fuzz/replay.c (gcc) to replay every file
@@ -90,6 +91,54 @@ round_trip(const struct addr_list *l, bool utf8)
 	buf_free(&b);
 }
 
+/* The same bytes as a Subject: rendered (encoded-words where needed),
+ * unfolded and decoded, they must give back the trimmed text. */
+static void
+subject_round_trip(const char *s, size_t n, bool utf8)
+{
+	struct buf b, unf;
+	struct enc_hdr h;
+	char *text, *dec;
+	const char *a = s, *z = s + n;
+	size_t i, line = 0;
+
+	while (a < z && (*a == ' ' || *a == '\t'))
+		a++;
+	while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
+		z--;
+	text = xstrndup(a, (size_t)(z - a));
+	buf_init(&b);
+	enc_hdr_begin(&h, &b, "Subject");
+	enc_hdr_text(&h, text, utf8);
+	enc_hdr_end(&h);
+	buf_init(&unf);
+	buf_adds(&unf, "");
+	for (i = strlen("Subject:"); i < b.len; i++) {
+		if (b.data[i] == '\r') {
+			CHECK(b.data[i + 1] == '\n');
+			CHECK(i + 2 == b.len || b.data[i + 2] == ' ' || b.data[i + 2] == '\t');
+			i++;
+			line = 0;
+			continue;
+		}
+		CHECK(b.data[i] != '\n');
+		CHECK(++line <= 998);
+		if (!utf8)
+			CHECK((unsigned char)b.data[i] < 0x80);
+		buf_addc(&unf, b.data[i]);
+	}
+	dec = enc_ew_decode(unf.len > 0 && unf.data[0] == ' ' ? unf.data + 1 : unf.data);
+	if (strcmp(dec, text) != 0) {
+		fprintf(stderr, "fuzz_address: subject `%s` came back as `%s`\n%s\n",
+		    text, dec, b.data);
+		abort();
+	}
+	free(dec);
+	free(text);
+	buf_free(&unf);
+	buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -99,6 +148,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err e = { 0 };
 	size_t i;
 
+	if (addr_check_text("Subject", (const char *)data, size, NULL) == 0) {
+		subject_round_trip((const char *)data, size, false);
+		subject_round_trip((const char *)data, size, true);
+	}
 	if (addr_parse("To", (const char *)data, size, &l, &e) != 0) {
 		CHECK(e.msg[0] != '\0');
 		CHECK(strncmp(e.msg, "To: ", 4) == 0);

@@ -139,6 +139,10 @@ def main():
     for h in ("Date", "Message-ID", "MIME-Version", "From"):
         if hmsg[h] is None:
             fail("no %s header" % h)
+    if hmsg["Date"] is not None and hmsg["Date"].datetime is None:
+        fail("Date %r does not parse" % str(hmsg["Date"]))
+    if hmsg["Message-ID"] is not None and not str(hmsg["Message-ID"]).startswith("<"):
+        fail("Message-ID %r" % str(hmsg["Message-ID"]))
     if hmsg["User-Agent"] is None or not str(hmsg["User-Agent"]).startswith("missive/"):
         fail("User-Agent is %r" % hmsg["User-Agent"])
 

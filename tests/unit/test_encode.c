@@ -341,6 +341,17 @@ test_subject_plain_and_folded(void **state)
 	assert_null(strstr(h, "=?"));
 	check_lines(h, 998);
 	free(h);
+	/* A 200-blank run cannot be a fold point: it travels encoded. */
+	strcpy(text, "start a");
+	memset(text + 7, ' ', 200);
+	strcpy(text + 207, "b end");
+	h = subject(text, false);
+	check_lines(h, 78);
+	assert_non_null(strstr(h, "Subject: start =?UTF-8?"));
+	d = unfold_decode(h);
+	assert_string_equal(d, text);
+	free(h);
+	free(d);
 	/* A 1000-character word must be encoded to keep lines short. */
 	memset(text, 'y', 1000);
 	text[1000] = '\0';

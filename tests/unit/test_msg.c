@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -585,6 +586,34 @@ test_message_id_and_date(void **state)
 	free(out);
 	msg_free(m1);
 	msg_free(m2);
+	/* The local zone, with its sign and minutes. */
+	{
+		static const char *const zones[][2] = {
+			{ "EST5", " -0500\r\n" }, { "IST-5:30", " +0530\r\n" },
+			{ "UTC0", " +0000\r\n" }, { "NPT-5:45", " +0545\r\n" },
+		};
+		char *old = getenv("TZ") != NULL ? xstrdup(getenv("TZ")) : NULL;
+		size_t z;
+
+		s.from = "a@example.org";
+		for (z = 0; z < 4; z++) {
+			setenv("TZ", zones[z][0], 1);
+			tzset();
+			m1 = new_ok(&s);
+			out = render(m1, 0, 4096, &n);
+			d = strstr(out, "Date: ");
+			if (strncmp(strstr(d, "\r\n") - 6, zones[z][1], 8) != 0)
+				fail_msg("TZ=%s: %.40s", zones[z][0], d);
+			free(out);
+			msg_free(m1);
+		}
+		if (old != NULL)
+			setenv("TZ", old, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+		free(old);
+	}
 }
 
 /* --- errors */
