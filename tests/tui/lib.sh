@@ -31,6 +31,8 @@ _tui_cleanup() {
 	_i=0
 	while [ $_i -le $TUI_RUNS ]; do
 		tmux -L "missive-$TEST_NAME-$$-$_i" kill-server 2>/dev/null
+		# tmux leaves the socket file behind
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/missive-$TEST_NAME-$$-$_i"
 		_i=$((_i + 1))
 	done
 	return 0
