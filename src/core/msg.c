@@ -99,7 +99,7 @@ random_bytes(void *p, size_t n)
 	}
 	/* Last resort: uniqueness still comes from time and the counter. */
 	for (; got < n; got++)
-		u[got] = (unsigned char)(time(NULL) ^ getpid() ^ (got * 131));
+		u[got] = (unsigned char)((size_t)time(NULL) ^ (size_t)getpid() ^ (got * 131));
 }
 
 static char *

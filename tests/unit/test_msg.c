@@ -776,6 +776,33 @@ test_attachment_changes(void **state)
 	free(path);
 }
 
+/* A file name can hold anything but '/' and NUL: control characters
+ * never reach the header raw. */
+static void
+test_attachment_name_sanitized(void **state)
+{
+	struct msg_spec s = { 0 };
+	struct msg *m;
+	struct err e = { 0 };
+	char *path = tpath("evil\r\nBcc: x@example.com.txt"), *out, buf[8];
+	const char *list[] = { path, NULL };
+	size_t n;
+
+	(void)state;
+	write_file(path, "x", 1);
+	s.from = "a@example.org";
+	s.to = "b@example.org";
+	s.attach = list;
+	m = new_ok(&s);
+	assert_int_equal(msg_read(m, buf, sizeof buf, &e), -1);	/* no msg_start yet */
+	out = render(m, 0, 4096, &n);
+	assert_null(strstr(out, "\nBcc"));
+	assert_non_null(strstr(out, "filename=\"evil__Bcc: x@example.com.txt\""));
+	free(out);
+	msg_free(m);
+	free(path);
+}
+
 /* --- round trips through Python's email package */
 
 struct expect {
@@ -1208,6 +1235,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_message_id_and_date),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_attachment_changes),
+		cmocka_unit_test(test_attachment_name_sanitized),
 		cmocka_unit_test(test_judge_ascii_and_structure),
 		cmocka_unit_test(test_judge_accented),
 		cmocka_unit_test(test_judge_cjk_emoji_long),
