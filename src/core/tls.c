@@ -7,6 +7,7 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 #include <wolfssl/error-ssl.h>
@@ -60,7 +61,16 @@ tls_init(void)
 void
 tls_cleanup(void)
 {
+	tls_thread_cleanup();
 	wolfSSL_Cleanup();
+}
+
+void
+tls_thread_cleanup(void)
+{
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
 }
 
 static int

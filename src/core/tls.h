@@ -25,6 +25,9 @@ struct tls_cfg {
 /* Once per process, from main(). */
 int tls_init(void);
 void tls_cleanup(void);
+/* Frees what wolfSSL keeps per thread (its ECC fixed-point cache); every
+ * thread that did a handshake calls it before it ends. */
+void tls_thread_cleanup(void);
 
 /* Byte transport the session runs over. read/write follow conn_ops. */
 typedef ssize_t (*tls_io_fn)(void *ctx, void *buf, size_t n);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "tls.h"
 #include "util.h"
 #include "worker.h"
 
@@ -60,6 +61,7 @@ worker_main(void *arg)
 
 	r = smtp_run(&w->job, worker_push, w, &w->cancel, w->ops);
 	result_free(r);
+	tls_thread_cleanup();
 	smtp_job_free(&w->job);
 	pthread_mutex_lock(&w->lock);
 	w->finished = true;
