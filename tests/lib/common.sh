@@ -20,6 +20,12 @@ PKI=$TESTS_BUILDDIR/run/pki
 SMTPD=$TESTS_SRCDIR/server/smtpd.py
 QUERY=$TESTS_SRCDIR/lib/query.py
 
+# A private Postfix left by a killed earlier run of this test: stop it
+# before its folders go (tests/lib/postfix.sh).
+if [ -f "$WORK/postfix/queue/pid/master.pid" ] && [ "$(id -u)" = 0 ]; then
+	postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1
+	sleep 0.2
+fi
 rm -rf "$WORK"
 mkdir -p "$WORK/home" || exit 99
 
@@ -162,7 +168,7 @@ start_server() {
 	: >"$WORK/server$_nserver.out"
 	"$PYTHON" "$SMTPD" --listen 127.0.0.1 --port 0 \
 	    --cert "$PKI/localhost.pem" --key "$PKI/localhost.key" \
-	    --idle-timeout 30 --record "$RECORD" "$@" \
+	    --idle-timeout 30 --parent-pid $$ --record "$RECORD" "$@" \
 	    >>"$WORK/server$_nserver.out" 2>"$WORK/server$_nserver.err" </dev/null &
 	SERVER_PID=$!
 	_pids="$_pids $SERVER_PID"

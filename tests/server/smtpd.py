@@ -954,6 +954,8 @@ def parse_args(argv):
                    help="exit when stdin (a pipe or socket) reaches EOF")
     p.add_argument("--watch-parent", action="store_true",
                    help="exit when the parent process goes away")
+    p.add_argument("--parent-pid", type=int,
+                   help="exit when this process is not (or no longer) the parent")
     p.add_argument("--port-file", help="write the port here once listening")
     p.add_argument("--pid-file", help="write the pid here once listening")
     p.add_argument("--list-scenarios", action="store_true")
@@ -995,12 +997,14 @@ def main(argv=None):
                 watch.append(0)
         except OSError:
             pass
-    ppid = os.getppid()
+    # With --parent-pid, a parent that died before we got here is seen too.
+    ppid = args.parent_pid or os.getppid()
+    watch_parent = args.watch_parent or args.parent_pid is not None
     try:
         while True:
-            r, _, _ = select.select(watch, [], [], 1.0)
-            if args.watch_parent and os.getppid() != ppid:
+            if watch_parent and os.getppid() != ppid:
                 return 0
+            r, _, _ = select.select(watch, [], [], 1.0)
             if 0 in r:
                 try:
                     if not os.read(0, 4096):
