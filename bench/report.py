@@ -159,6 +159,14 @@ def main():
     row("  bytes received (attachment intact?)",
         {t: "%s (%s)" % (first(data, t, "big_bytes") or "?", first(data, t, "big_verify") or "?")
          for t in tools if first(data, t, "big_verify")}, str, False)
+    b, ms = num(data, "missive", "bigcc_bytes"), num(data, "missive", "bigcc_ms")
+    if b and ms:
+        cell = "%.2f s, %.1f MB/s, CPU %.2f s, %s (%s)" % (
+            ms / 1000, b / (ms / 1000) / 1e6, num(data, "missive", "bigcc_cpu_s") or 0,
+            first(data, "missive", "bigcc_tls") or "?",
+            first(data, "missive", "bigcc_verify") or "?")
+        rows.append(("  missive, server following the client's cipher order",
+                     {t: cell if t == "missive" else "" for t in tools}))
     rr = {}
     for t in tools:
         ms, turns, b = num(data, t, "rttbig_ms"), first(data, t, "rttbig_turns"), num(data, t, "rttbig_bytes")
@@ -171,14 +179,6 @@ def main():
                      {t: ("%.2f s%s, %s RT, %.1f MB/s" % (rr[t][0], ratio(rr[t][0], ref, t),
                                                           rr[t][1], rr[t][2]))
                       if t in rr else "–" for t in tools}))
-    b, ms = num(data, "missive", "bigcc_bytes"), num(data, "missive", "bigcc_ms")
-    if b and ms:
-        cell = "%.2f s, %.1f MB/s, CPU %.2f s, %s (%s)" % (
-            ms / 1000, b / (ms / 1000) / 1e6, num(data, "missive", "bigcc_cpu_s") or 0,
-            first(data, "missive", "bigcc_tls") or "?",
-            first(data, "missive", "bigcc_verify") or "?")
-        rows.append(("  same, server following the client's cipher order",
-                     {t: cell if t == "missive" else "" for t in tools}))
     row("TLS negotiated (small send)", {t: first(data, t, "tls") for t in tools
                                         if first(data, t, "tls")}, str, False)
 
