@@ -397,7 +397,7 @@ is_dot_atom(const char *s, size_t n)
 static char *
 char_at(const char *s, size_t n)
 {
-	size_t l = enc_utf8_len((const unsigned char *)s, n);
+	size_t l = utf8_len((const unsigned char *)s, n);
 
 	return str_escape(s, l ? l : 1);
 }

@@ -10,43 +10,9 @@
 
 #include "encode.h"
 #include "i18n.h"
+#include "util.h"
 
 /* --- UTF-8 */
-
-size_t
-enc_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 bool
 enc_utf8_valid(const char *s, size_t n, size_t *bad)
@@ -59,7 +25,7 @@ enc_utf8_valid(const char *s, size_t n, size_t *bad)
 			i++;
 			continue;
 		}
-		if ((l = enc_utf8_len(u + i, n - i)) == 0) {
+		if ((l = utf8_len(u + i, n - i)) == 0) {
 			if (bad != NULL)
 				*bad = i;
 			return false;
@@ -430,7 +396,7 @@ q_len(const unsigned char *s, size_t n, bool phrase)
 static size_t
 char_len(const unsigned char *s, size_t n)
 {
-	size_t l = enc_utf8_len(s, n);
+	size_t l = utf8_len(s, n);
 
 	return l ? l : 1;
 }
@@ -990,7 +956,7 @@ enc_idn_to_ascii(const char *domain, struct err *e)
 			size_t start = out.len;
 
 			for (ncp = 0, d = s; d < i; ) {
-				if ((l = enc_utf8_len(u + d, i - d)) == 0) {
+				if ((l = utf8_len(u + d, i - d)) == 0) {
 					err_set(e, _("the domain is not valid UTF-8"));
 					goto fail;
 				}

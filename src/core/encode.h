@@ -14,9 +14,7 @@
 
 /* --- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), 0 when
- * invalid (overlong, surrogate, truncated, > U+10FFFF). */
-size_t enc_utf8_len(const unsigned char *s, size_t n);
+/* (utf8_len() of util.h measures one sequence.) */
 /* True when s[0..n) is valid UTF-8; else *bad (if not NULL) is the offset
  * of the first bad byte. */
 bool enc_utf8_valid(const char *s, size_t n, size_t *bad);

@@ -401,7 +401,7 @@ attach_name(const char *path)
 		if (u[i] < 0x20 || u[i] == 0x7f) {
 			buf_addc(&b, '_');
 			i++;
-		} else if ((l = enc_utf8_len(u + i, n - i)) == 0) {
+		} else if ((l = utf8_len(u + i, n - i)) == 0) {
 			buf_addc(&b, '_');
 			i++;
 		} else {

@@ -162,13 +162,14 @@ buf_wipe(struct buf *b)
 	buf_free(b);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
+size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	unsigned cp;
 
+	if (n == 0)
+		return 0;
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
@@ -192,10 +193,17 @@ utf8_len(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls (U+0080..U+009F) act as escapes on some terminals. */
-	if (cp >= 0x80 && cp <= 0x9f)
-		return 0;
 	return len;
+}
+
+/* Like utf8_len, but C1 controls (U+0080..U+009F), which act as escapes
+ * on some terminals, do not count as printable. */
+static size_t
+utf8_len_shown(const unsigned char *s, size_t n)
+{
+	size_t l = utf8_len(s, n);
+
+	return l == 2 && s[0] == 0xc2 && s[1] <= 0x9f ? 0 : l;
 }
 
 char *
@@ -217,7 +225,7 @@ str_escape(const char *s, size_t n)
 			buf_adds(&b, "\\\\");
 		else if (u[i] < 0x20 || u[i] == 0x7f)
 			buf_addf(&b, "\\x%02x", u[i]);
-		else if ((l = utf8_len(u + i, n - i)) == 0)
+		else if ((l = utf8_len_shown(u + i, n - i)) == 0)
 			buf_addf(&b, "\\x%02x", u[i]);
 		else {
 			buf_add(&b, u + i, l);

@@ -30,6 +30,10 @@ char *buf_cstr(struct buf *b);		/* NUL-terminated view, still owned by b */
 void buf_free(struct buf *b);
 void buf_wipe(struct buf *b);		/* zero then free, for secrets */
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
+ * the bytes there are not valid UTF-8. */
+size_t utf8_len(const unsigned char *s, size_t n);
+
 /* Returns a new string in which control characters, escape sequences and
  * invalid UTF-8 in untrusted text (server replies, certificate fields) are
  * shown as \xNN / \r / \n / \t; valid UTF-8 is kept. Caller frees. */
