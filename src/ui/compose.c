@@ -125,18 +125,6 @@ geometry(struct ui *u, struct geom *g)
 
 /* ---- drawing ---- */
 
-static wchar_t *
-tb_wcs(const struct textbuf *tb, size_t start, size_t end)
-{
-	wchar_t *w = xmalloc((end - start + 1) * sizeof *w);
-	size_t i;
-
-	for (i = start; i < end; i++)
-		w[i - start] = tb_at(tb, i);
-	w[end - start] = L'\0';
-	return w;
-}
-
 /* Draws field f on row y; returns the cursor column when focused. */
 static int
 draw_field(struct ui *u, int f, int y)
@@ -160,7 +148,7 @@ draw_field(struct ui *u, int f, int y)
 			draw_str(y, x, w, _(hints[f]), theme_attr(R_DIM));
 		return x;
 	}
-	ws = tb_wcs(tb, 0, len);
+	ws = tb_wcs_range(tb, 0, len);
 	for (i = 0; i < cur; i++)
 		ccol += tb_charwidth(ws[i], ccol);
 	/* Horizontal scrolling keeps the cursor in view with some context. */
@@ -231,7 +219,7 @@ draw_body(struct ui *u, int y, int h)
 	}
 	for (r = u->body_top; r < l->n && r < u->body_top + (size_t)h; r++) {
 		const struct tb_row *row = &l->rows[r];
-		wchar_t *ws = tb_wcs(u->body, row->start, row->end);
+		wchar_t *ws = tb_wcs_range(u->body, row->start, row->end);
 
 		draw_wcs(y + (int)(r - u->body_top), 0, u->cols, ws,
 		    row->end - row->start, theme_attr(R_BODY), u->utf8);
@@ -252,7 +240,7 @@ completions_here(struct ui *u)
 		return 0;
 	tb = u->f[u->focus];
 	len = tb_len(tb);
-	w = tb_wcs(tb, 0, len);
+	w = tb_wcs_range(tb, 0, len);
 	addr_token_at(w, len, tb_cursor(tb), &st, &en);
 	if (en > st && tb_cursor(tb) >= en) {
 		typed = wcs_to_utf8(w + st, en - st);
@@ -439,7 +427,7 @@ try_complete(struct ui *u)
 		u->cs.gen = ui_gen(u);
 		return true;
 	}
-	w = tb_wcs(tb, 0, len);
+	w = tb_wcs_range(tb, 0, len);
 	addr_token_at(w, len, cur, &st, &en);
 	if (en <= st || cur < en) {
 		free(w);

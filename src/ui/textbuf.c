@@ -167,8 +167,8 @@ raw_delete(struct textbuf *tb, size_t pos, size_t n)
 	tb->gen++;
 }
 
-static wchar_t *
-copy_range(const struct textbuf *tb, size_t start, size_t end)
+wchar_t *
+tb_wcs_range(const struct textbuf *tb, size_t start, size_t end)
 {
 	wchar_t *w = xmalloc((end - start + 1) * sizeof *w);
 	size_t i;
@@ -303,7 +303,7 @@ delete_span(struct textbuf *tb, size_t start, size_t end, int dir)
 
 	if (end <= start)
 		return;
-	w = copy_range(tb, start, end);
+	w = tb_wcs_range(tb, start, end);
 	if (dir != 0 && u != NULL && tb->coalesce && u->kind == U_DEL &&
 	    u->dir == dir && ((dir < 0 && u->pos == end) ||
 	    (dir > 0 && u->pos == start))) {
@@ -354,7 +354,7 @@ static void
 kill_span(struct textbuf *tb, size_t start, size_t end)
 {
 	free(killbuf);
-	killbuf = copy_range(tb, start, end);
+	killbuf = tb_wcs_range(tb, start, end);
 	killlen = end - start;
 	tb->coalesce = false;
 	delete_span(tb, start, end, 0);
@@ -496,7 +496,7 @@ tb_set_utf8(struct textbuf *tb, const char *s)
 	free(w);
 	tb->coalesce = false;
 	if (len > 0) {
-		old = copy_range(tb, 0, len);
+		old = tb_wcs_range(tb, 0, len);
 		undo_push(tb, U_DEL, 0, old, len, true);
 		free(old);
 		raw_delete(tb, 0, len);
@@ -523,7 +523,7 @@ tb_utf8_range(const struct textbuf *tb, size_t start, size_t end)
 		end = len;
 	if (start > end)
 		start = end;
-	w = copy_range(tb, start, end);
+	w = tb_wcs_range(tb, start, end);
 	s = wcs_to_utf8(w, end - start);
 	free(w);
 	return s;
@@ -533,7 +533,7 @@ char *
 tb_utf8(const struct textbuf *tb)
 {
 	size_t len = tb_len(tb);
-	wchar_t *w = copy_range(tb, 0, len);
+	wchar_t *w = tb_wcs_range(tb, 0, len);
 	char *s = wcs_to_utf8(w, len);
 
 	free(w);

@@ -33,6 +33,8 @@ void tb_set_utf8(struct textbuf *tb, const char *s);
 /* The whole text, or [start, end), as a new UTF-8 string. */
 char *tb_utf8(const struct textbuf *tb);
 char *tb_utf8_range(const struct textbuf *tb, size_t start, size_t end);
+/* The characters in [start, end) as a new NUL-terminated wide string. */
+wchar_t *tb_wcs_range(const struct textbuf *tb, size_t start, size_t end);
 bool tb_empty(const struct textbuf *tb);
 
 /* Deletions; each returns false when there was nothing to delete. */
