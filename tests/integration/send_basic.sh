@@ -97,6 +97,8 @@ for field in subject cc helo; do
 	run_missive crlf_$field send --json --timeout 5 $CA "$@" \
 	    "127.0.0.1:$SERVER_PORT" a@example.org b@example.org
 	expect_exit crlf_$field 2
+	check_json crlf_$field
+	expect_reason crlf_$field usage
 	cat "$WORK/crlf_$field.err" "$WORK/crlf_$field.out" >"$WORK/crlf_$field.all"
 	grep -qi "$field" "$WORK/crlf_$field.all" ||
 	    fail "--$field with CR/LF: the message does not name the field: $(cat "$WORK/crlf_$field.all")"
@@ -105,7 +107,22 @@ sleep 0.1
 assert_eq "$(record_conns)" 0 "connections after CR/LF refusals"
 pass "CR/LF in subject, cc, helo: exit 2 naming the field, no connection"
 
-# 4. IPv6 literal, when the host has ::1.
+# 4. 8-bit body with 8BITMIME: BODY=8BITMIME; a UTF-8 address: SMTPUTF8.
+printf 'Gr\303\274\303\237e aus K\303\266ln\n' >"$WORK/utf8.txt"
+start_server
+run_missive eight send --json --timeout 5 $CA --subject "$(printf 'K\303\266ln')" \
+    --body "$WORK/utf8.txt" "127.0.0.1:$SERVER_PORT" a@example.org \
+    "$(printf 'j\303\266rg@example.org')"
+expect_exit eight 0
+check_json eight
+assert_msgs 1
+assert_eq "$(json_get "$RECORD/msg-1.json" 'd["mail_params"].get("BODY")')" 8BITMIME "BODY parameter"
+assert_eq "$(json_get "$RECORD/msg-1.json" 'd["mail_params"].get("SMTPUTF8")')" true "SMTPUTF8 parameter"
+assert_eq "$(json_get "$RECORD/msg-1.json" 'd["rcpt_to"]')" '["jörg@example.org"]' "UTF-8 recipient"
+grep -q "$(printf 'K\303\266ln')" "$RECORD/msg-1.eml" || fail "8-bit body not sent as 8-bit"
+pass "8BITMIME and SMTPUTF8 used when needed and offered"
+
+# 5. IPv6 literal, when the host has ::1.
 if "$PYTHON" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null; then
 	start_server --listen ::1
 	run_missive v6 send --json --timeout 5 $CA --subject v6 \

@@ -22,7 +22,14 @@ for cert in expired selfsigned untrusted otherhost; do
 		    fail "$cert: no verify_error"
 		assert_no_mail
 	done
-	pass "$cert certificate: cert_verify in starttls and opportunistic mode, nothing sent"
+	start_server --cert "$PKI/$cert.pem" --key "$PKI/$cert.key"
+	run_missive ${cert}_insecure send --json --timeout 5 $CA --insecure \
+	    "127.0.0.1:$SERVER_PORT" $FROM $TO
+	expect_exit ${cert}_insecure 0
+	check_json ${cert}_insecure
+	assert_eq "$(result ${cert}_insecure 'r["encrypted"]')" true "$cert --insecure: encrypted"
+	assert_msgs 1
+	pass "$cert certificate: cert_verify in starttls and opportunistic mode, nothing sent; --insecure sends"
 done
 
 # Implicit TLS checks the certificate too.

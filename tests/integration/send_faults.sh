@@ -50,6 +50,7 @@ assert_no_byte "$WORK/garbage_text.err" 007
 LC_ALL=C tr -d '\n' <"$WORK/garbage_text.err" | od -An -c | grep -q '\\0' &&
     fail "NUL byte on stderr"
 assert_no_byte "$WORK/garbage.out" 033
+assert_no_byte "$WORK/garbage.err" 033
 "$PYTHON" -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$WORK/garbage_text.err" ||
     fail "stderr is not valid UTF-8 after a garbage greeting"
 # The greeting was shown, escaped.

@@ -10,6 +10,24 @@ CA="--ca-file $PKI/ca.pem"
 FROM=a@example.org
 TO=b@example.org
 
+# Capabilities are read again after STARTTLS: CHUNKING and 8BITMIME offered
+# in plain only, not over TLS, so the message goes by DATA, 7-bit, without
+# BODY=.
+start_server --caps pipelining,size,8bitmime,chunking,enhancedstatuscodes,starttls \
+    --caps-tls pipelining,size,enhancedstatuscodes
+printf 'Gr\303\274\303\237e aus K\303\266ln\n' >"$WORK/utf8.txt"
+run_missive recaps send --json --timeout 5 $CA --body "$WORK/utf8.txt" \
+    "127.0.0.1:$SERVER_PORT" $FROM $TO
+expect_exit recaps 0
+check_json recaps
+assert_msgs 1
+assert_eq "$(json_get "$RECORD/msg-1.json" 'd["method"]')" DATA "method after TLS without CHUNKING"
+assert_eq "$(json_get "$RECORD/msg-1.json" '"BODY" in d["mail_params"]')" false "BODY= without 8BITMIME after TLS"
+assert_eq "$(json_get "$RECORD/msg-1.json" 'd["eight_bit"]')" false "8-bit data without 8BITMIME after TLS"
+ev recaps ehlo 'str(e["tls"]) + " " + " ".join(e["capabilities"])' >"$WORK/recaps.ehlo"
+grep -q '^True .*CHUNKING' "$WORK/recaps.ehlo" && fail "CHUNKING reported over TLS"
+pass "capabilities from the EHLO after STARTTLS are the ones used"
+
 # Opportunistic, no STARTTLS offered: sent in plain, encrypted=false.
 start_server --scenario no-starttls
 run_missive opp send --json --timeout 5 $CA --tls opportunistic \

@@ -75,6 +75,12 @@ class Server:
             bad = self.caps - set(ALL_CAPS)
             if bad:
                 raise SystemExit("smtpd.py: unknown capabilities: %s" % ", ".join(sorted(bad)))
+        self.caps_tls = None
+        if args.caps_tls is not None:
+            self.caps_tls = set(c.strip().lower() for c in args.caps_tls.split(",") if c.strip())
+            bad = self.caps_tls - set(ALL_CAPS)
+            if bad:
+                raise SystemExit("smtpd.py: unknown capabilities: %s" % ", ".join(sorted(bad)))
         if "no-starttls" in self.scen or "auth-no-tls" in self.scen:
             self.caps.discard("starttls")
         if not args.cert:
@@ -200,6 +206,8 @@ class Session:
     def caps_now(self):
         """Capabilities offered at this point of the session."""
         caps = set(self.srv.caps)
+        if self.tls and self.srv.caps_tls is not None:
+            caps = set(self.srv.caps_tls)
         if self.tls:
             caps.discard("starttls")
         elif "auth" in caps and not ("auth-no-tls" in self.scen
@@ -934,6 +942,8 @@ def parse_args(argv):
                    + ", ".join(sorted(SCENARIOS)))
     p.add_argument("--caps", help="capabilities to offer (default: all): "
                    + ",".join(ALL_CAPS))
+    p.add_argument("--caps-tls", help="capabilities to offer after TLS "
+                   "(default: the same as --caps)")
     p.add_argument("--size-limit", type=int, default=0)
     p.add_argument("--auth-user")
     p.add_argument("--auth-pass")
