@@ -234,25 +234,30 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	if (smtp_server_parse(*server, tls_given, &job->host, &job->port, &m, e) == -1)
 		return -1;
 	job->tls = m;
-	job->fallback_plaintext = o->fallback ? true :
-	    pr != NULL && pr->fallback_plaintext == 1;
+	smtp_job_apply_profile(job, pr);
+	/* Options over the profile. */
+	if (o->fallback)
+		job->fallback_plaintext = true;
 	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC)
 		return err_setr(e, "usage", _("--fallback-plaintext works only with "
 		    "--tls opportunistic (the policy here is %s)"), tls_mode_name(job->tls));
-	job->ca_file = xstrdup(o->ca_file ? o->ca_file : pr ? pr->ca_file : NULL);
+	if (o->ca_file != NULL) {
+		free(job->ca_file);
+		job->ca_file = xstrdup(o->ca_file);
+	}
 	if (job->ca_file != NULL && access(job->ca_file, R_OK) == -1)
 		return err_setr(e, "usage", _("--ca-file: cannot read `%s': %s"),
 		    job->ca_file, strerror(errno));
-	job->fingerprint = xstrdup(o->fingerprint ? o->fingerprint :
-	    pr ? pr->fingerprint : NULL);
-	if (job->fingerprint != NULL) {
-		char *norm = tls_fingerprint_norm(job->fingerprint);
+	if (o->fingerprint != NULL) {
+		char *norm = tls_fingerprint_norm(o->fingerprint);
 
 		if (norm == NULL)
 			return err_setr(e, "usage", _("--fingerprint: `%s' is not a "
 			    "SHA-256 fingerprint (64 hex digits, colons optional)"),
-			    job->fingerprint);
+			    o->fingerprint);
 		free(norm);
+		free(job->fingerprint);
+		job->fingerprint = xstrdup(o->fingerprint);
 	}
 	job->insecure = o->insecure != 0;
 	if (o->tls_min != NULL) {
@@ -263,26 +268,35 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 		else
 			return err_setr(e, "usage", _("--tls-min: `%s' is not 1.2 or 1.3"),
 			    o->tls_min);
-	} else if (pr != NULL && pr->tls_min != 0)
-		job->tls_min = pr->tls_min;
-	job->user = xstrdup(o->user ? o->user : pr ? pr->user : NULL);
-	if (o->password_cmd != NULL)
-		job->password_cmd = xstrdup(o->password_cmd);
-	else if (pr != NULL) {
-		job->password_cmd = xstrdup(pr->password_cmd);
-		job->password = xstrdup(pr->password);
 	}
-	job->auth_mech = xstrdup(o->auth ? o->auth : pr ? pr->auth : NULL);
-	if (job->auth_mech != NULL && !sasl_supported(job->auth_mech))
-		return err_setr(e, "usage", _("--auth: missive does not know `%s' (it "
-		    "knows PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER)"),
-		    job->auth_mech);
-	job->allow_plaintext_auth = o->plainauth ? true :
-	    pr != NULL && pr->allow_plaintext_auth == 1;
-	job->helo = xstrdup(o->helo ? o->helo : pr ? pr->helo : NULL);
-	if (job->helo != NULL && (str_has_crlf(job->helo) || strchr(job->helo, ' ')))
-		return err_setr(e, "usage", _("--helo: the name must not contain spaces "
-		    "or line breaks"));
+	if (o->user != NULL) {
+		free(job->user);
+		job->user = xstrdup(o->user);
+	}
+	if (o->password_cmd != NULL) {
+		/* A command given here wins over a profile's stored password. */
+		secret_free(job->password);
+		job->password = NULL;
+		free(job->password_cmd);
+		job->password_cmd = xstrdup(o->password_cmd);
+	}
+	if (o->auth != NULL) {
+		if (!sasl_supported(o->auth))
+			return err_setr(e, "usage", _("--auth: missive does not know `%s' "
+			    "(it knows PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER)"),
+			    o->auth);
+		free(job->auth_mech);
+		job->auth_mech = xstrdup(o->auth);
+	}
+	if (o->plainauth)
+		job->allow_plaintext_auth = true;
+	if (o->helo != NULL) {
+		if (str_has_crlf(o->helo) || strchr(o->helo, ' '))
+			return err_setr(e, "usage", _("--helo: the name must not contain "
+			    "spaces or line breaks"));
+		free(job->helo);
+		job->helo = xstrdup(o->helo);
+	}
 	if (o->timeout != NULL) {
 		long t = strtol(o->timeout, &end, 10);
 
@@ -290,8 +304,7 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 			return err_setr(e, "usage", _("--timeout: `%s' is not a number of "
 			    "seconds from 1 to 3600"), o->timeout);
 		job->timeout = (int)t;
-	} else if (pr != NULL && pr->timeout > 0)
-		job->timeout = pr->timeout;
+	}
 	job->partial = o->partial != 0;
 	job->probe = o->probe;
 	return 0;

@@ -100,6 +100,40 @@ smtp_job_free(struct smtp_job *job)
 	memset(job, 0, sizeof *job);
 }
 
+static void
+replace(char **member, const char *value)
+{
+	if (value == NULL)
+		return;
+	free(*member);
+	*member = xstrdup(value);
+}
+
+void
+smtp_job_apply_profile(struct smtp_job *job, const struct profile *p)
+{
+	if (p == NULL)
+		return;
+	if (p->fallback_plaintext != -1)
+		job->fallback_plaintext = p->fallback_plaintext == 1;
+	replace(&job->ca_file, p->ca_file);
+	replace(&job->fingerprint, p->fingerprint);
+	if (p->tls_min != 0)
+		job->tls_min = p->tls_min;
+	replace(&job->user, p->user);
+	if (p->password != NULL) {
+		secret_free(job->password);
+		job->password = xstrdup(p->password);
+	}
+	replace(&job->password_cmd, p->password_cmd);
+	replace(&job->auth_mech, p->auth);
+	if (p->allow_plaintext_auth != -1)
+		job->allow_plaintext_auth = p->allow_plaintext_auth == 1;
+	replace(&job->helo, p->helo);
+	if (p->timeout > 0)
+		job->timeout = p->timeout;
+}
+
 int
 smtp_server_parse(const char *server, bool tls_given, char **host, int *port,
     enum tls_mode *mode, struct err *e)

@@ -46,6 +46,11 @@ int smtp_server_parse(const char *server, bool tls_given, char **host,
     int *port, enum tls_mode *mode, struct err *e);
 
 void smtp_job_init(struct smtp_job *job);
+struct profile;
+/* Copies what a profile says about the session (not server or message)
+ * into job, replacing those members; the caller applies command-line
+ * options on top. */
+void smtp_job_apply_profile(struct smtp_job *job, const struct profile *p);
 void smtp_job_free(struct smtp_job *job);	/* frees members, not job */
 
 /* Runs the job to the end on the calling thread and returns its result

@@ -166,21 +166,7 @@ build_job(struct ui *u, struct smtp_job *job, struct err *e)
 	}
 	free(server);
 	job->tls = mode;
-	if (p != NULL) {
-		job->fallback_plaintext = p->fallback_plaintext == 1;
-		job->ca_file = xstrdup(p->ca_file);
-		job->fingerprint = xstrdup(p->fingerprint);
-		if (p->tls_min != 0)
-			job->tls_min = p->tls_min;
-		job->user = xstrdup(p->user);
-		job->password = xstrdup(p->password);
-		job->password_cmd = xstrdup(p->password_cmd);
-		job->auth_mech = xstrdup(p->auth);
-		job->allow_plaintext_auth = p->allow_plaintext_auth == 1;
-		job->helo = xstrdup(p->helo);
-		if (p->timeout > 0)
-			job->timeout = p->timeout;
-	}
+	smtp_job_apply_profile(job, p);
 	return 0;
 }
 
