@@ -274,6 +274,29 @@ is_ip_literal(const char *host)
 	return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
 }
 
+/* Whether the address literal host is one of the IP names in sans (as
+ * cert_fill lists them), compared as addresses, not as text: wolfSSL's
+ * own check compares IPv6 names as spelled. */
+static bool
+ip_in_sans(const char *host, const char *sans)
+{
+	unsigned char want[16], have[16];
+	int fam = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
+	size_t len = fam == AF_INET6 ? 16 : 4;
+	char *list = xstrdup(sans), *tok, *save = NULL;
+	bool found = false;
+
+	if (inet_pton(fam, host, want) != 1) {
+		free(list);
+		return false;
+	}
+	for (tok = strtok_r(list, ", ", &save); tok != NULL && !found;
+	    tok = strtok_r(NULL, ", ", &save))
+		found = inet_pton(fam, tok, have) == 1 && memcmp(want, have, len) == 0;
+	free(list);
+	return found;
+}
+
 static WOLFSSL_CTX *
 ctx_new(const struct tls_cfg *cfg, struct err *e)
 {
@@ -379,7 +402,8 @@ verify_decide(struct tls_session *s, const struct tls_cfg *cfg,
 			    wolfSSL_X509_verify_cert_error_string(s->verify_err));
 	} else {
 		if (is_ip_literal(host))
-			ok_host = wolfSSL_X509_check_ip_asc(leaf, host, 0);
+			ok_host = ti->nchain > 0 && ip_in_sans(host, ti->chain[0].sans) ?
+			    WOLFSSL_SUCCESS : WOLFSSL_FAILURE;
 		else
 			ok_host = wolfSSL_X509_check_host(leaf, host, strlen(host), 0, NULL);
 		if (ok_host != WOLFSSL_SUCCESS)
