@@ -53,6 +53,12 @@ at_exit() {
 $_atexit"
 }
 
+# _alive PID: the process runs (a zombie not yet reaped does not count).
+_alive() {
+	_st=$(sed 's/^.*) \([A-Za-z]\).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$_st" ] && [ "$_st" != Z ] && [ "$_st" != X ]
+}
+
 _cleanup() {
 	_rc=$?
 	trap - EXIT
@@ -66,7 +72,7 @@ _cleanup() {
 	done
 	for _p in $_pids; do
 		_i=0
-		while kill -0 "$_p" 2>/dev/null && [ $_i -lt 100 ]; do
+		while _alive "$_p" && [ $_i -lt 100 ]; do
 			sleep 0.02
 			_i=$((_i + 1))
 		done
@@ -177,7 +183,7 @@ start_server() {
 	while [ $_i -lt 500 ]; do
 		SERVER_PORT=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$WORK/server$_nserver.out")
 		[ -n "$SERVER_PORT" ] && break
-		kill -0 "$SERVER_PID" 2>/dev/null || {
+		_alive "$SERVER_PID" || {
 			cat "$WORK/server$_nserver.err" >&2
 			fail "test server exited at start ($*)"
 		}
