@@ -35,6 +35,7 @@
 
 #define OUTBUF		65536		/* four full TLS records per write */
 #define BDAT_CHUNK	(256 * 1024)
+#define BDAT_WINDOW	16		/* chunks in flight: 4 MiB per round trip */
 
 struct session {
 	struct smtp_job *job;
@@ -693,11 +694,17 @@ send_data(struct session *s, uint64_t total, bool quit_too)
 		}
 		if (n == 0)
 			break;
-		for (ssize_t i = 0; i < n; i++) {
-			if (bol && in[i] == '.')
+		/* Copy whole lines at a time; only a line start can need a
+		 * second dot. */
+		for (const char *p = in, *end = in + n; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *stop = nl != NULL ? nl + 1 : end;
+
+			if (bol && *p == '.')
 				buf_addc(&out, '.');
-			buf_addc(&out, in[i]);
-			bol = in[i] == '\n';
+			buf_add(&out, p, (size_t)(stop - p));
+			bol = nl != NULL;
+			p = stop;
 		}
 		sent += (uint64_t)n;
 		if (out.len >= OUTBUF) {
@@ -726,16 +733,34 @@ out:
 	return rc;
 }
 
-/* Sends the message as BDAT chunks; the first chunk may already be in
- * flight with MAIL/RCPT (first_sent). */
+/* Takes one BDAT reply; -1 (after reporting) unless it is 2xx. */
 static int
-send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool quit_too)
+bdat_reply(struct session *s)
+{
+	struct reply r = { 0 };
+	int rc = 0;
+
+	if (get_reply(s, &r) == -1)
+		return -1;
+	if (r.code / 100 != 2)
+		rc = fail_reply(s, r.code == 552 ? "size" : "server_error", "BDAT", &r);
+	reply_free(&r);
+	return rc;
+}
+
+/* Sends the message as BDAT chunks; the first chunk may already be in
+ * flight with MAIL/RCPT (first_sent). With PIPELINING the chunks go back
+ * to back (RFC 3030 4.2) and their replies are collected as they arrive,
+ * so a long link costs no round trip per chunk; the last reply is left
+ * to the caller. */
+static int
+send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 {
 	struct err e = { 0 };
-	struct reply r = { 0 };
 	struct buf out;
 	char *chunk = xmalloc(BDAT_CHUNK);
 	uint64_t sent = first_sent;
+	size_t pending = 0;	/* chunks whose reply has not been read */
 	double last = 0;
 	int rc = -1;
 
@@ -766,21 +791,25 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool quit_too)
 		    send_raw(s, chunk, have) == -1)
 			goto out;
 		sent += have;
-		if (lastchunk && quit_too) {
-			if (cmd(s, "QUIT") == -1)
-				goto out;
-		}
+		pending++;
+		if (lastchunk && pipe && cmd(s, "QUIT") == -1)
+			goto out;
 		progress(s, sent, total, &last, lastchunk);
-		if (lastchunk)
-			break;
-		if (get_reply(s, &r) == -1)
-			goto out;
-		if (r.code / 100 != 2) {
-			fail_reply(s, r.code == 552 ? "size" : "server_error", "BDAT", &r);
-			reply_free(&r);
-			goto out;
+		/* Without PIPELINING each chunk waits for its answer. With
+		 * it, answers are taken as they arrive and at most
+		 * BDAT_WINDOW chunks are unanswered; the last answer is the
+		 * caller's. */
+		if (!pipe && !lastchunk) {
+			if (bdat_reply(s) == -1)
+				goto out;
+			pending--;
 		}
-		reply_free(&r);
+		while (pipe && pending > 1 && (lastchunk || pending > BDAT_WINDOW ||
+		    conn_has_unread(s->c))) {
+			if (bdat_reply(s) == -1)
+				goto out;
+			pending--;
+		}
 		if (s->cancel != NULL && atomic_load(s->cancel)) {
 			failf(s, "cancelled", _("cancelled"));
 			goto out;
@@ -893,6 +922,8 @@ transaction(struct session *s)
 		buf_add(&out, chunkbuf, size);
 		first_chunk = size;
 		bdat_joined = true;
+		/* Nothing is left to say after it: QUIT joins too. */
+		cmd_add(s, &out, "QUIT", NULL);
 	}
 	if (send_raw(s, out.data, out.len) == -1)
 		goto out;
@@ -1011,11 +1042,12 @@ final:
 		emit(s, &ev);
 	}
 	reply_free(&r);
-	quit(s, pipe && !bdat_joined);
+	quit(s, pipe);
 	rc = 0;
 	goto out;
 abort:
-	quit(s, false);
+	if (!bdat_joined)
+		quit(s, false);
 out:
 	free(chunkbuf);
 	buf_free(&out);

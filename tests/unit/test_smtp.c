@@ -357,8 +357,48 @@ test_bdat_joins_flight(void **state)
 	/* BDAT carries the message as is: no dot-stuffing */
 	assert_non_null(strstr(got, "\r\n.dot stays\r\n"));
 	assert_null(strstr(got, "DATA\r\n"));
+	/* EHLO; then MAIL, RCPT, BDAT with the message, and QUIT at once */
+	assert_int_equal(memconn_writes(), 2);
+	assert_non_null(strstr(got, "\r\nQUIT\r\n"));
 	result_free(r);
 	smtp_job_free(&job);
+}
+
+/* Several chunks: with PIPELINING they go back to back. The scripted
+ * server answers only once LAST has arrived, so waiting for a reply
+ * between chunks would time out. */
+static void
+test_bdat_chunks_pipelined(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250-PIPELINING\r\n250 CHUNKING\r\n" },
+		{ "RCPT TO:<cy@example.net>\r\n", "250 ok\r\n250 ok\r\n250 ok\r\n" },
+		{ " LAST\r\n", "250 c1\r\n250 c2\r\n250 2.0.0 queued\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	char *body = xmalloc(600001);
+	const char *got, *p;
+	int chunks = 0;
+
+	(void)state;
+	memset(body, 'x', 600000);
+	for (size_t i = 70; i < 600000; i += 71)
+		body[i] = '\n';
+	body[600000] = '\0';
+	job_for(&job, TLS_OFF, "bob@example.net, cy@example.net", body);
+	r = run(s, &job);
+	assert_true(r->sent);
+	got = memconn_received(NULL);
+	for (p = got; (p = strstr(p, "BDAT ")) != NULL; p++)
+		chunks++;
+	assert_int_equal(chunks, 3);
+	result_free(r);
+	smtp_job_free(&job);
+	free(body);
 }
 
 static void
@@ -467,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_silent_server_times_out),
 		cmocka_unit_test(test_bdat_joins_flight),
+		cmocka_unit_test(test_bdat_chunks_pipelined),
 		cmocka_unit_test(test_server_parse),
 		cmocka_unit_test(test_scram_rfc7677),
 		cmocka_unit_test(test_sasl_pick),
