@@ -125,7 +125,7 @@ print_event(const struct event *ev, void *arg)
 			fprintf(p->transcript, "%s %s\n", ev->dir == '>' ? "C:" : "S:", esc);
 			fflush(p->transcript);
 		}
-		if (p->verbose && !p->json) {
+		if (p->verbose) {	/* stderr: --json keeps stdout clean */
 			bar_clear(p);
 			fprintf(stderr, "%s %s\n", ev->dir == '>' ? "C:" : "S:", esc);
 		}
