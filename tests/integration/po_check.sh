@@ -14,7 +14,7 @@ TOP=$(cd "$TESTS_SRCDIR/.." && pwd)
 PO=$TOP/po
 [ -f "$PO/LINGUAS" ] || fail "no po/LINGUAS"
 [ -f "$PO/POTFILES.in" ] || fail "no po/POTFILES.in"
-langs=$(sed 's/#.*//' "$PO/LINGUAS" | tr -s ' \t' '\n\n' | grep -v '^$')
+langs=$(sed 's/#.*//' "$PO/LINGUAS" | tr -s ' \t' '\n' | grep -v '^$')
 [ -n "$langs" ] || fail "po/LINGUAS names no language"
 
 # stats FILE: msgfmt -c --statistics; prints its statistics line, fails
@@ -25,8 +25,8 @@ stats() {
 	cat "$WORK/msgfmt.err"
 }
 
-# complete FILE WHAT: only translated messages, none fuzzy or untranslated.
-complete() {
+# all_translated FILE WHAT: only translated messages, none fuzzy or untranslated.
+all_translated() {
 	s=$(stats "$1") || exit 1
 	case $s in
 	*fuzzy* | *untranslated*)
@@ -50,7 +50,7 @@ plural_forms() {
 for l in $langs; do
 	f=$PO/$l.po
 	[ -f "$f" ] || fail "po/LINGUAS names $l but po/$l.po does not exist"
-	s=$(complete "$f" "po/$l.po") || exit 1
+	s=$(all_translated "$f" "po/$l.po") || exit 1
 	pass "po/$l.po compiles (msgfmt -c): $s"
 	want=$(plural_forms "$l")
 	if [ -n "$want" ]; then
@@ -90,6 +90,6 @@ for l in $langs; do
 	LC_ALL=C msgmerge --quiet -o "$WORK/$l.po" "$PO/$l.po" "$WORK/missive.pot" \
 	    2>"$WORK/msgmerge.err" ||
 	    { cat "$WORK/msgmerge.err" >&2; fail "msgmerge po/$l.po failed"; }
-	s=$(complete "$WORK/$l.po" "po/$l.po is not up to date with the sources (make -C po update-po, then translate)") || exit 1
+	s=$(all_translated "$WORK/$l.po" "po/$l.po is not up to date with the sources (make -C po update-po, then translate)") || exit 1
 	pass "po/$l.po is current with the sources: $s"
 done

@@ -165,6 +165,7 @@ for l in de_DE fr_FR; do
 		kv="Server Richtlinie Ergebnis Version Cipher-Suite Verifizierung"
 		verified="verschlüsselt, Zertifikat geprüft"
 		usage="Aufruf: missive" helpwords="Verfassen:|Befehle:|Exit-Status:"
+		# shellcheck disable=SC1111 # German quotation marks, meant
 		tryhelp="„missive --help“ liefert weitere Informationen."
 		subject="Grüße aus Köln";;
 	fr_FR)
