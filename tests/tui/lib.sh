@@ -80,6 +80,14 @@ tui_screen() {
 	tmux_ capture-pane -t tui -p
 }
 
+# The screen with the status pane's wrapped lines (indented continuation
+# rows) joined back, so a message can be found wherever the width or a
+# path's length made it wrap.
+tui_text() {
+	tui_screen | awk 'NR > 1 && /^           [^ ]/ { sub(/^ +/, ""); printf " %s", $0; next }
+	    { if (NR > 1) printf "\n"; printf "%s", $0 } END { printf "\n" }'
+}
+
 tui_dump() {
 	echo "--- screen:" >&2
 	tui_screen >&2
@@ -93,7 +101,7 @@ tui_wait() {	# TEXT [SECONDS]
 	_limit=$(( ${2:-5} * 20 ))
 	_i=0
 	while [ $_i -lt $_limit ]; do
-		if tui_screen | grep -F -q -e "$1"; then
+		if tui_text | grep -F -q -e "$1"; then
 			return 0
 		fi
 		sleep 0.05
@@ -107,7 +115,7 @@ tui_wait_gone() {	# TEXT [SECONDS]
 	_limit=$(( ${2:-5} * 20 ))
 	_i=0
 	while [ $_i -lt $_limit ]; do
-		if ! tui_screen | grep -F -q -e "$1"; then
+		if ! tui_text | grep -F -q -e "$1"; then
 			return 0
 		fi
 		sleep 0.05
@@ -118,7 +126,7 @@ tui_wait_gone() {	# TEXT [SECONDS]
 }
 
 tui_has() {	# TEXT: the screen shows TEXT now
-	tui_screen | grep -F -q -e "$1"
+	tui_text | grep -F -q -e "$1"
 }
 
 tui_pid() {
