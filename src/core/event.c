@@ -263,7 +263,12 @@ event_to_json(const struct event *ev, struct buf *b)
 
 	buf_adds(b, "{\"event\":");
 	json_add_str(b, event_name(ev->type));
-	buf_addf(b, ",\"t\":%.3f", ev->t);
+	/* Not %f: under a locale such as de_DE that would write a comma. */
+	{
+		long long ms = ev->t > 0 ? (long long)(ev->t * 1000 + 0.5) : 0;
+
+		buf_addf(b, ",\"t\":%lld.%03lld", ms / 1000, ms % 1000);
+	}
 	switch (ev->type) {
 	case EV_CONNECT:
 		j_str(b, "host", ev->host);

@@ -205,8 +205,15 @@ draw_profiles(struct ui *u)
 	}
 	wn = wn > 16 ? 16 : wn;
 	ws = ws > 30 ? 30 : ws;
-	line = xasprintf("  %-*s %-*s %-*s %s", wn, _("NAME"), ws, _("SERVER"),
-	    wt, _("TLS"), _("FROM"));
+	{
+		char *c1 = str_pad(_("NAME"), wn), *c2 = str_pad(_("SERVER"), ws);
+		char *c3 = str_pad(_("TLS"), wt);
+
+		line = xasprintf("  %s %s %s %s", c1, c2, c3, _("FROM"));
+		free(c1);
+		free(c2);
+		free(c3);
+	}
 	draw_str(2, 0, u->cols, line, theme_attr(R_HEADING));
 	free(line);
 	y = 3;
@@ -226,10 +233,18 @@ draw_profiles(struct ui *u)
 		const struct profile *p = profiles_get(u->ps, idx[i]);
 		bool sel = i == u->pick_sel;
 
-		line = xasprintf("%s %-*s %-*s %-*s %s", sel ? (u->utf8 ?
-		    "▸" : ">") : " ", wn, p->name, ws, p->server ? p->server :
-		    "-", wt, p->tls >= 0 ? tls_mode_name(p->tls) :
-		    _("(by port)"), p->from ? p->from : "-");
+		{
+			char *c1 = str_pad(p->name, wn);
+			char *c2 = str_pad(p->server ? p->server : "-", ws);
+			char *c3 = str_pad(p->tls >= 0 ? tls_mode_name(p->tls) :
+			    _("(by port)"), wt);
+
+			line = xasprintf("%s %s %s %s %s", sel ? (u->utf8 ?
+			    "▸" : ">") : " ", c1, c2, c3, p->from ? p->from : "-");
+			free(c1);
+			free(c2);
+			free(c3);
+		}
 		if (sel) {
 			int x;
 

@@ -618,6 +618,14 @@ str_width(const char *s)
 	return col;
 }
 
+char *
+str_pad(const char *s, int cols)
+{
+	int w = str_width(s);
+
+	return xasprintf("%s%*s", s, w < cols ? cols - w : 0, "");
+}
+
 void
 tb_layout_init(struct tb_layout *l)
 {

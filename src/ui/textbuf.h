@@ -66,6 +66,8 @@ void tb_end(struct textbuf *tb);
 int tb_charwidth(wchar_t c, int col);
 /* Columns taken by the UTF-8 string s (for labels). */
 int str_width(const char *s);
+/* s followed by spaces up to cols columns (a new string). */
+char *str_pad(const char *s, int cols);
 
 /* Soft-wrap layout: screen rows of the text at the given width, broken
  * after spaces where possible. Row ends exclude the newline. */

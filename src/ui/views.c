@@ -10,6 +10,7 @@
 #include "smtp.h"
 #include "status.h"
 #include "util.h"
+#include "textbuf.h"
 #include "views.h"
 
 static const struct {
@@ -143,12 +144,24 @@ view_verify_words(const char *v)
 	return _("The certificate could not be verified.");
 }
 
+/* k padded with spaces to 14 columns (not bytes: labels are translated).
+ * The result lives until the next call; the UI is one thread. */
+static const char *
+label(const char *k)
+{
+	static char *last;
+
+	free(last);
+	last = str_pad(k, 14);
+	return last;
+}
+
 static void
 kv(struct lines *out, enum role role, const char *k, const char *v)
 {
 	char *e = str_escape(v ? v : "", v ? strlen(v) : 0);
 
-	lines_addf(out, role, "  %-14s %s", k, e);
+	lines_addf(out, role, "  %s %s", label(k), e);
 	free(e);
 }
 
@@ -216,7 +229,7 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 	lines_add(out, R_BODY, "");
 	kv(out, R_BODY, _("Server"), in->server && *in->server ? in->server :
 	    _("(empty)"));
-	lines_addf(out, R_BODY, "  %-14s %s%s", _("Policy"),
+	lines_addf(out, R_BODY, "  %s %s%s", label(_("Policy")),
 	    view_policy_words(in->policy), in->fallback ?
 	    _("; falls back to plain text when the handshake fails") : "");
 	if (in->running)
@@ -231,17 +244,17 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 	if (r != NULL) {
 		if (r->encrypted)
 			lines_addf(out, ti && ti->verified ? R_TLS_SECURE :
-			    R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			    R_TLS_INSECURE, "  %s %s", label(_("Outcome")),
 			    ti && ti->verified ? _("encrypted, certificate "
 			    "verified") : _("encrypted, certificate NOT "
 			    "verified"));
 		else if (r->reason != NULL && strcmp(r->reason,
 		    "cert_verify") == 0)
-			lines_addf(out, R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			lines_addf(out, R_TLS_INSECURE, "  %s %s", label(_("Outcome")),
 			    _("stopped: the certificate was not accepted, so "
 			    "nothing was sent"));
 		else
-			lines_addf(out, R_TLS_INSECURE, "  %-14s %s", _("Outcome"),
+			lines_addf(out, R_TLS_INSECURE, "  %s %s", label(_("Outcome")),
 			    r->fell_back ? _("NOT encrypted: the TLS handshake "
 			    "failed and the profile allowed plain text") :
 			    _("NOT encrypted"));
@@ -249,8 +262,8 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			char *m = str_escape(r->message ? r->message : "",
 			    r->message ? strlen(r->message) : 0);
 
-			lines_addf(out, R_STATUS_ERROR, "  %-14s %s (%s)",
-			    in->probe ? _("Probe failed") : _("Send failed"), m,
+			lines_addf(out, R_STATUS_ERROR, "  %s %s (%s)",
+			    label(in->probe ? _("Probe failed") : _("Send failed")), m,
 			    r->reason);
 			free(m);
 		}
@@ -263,13 +276,13 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		kv(out, R_BODY, _("Key exchange"), ti->group ? ti->group :
 		    _("(not reported)"));
 		if (ti->verified)
-			lines_addf(out, R_TLS_SECURE, "  %-14s %s",
-			    _("Verification"), ti->pinned ? _("the certificate "
+			lines_addf(out, R_TLS_SECURE, "  %s %s",
+			    label(_("Verification")), ti->pinned ? _("the certificate "
 			    "matches the pinned fingerprint") : _("the chain "
 			    "and the host name check passed"));
 		else {
-			lines_addf(out, R_TLS_INSECURE, "  %-14s %s%s",
-			    _("Verification"), ti->insecure ? "" : _("FAILED: "),
+			lines_addf(out, R_TLS_INSECURE, "  %s %s%s",
+			    label(_("Verification")), ti->insecure ? "" : _("FAILED: "),
 			    ti->insecure ? _("SKIPPED (insecure mode): anyone "
 			    "on the path could read this") :
 			    view_verify_words(ti->verify_error));

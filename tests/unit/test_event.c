@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,24 @@ test_json_hostile_text(void **state)
 	assert_non_null(strstr(b.data, "\\u001b[31m"));
 	assert_non_null(strstr(b.data, "caf\xc3\xa9"));
 	assert_null(memchr(b.data, 0x1b, b.len));
+	assert_valid_json(b.data);
+	buf_free(&b);
+}
+
+/* Numbers in JSON do not follow the locale's decimal comma. */
+static void
+test_json_time_any_locale(void **state)
+{
+	struct event ev = { .type = EV_STARTTLS, .t = 1.2345 };
+	struct buf b;
+
+	(void)state;
+	if (setlocale(LC_ALL, "de_DE.UTF-8") == NULL)
+		skip();
+	buf_init(&b);
+	event_to_json(&ev, &b);
+	setlocale(LC_ALL, "C");
+	assert_non_null(strstr(b.data, "\"t\":1.235"));
 	assert_valid_json(b.data);
 	buf_free(&b);
 }
@@ -110,6 +129,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_hostile_text),
 		cmocka_unit_test(test_json_result),
+		cmocka_unit_test(test_json_time_any_locale),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_escape),
 	};
