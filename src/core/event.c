@@ -117,6 +117,7 @@ result_dup(const struct result *r)
 	out = xcalloc(1, sizeof *out);
 	*out = *r;
 	out->message = xstrdup(r->message);
+	out->sent_copy = xstrdup(r->sent_copy);
 	out->accepted = strv_dup(r->accepted, r->naccepted);
 	out->refused = strv_dup(r->refused, r->nrefused);
 	out->caps_plain = strv_dup(r->caps_plain, r->ncaps_plain);
@@ -131,6 +132,7 @@ result_free(struct result *r)
 	if (r == NULL)
 		return;
 	free(r->message);
+	free(r->sent_copy);
 	strv_free(r->accepted, r->naccepted);
 	strv_free(r->refused, r->nrefused);
 	strv_free(r->caps_plain, r->ncaps_plain);
@@ -336,6 +338,8 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_str(b, "message", r->message);
 		j_bool(b, "fallback", r->fell_back);
 		j_int(b, "exit_status", r->exit_status);
+		if (r->sent_copy != NULL)
+			j_str(b, "sent_copy", r->sent_copy);
 		break;
 	}
 	buf_addc(b, '}');

@@ -64,6 +64,7 @@ struct result {
 	size_t ncaps_plain, ncaps_tls;
 	struct tls_info *tls;	/* NULL when no handshake completed */
 	int exit_status;	/* 0, 1, 2 or 3 as the CLI contract says */
+	char *sent_copy;	/* where the sent copy was kept, or NULL */
 };
 
 struct event {

@@ -66,6 +66,7 @@ static const struct key {
 	{ "signature", K_PATH, offsetof(struct profile, signature) },
 	{ "timeout", K_TIMEOUT, offsetof(struct profile, timeout) },
 	{ "theme", K_THEME, offsetof(struct profile, theme) },
+	{ "sent_maildir", K_PATH, offsetof(struct profile, sent_maildir) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -814,6 +815,7 @@ profile_clear(struct profile *p)
 	free(p->bcc);
 	free(p->signature);
 	free(p->theme);
+	free(p->sent_maildir);
 	profile_init(p);
 }
 

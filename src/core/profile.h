@@ -30,6 +30,7 @@ struct profile {
 	char *signature;	/* path, ~ expanded */
 	int timeout;
 	char *theme;
+	char *sent_maildir;	/* keep sent copies here, ~ expanded */
 };
 
 struct profiles;

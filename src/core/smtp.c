@@ -15,6 +15,7 @@
 
 #include "conn.h"
 #include "i18n.h"
+#include "maildir.h"
 #include "msg.h"
 #include "profile.h"
 #include "reply.h"
@@ -97,6 +98,7 @@ smtp_job_free(struct smtp_job *job)
 	free(job->password_cmd);
 	free(job->auth_mech);
 	free(job->helo);
+	free(job->sent_maildir);
 	msg_free(job->msg);
 	memset(job, 0, sizeof *job);
 }
@@ -131,6 +133,7 @@ smtp_job_apply_profile(struct smtp_job *job, const struct profile *p)
 	if (p->allow_plaintext_auth != -1)
 		job->allow_plaintext_auth = p->allow_plaintext_auth == 1;
 	replace(&job->helo, p->helo);
+	replace(&job->sent_maildir, p->sent_maildir);
 	if (p->timeout > 0)
 		job->timeout = p->timeout;
 }
@@ -1043,6 +1046,12 @@ final:
 	}
 	reply_free(&r);
 	quit(s, pipe);
+	if (j->sent_maildir != NULL) {
+		/* The copy is the message as sent; failing to keep it does not
+		 * unsend it, so it is a warning. */
+		if (maildir_store(m, flags, j->sent_maildir, &s->res->sent_copy, &e) == -1)
+			emit_simple(s, EV_WARNING, e.msg);
+	}
 	rc = 0;
 	goto out;
 abort:

@@ -36,6 +36,7 @@ struct smtp_job {
 	int timeout;		/* seconds, every network wait */
 	bool partial;
 	bool probe;		/* report capabilities/TLS only, send nothing */
+	char *sent_maildir;	/* keep a copy here once sent, or NULL */
 	struct msg *msg;	/* owned by the job; NULL for probe */
 };
 

@@ -286,6 +286,14 @@ status_verdict(const struct result *r, bool probe, enum sev *sev)
 			free(ref);
 		}
 		free(t);
+		if (r->sent_copy != NULL) {
+			char *where = esc(r->sent_copy), *both;
+
+			both = xasprintf(_("%s; a copy is in %s"), s, where);
+			free(s);
+			free(where);
+			s = both;
+		}
 		*sev = r->nrefused ? SEV_WARN : SEV_OK;
 		return s;
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "memconn.h"
@@ -100,6 +101,47 @@ test_pipelined_send(void **state)
 	assert_non_null(strstr(events.data, "\"event\":\"sent\""));
 	assert_non_null(strstr(events.data, "\"event\":\"rcpt\",\"t\""));
 	assert_non_null(strstr(events.data, "\"accepted\":true"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+/* A sent copy lands in the profile's Maildir, in cur/, marked seen, with
+ * LF line ends, and the result says where. */
+static void
+test_sent_copy_in_maildir(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example ESMTP\r\n" },
+		{ "EHLO client.example\r\n", EHLO_PIPE },
+		{ "DATA\r\n", "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n" },
+		{ "\r\n.\r\n", "250 2.0.0 queued as X\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	char dir[] = "/tmp/missive-maildir-XXXXXX", text[4096];
+	struct smtp_job job;
+	struct result *r;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	job_for(&job, TLS_OFF, "bob@example.net", "line one\nline two");
+	job.sent_maildir = xasprintf("%s/Sent", dir);
+	r = run(s, &job);
+	assert_true(r->sent);
+	assert_non_null(r->sent_copy);
+	assert_non_null(strstr(r->sent_copy, "/Sent/cur/"));
+	assert_non_null(strstr(r->sent_copy, ":2,S"));
+	assert_non_null(f = fopen(r->sent_copy, "r"));
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "Subject: Hi\n"));
+	assert_non_null(strstr(text, "line one\nline two"));
+	assert_null(strchr(text, '\r'));
+	assert_non_null(strstr(events.data, "\"sent_copy\":"));
+	unlink(r->sent_copy);
 	result_free(r);
 	smtp_job_free(&job);
 }
@@ -497,6 +539,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipelined_send),
+		cmocka_unit_test(test_sent_copy_in_maildir),
 		cmocka_unit_test(test_helo_fallback_and_no_pipelining),
 		cmocka_unit_test(test_starttls_required),
 		cmocka_unit_test(test_injection_after_starttls),
