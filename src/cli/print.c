@@ -279,7 +279,7 @@ print_probe_report(const struct result *r, FILE *out)
 		char *iss = str_escape(c->issuer, strlen(c->issuer));
 		char *sans = str_escape(c->sans, strlen(c->sans));
 
-		fprintf(out, _("Certificate %zu:\n"), i);
+		fprintf(out, _("Certificate %zu:\n"), i + 1);
 		fprintf(out, _("  subject:  %s\n"), subj);
 		fprintf(out, _("  issuer:   %s\n"), iss);
 		fprintf(out, _("  valid:    %s to %s (%ld days left)\n"), c->not_before,

@@ -6,5 +6,16 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A msgid with a context, for words that mean two things ("Subject" of a
+ * mail, "Subject" of a certificate). */
+#define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
+
+static inline const char *
+i18n_pgettext(const char *key, const char *s)
+{
+	const char *t = gettext(key);
+
+	return t == key ? s : t;
+}
 
 #endif

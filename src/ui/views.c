@@ -192,7 +192,7 @@ chain_lines(struct lines *out, const struct tls_info *ti)
 		const char *fp = c->fingerprint ? c->fingerprint : "";
 
 		lines_addf(out, R_LABEL, "  [%zu]", i + 1);
-		kv(out, R_BODY, _("Subject"), c->subject);
+		kv(out, R_BODY, C_("certificate", "Subject"), c->subject);
 		kv(out, R_BODY, _("Issuer"), c->issuer);
 		if (c->days_left < 0)
 			valid = xasprintf(_("%s to %s (EXPIRED %ld days ago)"),
