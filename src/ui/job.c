@@ -214,20 +214,39 @@ send_answer(struct ui *u, int a, const char *text, int arg)
 		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
 }
 
-/* Whether the text says it has an attachment. */
+/* Whether line holds one of the words, a '|'-separated list. strcasestr
+ * folds ASCII only; the translated words are given in the case people
+ * write them. */
+static bool
+has_word(const char *line, const char *words)
+{
+	char *list = xstrdup(words), *w, *save = NULL;
+	bool hit = false;
+
+	for (w = strtok_r(list, "|", &save); w != NULL && !hit;
+	    w = strtok_r(NULL, "|", &save))
+		hit = *w != '\0' && strcasestr(line, w) != NULL;
+	free(list);
+	return hit;
+}
+
+/* Whether the text says it has an attachment, in English or the user's
+ * language (quoted lines do not count). */
 static bool
 mentions_attachment(const char *subject, const char *body)
 {
+	/* TRANSLATORS: words that say a mail has an attachment, separated
+	 * by '|'; keep "attach|enclosed" and add your language's words. */
+	const char *words = _("attach|enclosed");
 	const char *line = body;
 
-	if (strcasestr(subject, "attach") != NULL)
+	if (has_word(subject, words))
 		return true;
 	while (line != NULL && *line != '\0') {
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
 		char *l = xstrndup(line, n);
-		bool hit = l[0] != '>' && (strcasestr(l, "attach") != NULL ||
-		    strcasestr(l, "enclosed") != NULL);
+		bool hit = l[0] != '>' && has_word(l, words);
 
 		free(l);
 		if (hit)
