@@ -993,25 +993,14 @@ demo_profile(struct ui *u)
 {
 	struct profile *p = &u->demo_prof;
 
-	memset(p, 0, sizeof *p);
+	profile_init(p);
 	p->name = xstrdup("demo");
 	p->server = xasprintf("127.0.0.1:%d", u->demo.port);
 	p->tls = TLS_STARTTLS;
 	p->fallback_plaintext = 0;
 	p->ca_file = xstrdup(u->demo.ca_file);
 	p->from = xstrdup("You <you@demo.missive.test>");
-	p->allow_plaintext_auth = -1;
 	u->prof = p;
-}
-
-static void
-demo_profile_free(struct profile *p)
-{
-	free(p->name);
-	free(p->server);
-	free(p->ca_file);
-	free(p->from);
-	memset(p, 0, sizeof *p);
 }
 
 static char *
@@ -1138,7 +1127,7 @@ cleanup(struct ui *u)
 		worker_free(u->w);
 	if (u->demo_on)
 		demo_stop(&u->demo);
-	demo_profile_free(&u->demo_prof);
+	profile_clear(&u->demo_prof);
 	for (f = 0; f < F_COUNT; f++)
 		tb_free(u->f[f]);
 	tb_free(u->body);
