@@ -466,9 +466,9 @@ ui_quit_request(struct ui *u)
 	if (g != u->saved_gen)
 		ui_draft_save(u, false);
 	if (u->draft_path != NULL && !(u->sent_ok && g == u->sent_gen))
-		ui_prompt_keys(u, "ynd", quit_answer, 0, _("Quit? Your text is "
-		    "saved as a draft (%s). [y] quit, [n] stay, [d] discard the "
-		    "draft and quit"), u->draft_path);
+		ui_prompt_keys(u, "ynd", quit_answer, 0, _("Quit? [y] quit, [n] "
+		    "stay, [d] discard the draft and quit. Your text is saved as "
+		    "a draft (%s)."), u->draft_path);
 	else
 		ui_prompt_keys(u, "yn", quit_answer, 0, _("Quit missive? [y/n]"));
 }

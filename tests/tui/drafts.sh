@@ -66,7 +66,7 @@ pass "^S saves and says where; a declined draft stays on disk"
 
 # ^C asks, mentions the draft; d discards it.
 tui_keys C-c
-tui_wait "Your text is saved as a draft"
+tui_wait "Quit? [y] quit, [n] stay, [d] discard the draft"
 tui_keys d
 [ "$(tui_exit_status)" = 0 ] || fail "exit status after quitting"
 [ "$(ls "$(drafts_dir)" | wc -l)" = 1 ] || fail "d did not discard the draft"
