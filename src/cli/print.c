@@ -286,7 +286,7 @@ print_probe_report(const struct result *r, FILE *out)
 		    c->not_after, c->days_left);
 		if (*sans)
 			fprintf(out, _("  names:    %s\n"), sans);
-		fprintf(out, "  SHA-256:  %s\n", c->fingerprint);
+		fprintf(out, _("  SHA-256:  %s\n"), c->fingerprint);
 		free(subj);
 		free(iss);
 		free(sans);

@@ -412,7 +412,11 @@ struct ctx {
 static int
 fail(struct ctx *c, const char *what)
 {
-	return err_setr(c->e, "usage", "%s: %s`%s` %s", c->field, c->ord, c->sh, what);
+	/* TRANSLATORS: field name, ordinal ("the third address " or ""),
+	 * the address as typed, the problem: "To: the third address `bob@`
+	 * has no domain". */
+	return err_setr(c->e, "usage", _("%s: %s`%s` %s"), c->field, c->ord,
+	    c->sh, what);
 }
 
 static int
@@ -420,8 +424,9 @@ failc(struct ctx *c, const char *what, const char *s, size_t n)
 {
 	char *ch = char_at(s, n);
 
-	err_setr(c->e, "usage", "%s: %s`%s` %s: `%s`", c->field, c->ord, c->sh,
-	    what, ch);
+	/* TRANSLATORS: as above, then the offending character. */
+	err_setr(c->e, "usage", _("%s: %s`%s` %s: `%s`"), c->field, c->ord,
+	    c->sh, what, ch);
 	free(ch);
 	return -1;
 }

@@ -3,6 +3,8 @@
  * help line, the prompt line and a wrapping line list. */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,25 +106,44 @@ draw_hline(struct ui *u, int y, const char *title, const char *right)
 	}
 }
 
-/* The lock mark and word for the TLS policy; role by safety. */
+/* The lock mark and word for the TLS policy; role by safety. The result
+ * lives until the next call (UI thread only). */
 static const char *
 policy_mark(struct ui *u, int policy, enum role *role)
 {
+	static char buf[128];
+	const char *mark, *word;
+
 	switch (policy) {
 	case TLS_STARTTLS:
 	case TLS_IMPLICIT:
 		*role = R_TLS_SECURE;
-		return u->utf8 ? "🔒 TLS" : "[TLS]";
+		mark = "🔒";
+		word = "TLS";
+		break;
 	case TLS_OPPORTUNISTIC:
 		*role = R_STATUS_WARN;
-		return u->utf8 ? "🔓 TLS if offered" : "[TLS if offered]";
+		mark = "🔓";
+		word = _("TLS if offered");
+		break;
 	case TLS_OFF:
 		*role = R_TLS_INSECURE;
-		return u->utf8 ? "🔓 PLAIN" : "[PLAIN]";
+		mark = "🔓";
+		/* TRANSLATORS: the title line's word for a session without TLS;
+		 * upper case, as a warning. */
+		word = _("PLAIN");
+		break;
 	default:
 		*role = R_TLS_INSECURE;
-		return u->utf8 ? "? TLS unknown" : "[TLS ?]";
+		mark = "?";
+		word = _("TLS unknown");
+		break;
 	}
+	if (u->utf8)
+		snprintf(buf, sizeof buf, "%s %s", mark, word);
+	else
+		snprintf(buf, sizeof buf, "[%s]", word);
+	return buf;
 }
 
 void

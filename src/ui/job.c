@@ -162,7 +162,7 @@ build_job(struct ui *u, struct smtp_job *job, struct err *e)
 	if (smtp_server_parse(server, given, &job->host, &job->port, &mode,
 	    &pe) == -1) {
 		free(server);
-		return err_set(e, "Server: %s", pe.msg);
+		return err_set(e, "%s: %s", _("Server"), pe.msg);
 	}
 	free(server);
 	job->tls = mode;

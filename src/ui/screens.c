@@ -168,7 +168,9 @@ draw_profiles(struct ui *u)
 	static const struct help_item it[] = {
 		{ "Enter", N_("Use profile") }, { "Esc", N_("Back") },
 		{ "^S", N_("Save as profile") }, { "Up/Dn", N_("Move") },
-		{ "type", N_("Filter") },
+		/* TRANSLATORS: in the help line, the "key" for filtering
+		 * the list is typing letters. */
+		{ N_("type"), N_("Filter") },
 	};
 	struct help_item tr[5];
 	size_t *idx, n, i;
@@ -189,10 +191,10 @@ draw_profiles(struct ui *u)
 		u->pick_top = u->pick_sel;
 	if (u->pick_sel >= u->pick_top + (size_t)list_h)
 		u->pick_top = u->pick_sel - (size_t)list_h + 1;
-	/* Columns as wide as their longest entry, FROM gets the rest. */
-	wn = 4;
-	ws = 6;
-	wt = 3;
+	/* Columns as wide as their (translated) headings at least. */
+	wn = str_width(_("NAME"));
+	ws = str_width(_("SERVER"));
+	wt = str_width(_("TLS"));
 	for (i = 0; i < n; i++) {
 		const struct profile *p = profiles_get(u->ps, idx[i]);
 		int a = str_width(p->name), b = p->server ? str_width(p->server) : 1;
@@ -274,7 +276,7 @@ draw_profiles(struct ui *u)
 		free(line);
 	}
 	for (i = 0; i < 5; i++) {
-		tr[i].key = it[i].key;
+		tr[i].key = _(it[i].key);	/* only "type" is translated */
 		tr[i].label = _(it[i].label);
 	}
 	draw_bottom(u, tr, 5);
@@ -293,7 +295,9 @@ draw_profiles(struct ui *u)
 static void
 draw_themes(struct ui *u)
 {
-	int w = 34, h, x, y0 = 2, y;
+	const char *title = _("Theme: Enter keeps, Esc undoes");
+	int w = str_width(title) + 2 > 34 ? str_width(title) + 2 : 34;
+	int h, x, y0 = 2, y;
 	size_t i;
 
 	if (u->cols < w + 4 || u->rows < 8)
@@ -316,8 +320,7 @@ draw_themes(struct ui *u)
 			mvaddch(y0 + y, x + k, ' ');
 		attrset(A_NORMAL);
 	}
-	draw_str(y0, x + 1, w - 2, _("Theme: Enter keeps, Esc undoes"),
-	    theme_attr(R_HEADING));
+	draw_str(y0, x + 1, w - 2, title, theme_attr(R_HEADING));
 	for (i = u->pick_top, y = y0 + 1; i < u->nthemes && y < y0 + h - 1;
 	    i++, y++) {
 		bool sel = i == u->pick_sel;

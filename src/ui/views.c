@@ -66,10 +66,10 @@ static const struct {
 	{ "Tab", N_("Inserts a tab; S-Tab goes back to the fields") },
 	{ NULL, "" },
 	{ NULL, N_("Fields") },
-	{ "Server", N_("host, host:port or [v6]:port; port 465 means "
+	{ N_("Server"), N_("host, host:port or [v6]:port; port 465 means "
 	    "implicit TLS, 25 opportunistic, others STARTTLS") },
-	{ "To Cc Bcc", N_("Comma-separated addresses: a@b or Name <a@b>") },
-	{ "Attach", N_("Comma-separated file paths (~/ allowed)") },
+	{ N_("To Cc Bcc"), N_("Comma-separated addresses: a@b or Name <a@b>") },
+	{ N_("Attach"), N_("Comma-separated file paths (~/ allowed)") },
 	{ NULL, "" },
 	{ NULL, N_("In this help: t opens the theme picker; Esc, q or F1 "
 	    "goes back") },
@@ -90,8 +90,14 @@ view_help(struct lines *out)
 				lines_add(out, R_HEADING, _(help_keys[i].what));
 			continue;
 		}
-		lines_addf(out, R_BODY, "  %-22s %s", help_keys[i].keys,
-		    _(help_keys[i].what));
+		{
+			/* Field names in the key column are translated;
+			 * key names are not in the catalogue and stay. */
+			char *k = str_pad(_(help_keys[i].keys), 22);
+
+			lines_addf(out, R_BODY, "  %s %s", k, _(help_keys[i].what));
+			free(k);
+		}
 	}
 	lines_add(out, R_BODY, "");
 	lines_add(out, R_DIM, _("The status pane marks every line with a "
