@@ -108,7 +108,12 @@ human_result(const struct result *r, bool probe)
 			    "%zu recipients were refused.\n", r->nrefused), r->nrefused);
 		return;
 	}
-	fputs(_("Your message was not sent.\n"), stderr);
+	/* Once the message went out, only the final reply was missing: the
+	 * server may have taken it (the seed's wording, where it is true). */
+	if (r->stage != NULL && strcmp(r->stage, "data_end") == 0)
+		fputs(_("Your message may not have been sent!\n"), stderr);
+	else
+		fputs(_("Your message was not sent.\n"), stderr);
 	eprint_escaped("  ", r->message != NULL ? r->message : _("unknown error"));
 }
 

@@ -335,6 +335,7 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_strv(b, "accepted", r->accepted, r->naccepted);
 		j_strv(b, "refused", r->refused, r->nrefused);
 		j_str(b, "reason", r->reason);
+		j_str(b, "stage", r->stage);
 		j_str(b, "message", r->message);
 		j_bool(b, "fallback", r->fell_back);
 		j_int(b, "exit_status", r->exit_status);

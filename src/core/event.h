@@ -57,6 +57,8 @@ struct result {
 	bool encrypted;
 	bool fell_back;
 	const char *reason;	/* NULL or a JSON reason word (static string) */
+	const char *stage;	/* where it failed (static), or NULL; "data_end":
+				 * the message was out, its fate is unknown */
 	char *message;		/* human message of the failure, or NULL */
 	char **accepted, **refused;
 	size_t naccepted, nrefused;

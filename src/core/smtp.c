@@ -242,6 +242,7 @@ fail(struct session *s, struct err *e)
 	ev.reason = e->reason != NULL ? e->reason : "protocol";
 	ev.text = e->msg;
 	s->res->reason = ev.reason;
+	s->res->stage = ev.stage;
 	free(s->res->message);
 	s->res->message = xstrdup(e->msg);
 	emit(s, &ev);
@@ -998,6 +999,8 @@ transaction(struct session *s)
 			goto out;
 		}
 	} else if (bdat_joined) {
+		if (go_data)
+			s->stage = "data_end";
 		if (get_reply(s, &r) == -1)
 			goto out;
 		if (r.code / 100 != 2) {
@@ -1027,7 +1030,8 @@ transaction(struct session *s)
 			goto out;
 	} else if (send_data(s, size, pipe) == -1)
 		goto out;
-	s->stage = "data";
+	/* The message is out: a failure from here leaves its fate unknown. */
+	s->stage = "data_end";
 	if (get_reply(s, &r) == -1)
 		goto out;
 final:
@@ -1198,6 +1202,7 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 			s.res->tls = NULL;
 			s.failed = false;
 			s.res->reason = NULL;
+			s.res->stage = NULL;
 			free(s.res->message);
 			s.res->message = NULL;
 			emit_simple(&s, EV_WARNING, _("TLS failed: sending WITHOUT "

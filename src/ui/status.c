@@ -310,7 +310,12 @@ status_verdict(const struct result *r, bool probe, enum sev *sev)
 		    _("Not sent: %s (refused: %s). %s Your text is kept."), m, ref,
 		    hint);
 		free(ref);
-	} else
+	} else if (!probe && r->stage != NULL && strcmp(r->stage, "data_end") == 0)
+		/* The message went out and only the answer is missing. */
+		s = xasprintf(_("Maybe not sent: %s. The server got the whole "
+		    "message but did not confirm it; check with the recipient "
+		    "before sending again. Your text is kept."), m);
+	else
 		s = xasprintf(probe ? _("Probe failed: %s. %s") :
 		    _("Not sent: %s. %s Your text is kept."), m, hint);
 	free(m);

@@ -376,6 +376,47 @@ test_silent_server_times_out(void **state)
 	smtp_job_free(&job);
 }
 
+/* The message went out but the server never confirmed it: the result
+ * says where it stopped, so nobody claims it was certainly not sent. */
+static void
+test_no_final_reply_is_uncertain(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "DATA\r\n", "250 ok\r\n250 ok\r\n354 go\r\n" },
+		{ "never", "250 late\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "timeout");
+	assert_string_equal(r->stage, "data_end");
+	assert_non_null(strstr(events.data, "\"stage\":\"data_end\""));
+	result_free(r);
+	smtp_job_free(&job);
+
+	/* A refusal of the DATA command is not uncertain. */
+	static const struct mem_step d[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "DATA\r\n", "250 ok\r\n250 ok\r\n554 no\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	r = run(d, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->stage, "data");
+	result_free(r);
+	smtp_job_free(&job);
+}
+
 static void
 test_bdat_joins_flight(void **state)
 {
@@ -549,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_auth_secrets_redacted),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_silent_server_times_out),
+		cmocka_unit_test(test_no_final_reply_is_uncertain),
 		cmocka_unit_test(test_bdat_joins_flight),
 		cmocka_unit_test(test_bdat_chunks_pipelined),
 		cmocka_unit_test(test_server_parse),
