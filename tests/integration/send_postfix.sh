@@ -59,6 +59,48 @@ EOF
 done
 pass "delivered to To, Cc and Bcc: headers, UTF-8 subject and body intact, no Bcc header, TLS hop"
 
+# A 10 MiB body to two recipients: the body Postfix delivers is byte for
+# byte the body missive rendered (--dry-run renders the same bytes; only
+# Date and Message-ID differ between two renderings).
+"$PYTHON" - "$WORK/big.txt" <<'EOF'
+import random, sys
+random.seed(7)
+words = "alpha beta gamma delta Grüße naïve café 東京 .dot -- From >quoted".split()
+out, size = [], 0
+while size < 10 * 1024 * 1024:
+    n = random.randint(0, 14)
+    line = " ".join(random.choice(words) for _ in range(n))
+    if random.random() < 0.02:
+        line = "." + line
+    out.append(line)
+    size += len(line.encode()) + 1
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(out) + "\n")
+EOF
+run_missive big send --json --timeout 30 --ca-file "$PKI/ca.pem" \
+    --subject "10 MiB" --body "$WORK/big.txt" \
+    "localhost:$PF_PORT" alice@example.org bob@example.org carol@example.org
+expect_exit big 0
+"$MISSIVE" send --dry-run --subject "10 MiB" --body "$WORK/big.txt" \
+    "localhost:$PF_PORT" alice@example.org bob@example.org carol@example.org \
+    >"$WORK/big.eml" || fail "dry run"
+postfix_wait_mail 5 30
+for rcpt in bob@example.org carol@example.org; do
+	f=$(grep -l -e "^Subject: 10 MiB" $(grep -l "^Delivered-To: $rcpt" "$PF_MAILDIR"/new/*) | head -n 1)
+	[ -n "$f" ] || fail "no 10 MiB delivery for $rcpt"
+	"$PYTHON" - "$f" "$WORK/big.eml" <<'EOF' || fail "10 MiB body for $rcpt differs"
+import sys
+got = open(sys.argv[1], "rb").read().split(b"\n\n", 1)[1]
+want = open(sys.argv[2], "rb").read().replace(b"\r\n", b"\n").split(b"\n\n", 1)[1]
+if len(want) < 10 * 1024 * 1024:
+    sys.exit("the rendered body is only %d bytes" % len(want))
+if got != want:
+    n = min(len(got), len(want))
+    i = next((i for i in range(n) if got[i] != want[i]), n)
+    sys.exit("bodies differ at byte %d (%d vs %d bytes)" % (i, len(got), len(want)))
+EOF
+done
+pass "10 MiB body delivered byte for byte to two recipients"
+
 postfix_stop || fail "Postfix left processes behind"
 [ -z "$(postfix_procs)" ] || fail "Postfix processes left"
 pass "Postfix stopped cleanly"

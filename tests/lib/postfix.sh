@@ -63,6 +63,9 @@ mydomain = missive-test.invalid
 myorigin = \$myhostname
 mydestination =
 inet_interfaces = loopback-only
+# Room for the 10 MiB end-to-end message (the default is 10240000 bytes).
+message_size_limit = 52428800
+virtual_mailbox_limit = 104857600
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
