@@ -71,3 +71,22 @@ tui_keys d
 [ "$(tui_exit_status)" = 0 ] || fail "exit status after quitting"
 [ "$(ls "$(drafts_dir)" | wc -l)" = 1 ] || fail "d did not discard the draft"
 pass "^C asks before quitting; d discards the draft"
+
+# kill -9 mid-typing: no handler runs, so what survives is the autosave;
+# it holds every character typed before it.
+tui_start -p work -s "Kill nine" carol@example.org
+tui_wait "Restore? [Y/n]"
+tui_keys n
+tui_wait "The draft stays in"
+tui_type "Every character: àéîõü ß 東京 — survives kill -9"
+tui_wait "survives kill -9"
+tui_wait "draft saved" 5
+kill -KILL "$(tui_pid)"
+[ "$(tui_exit_status)" = 137 ] || { tui_dump; fail "exit status after SIGKILL"; }
+tui_start -p work
+tui_wait "Restore? [Y/n]"
+tui_keys Enter
+tui_wait "Every character: àéîõü ß 東京 — survives kill -9"
+tui_has "Subject: Kill nine" || { tui_dump; fail "subject lost after kill -9"; }
+tui_has "carol@example.org" || { tui_dump; fail "To lost after kill -9"; }
+pass "kill -9 mid-typing: the draft is offered back with every character"
