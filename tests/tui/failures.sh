@@ -93,3 +93,22 @@ tui_has "nothing was sent" || { tui_dump; fail "no outcome"; }
 tui_has "does not name this server" || { tui_dump; fail "no plain-words reason"; }
 tui_has "other.example" || { tui_dump; fail "SANs not shown"; }
 pass "a wrong-name certificate: not sent, advice, reason on the TLS screen"
+stop_server
+
+# A server that answers STARTTLS with 454: under the starttls policy
+# nothing goes out in plain text, and the screen says why.
+start_server --scenario starttls-454
+profile strict "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
+    "from=Ann <ann@example.org>"
+tui_start -p strict -s "tls please" erin@example.org
+tui_wait "Restore? [Y/n]"
+tui_keys n
+tui_type "only over TLS"
+tui_keys C-x
+tui_wait "Not sent:" 10
+tui_has "STARTTLS" || { tui_dump; fail "the STARTTLS step is not shown"; }
+tui_has "454" || { tui_dump; fail "the server's 454 is not shown"; }
+tui_has "only over TLS" || fail "body lost"
+assert_no_mail
+grep -q '"MAIL' "$RECORD"/conn-*.jsonl && fail "MAIL was sent after STARTTLS failed"
+pass "STARTTLS refused: not sent, the reason and the server's words shown"
