@@ -393,6 +393,18 @@ caps_parse(struct session *s, const struct reply *r, char ***keep, size_t *nkeep
 	}
 }
 
+static void
+caps_keep(char ***dst, size_t *ndst, char **caps, size_t ncaps)
+{
+	size_t i;
+
+	for (i = 0; i < *ndst; i++)
+		free((*dst)[i]);
+	free(*dst);
+	*dst = caps;
+	*ndst = ncaps;
+}
+
 /* EHLO, or HELO when the server refuses EHLO (the seed's path). */
 static int
 hello(struct session *s)
@@ -441,13 +453,12 @@ hello(struct session *s)
 	ev.ncaps = ncaps;
 	ev.tls = conn_is_tls(s->c);
 	emit(s, &ev);
-	if (conn_is_tls(s->c)) {
-		s->res->caps_tls = caps;
-		s->res->ncaps_tls = ncaps;
-	} else {
-		s->res->caps_plain = caps;
-		s->res->ncaps_plain = ncaps;
-	}
+	/* A fallback's second connection says hello again: the newest
+	 * answer is the one kept. */
+	if (conn_is_tls(s->c))
+		caps_keep(&s->res->caps_tls, &s->res->ncaps_tls, caps, ncaps);
+	else
+		caps_keep(&s->res->caps_plain, &s->res->ncaps_plain, caps, ncaps);
 	return 0;
 }
 
