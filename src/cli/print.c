@@ -115,6 +115,11 @@ human_result(const struct result *r, bool probe)
 	else
 		fputs(_("Your message was not sent.\n"), stderr);
 	eprint_escaped("  ", r->message != NULL ? r->message : _("unknown error"));
+	if (r->reason != NULL && strcmp(r->reason, "cert_verify") == 0 &&
+	    r->tls != NULL && r->tls->nchain > 0)
+		fprintf(stderr, _("  If you trust this server, name its CA with "
+		    "--ca-file FILE, or pin its certificate:\n  --fingerprint %s\n"),
+		    r->tls->chain[0].fingerprint);
 }
 
 void

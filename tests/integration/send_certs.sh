@@ -76,6 +76,15 @@ for pin in "$fp" "$fp_plain"; do
 done
 pass "--fingerprint of the self-signed leaf (with and without colons): sent"
 
+# Refused without a pin, the message tells how to pin exactly this leaf.
+start_server --cert "$PKI/selfsigned.pem" --key "$PKI/selfsigned.key"
+run_missive hint send --timeout 5 "127.0.0.1:$SERVER_PORT" $FROM $TO
+expect_exit hint 1
+grep -F -q -- "--fingerprint $fp" "$WORK/hint.err" ||
+    { cat "$WORK/hint.err" >&2; fail "no --fingerprint hint naming the leaf"; }
+assert_no_mail
+pass "a refused certificate: the hint names --ca-file and the leaf's --fingerprint"
+
 # A fingerprint of another certificate: refused even though the CA would
 # have verified the chain.
 start_server
