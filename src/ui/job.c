@@ -319,6 +319,8 @@ job_send(struct ui *u, int stage)
 	switch (stage) {
 	case ST_START:
 		if (u->sent_ok && ui_gen(u) == u->sent_gen) {
+			/* TRANSLATORS: the letters in brackets are the keys that answer;
+			 * keep them as they are. */
 			ui_prompt_keys(u, "yn", send_answer, ST_CHECK,
 			    _("This message was already sent. Send it again? "
 			    "[y/n]"));
@@ -343,6 +345,8 @@ job_send(struct ui *u, int stage)
 		subject = ui_field(u, F_SUBJECT);
 		if (*subject == '\0') {
 			free(subject);
+			/* TRANSLATORS: the letters in brackets are the keys that answer;
+			 * keep them as they are. */
 			ui_prompt_keys(u, "yn", send_answer, ST_ATTACH,
 			    _("Send without a subject? [y/n]"));
 			return;
@@ -354,6 +358,8 @@ job_send(struct ui *u, int stage)
 		body = tb_utf8(u->body);
 		at = ui_field(u, F_ATTACH);
 		if (*at == '\0' && mentions_attachment(subject, body)) {
+			/* TRANSLATORS: the letters in brackets are the keys that answer;
+			 * keep them as they are. */
 			ui_prompt_keys(u, "yn", send_answer, ST_GO,
 			    _("The text mentions an attachment, but nothing is "
 			    "attached. Send anyway? [y/n]"));

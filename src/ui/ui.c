@@ -459,6 +459,8 @@ ui_quit_request(struct ui *u)
 	unsigned long g = ui_gen(u);
 
 	if (job_running(u)) {
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
 		ui_prompt_keys(u, "nc", quit_answer, 0, _("A send is running. "
 		    "[c] cancel it and quit, [n] stay"));
 		return;
@@ -466,10 +468,14 @@ ui_quit_request(struct ui *u)
 	if (g != u->saved_gen)
 		ui_draft_save(u, false);
 	if (u->draft_path != NULL && !(u->sent_ok && g == u->sent_gen))
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
 		ui_prompt_keys(u, "ynd", quit_answer, 0, _("Quit? [y] quit, [n] "
 		    "stay, [d] discard the draft and quit. Your text is saved as "
 		    "a draft (%s)."), u->draft_path);
 	else
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
 		ui_prompt_keys(u, "yn", quit_answer, 0, _("Quit missive? [y/n]"));
 }
 
@@ -558,6 +564,8 @@ offer_draft(struct ui *u)
 		localtime_r(&mt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		u->draft_path = path;
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
 		ui_prompt_keys(u, "Yn", restore_answer, 0, _("A draft from %s "
 		    "was found. Restore? [Y/n]"), when);
 	}
