@@ -228,7 +228,8 @@ void
 print_usage_failure(struct printer *p, const char *message)
 {
 	if (p->json) {
-		struct result r = { .reason = "usage", .exit_status = 2 };
+		struct result r = { .reason = "usage", .stage = "usage",
+		    .exit_status = 2 };
 		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = "usage" };
 
 		ev.text = (char *)message;

@@ -189,7 +189,8 @@ parse(int argc, char **argv, struct opts *o)
 /* Fills job from profile and options. Returns 0 or -1 with e. */
 static int
 build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
-    const char **server, const char **from, struct buf *to, struct err *e)
+    const char **server, const char **from, struct buf *to, bool *syntax,
+    struct err *e)
 {
 	int i = 0, mode = -1;
 	bool tls_given;
@@ -202,6 +203,7 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 		*server = o->args[i++];
 	else if (pr != NULL && pr->server != NULL)
 		*server = pr->server;
+	*syntax = true;	/* until the arguments are all there */
 	if (*server == NULL)
 		return err_setr(e, "usage", _("no SERVER given"));
 	if (!o->probe) {
@@ -222,6 +224,7 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 			return err_setr(e, "usage", _("no TO address given"));
 	} else if (i < o->nargs)
 		return err_setr(e, "usage", _("probe takes only SERVER, not `%s'"), o->args[i]);
+	*syntax = false;
 
 	if (o->tls != NULL) {
 		if ((mode = tls_mode_parse(o->tls)) == -1)
@@ -379,6 +382,7 @@ run(int argc, char **argv, bool probe)
 	struct buf to;
 	struct err e = { 0 };
 	struct result *r;
+	bool syntax = false;
 	int status = 2, fd;
 
 	memset(&o, 0, sizeof o);
@@ -391,6 +395,10 @@ run(int argc, char **argv, bool probe)
 	if (parse(argc, argv, &o) == -1) {
 		usage_send(stderr, probe);
 		fputs(_("Try `missive --help' for more information.\n"), stderr);
+		if (o.json) {	/* getopt said what was wrong on stderr */
+			p.json = true;
+			print_usage_failure(&p, _("invalid option"));
+		}
 		goto out;
 	}
 	p.json = o.json;
@@ -409,12 +417,8 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
-	if (o.nargs == 0 && pr == NULL) {
-		usage_send(stderr, probe);
-		goto out;
-	}
-	if (build_job(&o, pr, &job, &server, &from, &to, &e) == -1) {
-		if (strstr(e.msg, "no ") == e.msg)
+	if (build_job(&o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
+		if (syntax)
 			usage_send(stderr, probe);
 		print_usage_failure(&p, e.msg);
 		goto out;
