@@ -110,7 +110,7 @@ human_result(const struct result *r, bool probe)
 	}
 	/* Once the message went out, only the final reply was missing: the
 	 * server may have taken it (the seed's wording, where it is true). */
-	if (r->stage != NULL && strcmp(r->stage, "data_end") == 0)
+	if (result_maybe_sent(r))
 		fputs(_("Your message may not have been sent!\n"), stderr);
 	else
 		fputs(_("Your message was not sent.\n"), stderr);

@@ -395,6 +395,10 @@ run(int argc, char **argv, bool probe)
 	if (parse(argc, argv, &o) == -1) {
 		usage_send(stderr, probe);
 		fputs(_("Try `missive --help' for more information.\n"), stderr);
+		/* getopt stopped at the bad option: --json may come after it. */
+		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--json") == 0)
+				o.json = true;
 		if (o.json) {	/* getopt said what was wrong on stderr */
 			p.json = true;
 			print_usage_failure(&p, _("invalid option"));
@@ -402,6 +406,11 @@ run(int argc, char **argv, bool probe)
 		goto out;
 	}
 	p.json = o.json;
+	if (o.json && o.dry_run) {
+		print_usage_failure(&p, _("--dry-run prints the message itself; "
+		    "it does not go with --json"));
+		goto out;
+	}
 	p.verbose = o.verbose;
 	p.probe = probe;
 	p.progress_tty = isatty(STDERR_FILENO) && !o.json;

@@ -214,8 +214,11 @@ tcp_pending(void *h)
 {
 	struct tcp *t = h;
 	struct pollfd p = { .fd = t->fd, .events = POLLIN };
+	char c;
 
-	return poll(&p, 1, 0) > 0;
+	/* Readable also means "closed": only a byte counts. */
+	return poll(&p, 1, 0) > 0 &&
+	    recv(t->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
 }
 
 static void

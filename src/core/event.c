@@ -23,6 +23,14 @@ event_name(enum ev_type type)
 	return names[type];
 }
 
+bool
+result_maybe_sent(const struct result *r)
+{
+	return !r->sent && r->stage != NULL && strcmp(r->stage, "data_end") == 0 &&
+	    r->reason != NULL && (strcmp(r->reason, "timeout") == 0 ||
+	    strcmp(r->reason, "network") == 0 || strcmp(r->reason, "cancelled") == 0);
+}
+
 static char **
 strv_dup(char *const *v, size_t n)
 {

@@ -96,6 +96,11 @@ typedef void (*event_fn)(const struct event *ev, void *arg);
 
 const char *event_name(enum ev_type type);	/* JSON "event" value */
 
+/* Whether a failed send may still have been delivered: the whole message
+ * went out, then the connection failed or timed out before the server's
+ * answer. (A refusal after the message is a definite no.) */
+bool result_maybe_sent(const struct result *r);
+
 /* Deep copies, for handing events across threads. */
 struct event *event_dup(const struct event *ev);
 void event_free(struct event *ev);

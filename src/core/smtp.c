@@ -59,6 +59,9 @@ struct session {
 	bool greeted;		/* the server said 220: it could be reached */
 };
 
+static void quit(struct session *s, bool already_sent);
+static void drain(struct session *s, size_t n);
+
 static const char *const tls_names[] = { "off", "opportunistic", "starttls", "implicit" };
 
 int
@@ -533,11 +536,12 @@ starttls(struct session *s)
 	if (cmd(s, "STARTTLS") == -1 || get_reply(s, &r) == -1)
 		return FAILED;
 	if (r.code != 220) {
+		/* A refusal is not a failed handshake: no fallback (DESIGN). */
 		fail_reply(s, s->job->tls == TLS_STARTTLS ? "tls_required" : "tls_handshake",
 		    _("STARTTLS"), &r);
 		reply_free(&r);
-		return s->job->tls == TLS_OPPORTUNISTIC && s->job->fallback_plaintext ?
-		    FALLBACK : FAILED;
+		quit(s, false);
+		return FAILED;
 	}
 	reply_free(&r);
 	if (conn_has_unread(s->c)) {
@@ -551,8 +555,11 @@ starttls(struct session *s)
 		return FAILED;
 	}
 	if (handshake(s, &cert_failed) == -1) {
-		if (!cert_failed && s->job->tls == TLS_OPPORTUNISTIC &&
-		    s->job->fallback_plaintext && strcmp(s->res->reason, "cancelled") != 0)
+		/* Only a handshake that failed (or hung) may fall back; never a
+		 * certificate, a configuration error or a cancel. */
+		if (s->job->tls == TLS_OPPORTUNISTIC && s->job->fallback_plaintext &&
+		    (strcmp(s->res->reason, "tls_handshake") == 0 ||
+		    strcmp(s->res->reason, "timeout") == 0))
 			return FALLBACK;
 		return FAILED;
 	}
@@ -572,7 +579,7 @@ authenticate(struct session *s)
 	struct sasl *sa = NULL;
 	const char *mech;
 	char *secret = NULL, *resp = NULL, *line = NULL, *shown = NULL;
-	int rc = -1;
+	int rc = -1, rounds = 0;
 
 	s->stage = "auth";
 	if (!(s->caps & CAP_AUTH))
@@ -630,11 +637,22 @@ authenticate(struct session *s)
 			goto out;
 		if (r.code != 334)
 			break;
+		if (++rounds > 8) {
+			/* No mechanism here needs more: a server that keeps
+			 * asking is stalling. */
+			reply_free(&r);
+			(void)cmd(s, "*");
+			rc = failf(s, "auth", _("the server keeps sending AUTH "
+			    "challenges; giving up"));
+			drain(s, 1);
+			goto out;
+		}
 		if (sasl_step(sa, r.nlines > 0 ? r.lines[0] : "", &resp, &e) == -1) {
 			reply_free(&r);
 			/* "*" cancels the exchange (RFC 4954 4). */
 			(void)cmd(s, "*");
 			rc = fail(s, &e);
+			drain(s, 1);	/* the server's 501 to the cancel */
 			goto out;
 		}
 		reply_free(&r);
@@ -837,6 +855,19 @@ out:
 	return rc;
 }
 
+/* Reads and drops n replies (after a failure, to stay in step). */
+static void
+drain(struct session *s, size_t n)
+{
+	struct reply r = { 0 };
+	bool was_failed = s->failed;
+
+	s->failed = true;
+	while (n-- > 0 && get_reply(s, &r) == 0)
+		reply_free(&r);
+	s->failed = was_failed;
+}
+
 static void
 quit(struct session *s, bool already_sent)
 {
@@ -863,7 +894,7 @@ transaction(struct session *s)
 	bool pipe = (s->caps & CAP_PIPELINING) != 0;
 	bool chunking = (s->caps & CAP_CHUNKING) != 0;
 	bool utf8 = msg_needs_smtputf8(m);
-	bool data_sent = false, bdat_joined = false, go_data;
+	bool data_sent = false, bdat_joined = false, quit_sent = false, go_data;
 	char *line, *chunkbuf = NULL;
 	int rc = -1;
 
@@ -939,6 +970,7 @@ transaction(struct session *s)
 		bdat_joined = true;
 		/* Nothing is left to say after it: QUIT joins too. */
 		cmd_add(s, &out, "QUIT", NULL);
+		quit_sent = true;
 	}
 	if (send_raw(s, out.data, out.len) == -1)
 		goto out;
@@ -949,6 +981,10 @@ transaction(struct session *s)
 	if (r.code / 100 != 2) {
 		fail_reply(s, r.code == 552 ? "size" : "server_error", "MAIL FROM", &r);
 		reply_free(&r);
+		/* The rest of the flight is answered too: take those answers,
+		 * or QUIT's reply would be one of them. */
+		if (pipe)
+			drain(s, nrcpt + (data_sent || bdat_joined ? 1 : 0));
 		goto abort;
 	}
 	reply_free(&r);
@@ -1041,6 +1077,7 @@ transaction(struct session *s)
 			goto out;
 	} else if (send_data(s, size, pipe) == -1)
 		goto out;
+	quit_sent = pipe;	/* it went with the end of the message */
 	/* The message is out: a failure from here leaves its fate unknown. */
 	s->stage = "data_end";
 	if (get_reply(s, &r) == -1)
@@ -1070,8 +1107,7 @@ final:
 	rc = 0;
 	goto out;
 abort:
-	if (!bdat_joined)
-		quit(s, false);
+	quit(s, quit_sent);
 out:
 	free(chunkbuf);
 	buf_free(&out);

@@ -111,15 +111,13 @@ worker_fd(const struct worker *w)
 	return w->pipe[0];
 }
 
-struct event *
-worker_next(struct worker *w)
+/* Takes the head of the queue, or NULL. */
+static struct event *
+queue_pop(struct worker *w)
 {
 	struct qitem *q;
 	struct event *ev = NULL;
-	char drain[64];
 
-	while (read(w->pipe[0], drain, sizeof drain) > 0)
-		;
 	pthread_mutex_lock(&w->lock);
 	if ((q = w->head) != NULL) {
 		w->head = q->next;
@@ -132,6 +130,23 @@ worker_next(struct worker *w)
 		free(q);
 	}
 	return ev;
+}
+
+struct event *
+worker_next(struct worker *w)
+{
+	struct event *ev;
+	char drain[64];
+
+	/* The pipe is emptied only once the queue is: a caller that stops
+	 * before NULL is woken again by the bytes still there. Draining
+	 * first and looking again means an event pushed meanwhile is
+	 * either returned now or announced by a byte written after. */
+	if ((ev = queue_pop(w)) != NULL)
+		return ev;
+	while (read(w->pipe[0], drain, sizeof drain) > 0)
+		;
+	return queue_pop(w);
 }
 
 void

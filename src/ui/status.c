@@ -310,7 +310,7 @@ status_verdict(const struct result *r, bool probe, enum sev *sev)
 		    _("Not sent: %s (refused: %s). %s Your text is kept."), m, ref,
 		    hint);
 		free(ref);
-	} else if (!probe && r->stage != NULL && strcmp(r->stage, "data_end") == 0)
+	} else if (!probe && result_maybe_sent(r))
 		/* The message went out and only the answer is missing. */
 		s = xasprintf(_("Maybe not sent: %s. The server got the whole "
 		    "message but did not confirm it; check with the recipient "

@@ -417,6 +417,78 @@ test_no_final_reply_is_uncertain(void **state)
 	smtp_job_free(&job);
 }
 
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Review findings: a refused final reply after a pipelined DATA must not
+ * send QUIT twice; a MAIL refused inside a pipelined flight must not
+ * take the RCPT answers for QUIT's; a 454 to STARTTLS is no handshake
+ * failure and never falls back. */
+static void
+test_reply_accounting_after_failures(void **state)
+{
+	static const struct mem_step late552[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "DATA\r\n", "250 ok\r\n250 ok\r\n354 go\r\n" },
+		{ "QUIT\r\n", "552 5.3.4 too big\r\n221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	static const struct mem_step mailfail[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "DATA\r\n", "530 5.7.0 auth first\r\n503 5.5.1 no MAIL\r\n"
+		    "503 5.5.1 no MAIL\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	static const struct mem_step refuse454[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250 STARTTLS\r\n" },
+		{ "STARTTLS\r\n", "454 4.7.0 TLS not available\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	r = run(late552, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "size");
+	assert_false(result_maybe_sent(r));	/* refused, not unknown */
+	assert_int_equal(count(memconn_received(NULL), "QUIT\r\n"), 1);
+	result_free(r);
+	smtp_job_free(&job);
+
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	r = run(mailfail, &job);
+	assert_string_equal(r->reason, "server_error");
+	/* the reply read after QUIT is QUIT's own */
+	assert_non_null(strstr(dialogue.data, "> QUIT\n< 221 bye\n"));
+	result_free(r);
+	smtp_job_free(&job);
+
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	job.fallback_plaintext = true;
+	r = run(refuse454, &job);
+	assert_false(r->sent);
+	assert_false(r->fell_back);
+	assert_string_equal(r->reason, "tls_handshake");
+	assert_null(strstr(events.data, "\"event\":\"fallback\""));
+	assert_null(strstr(memconn_received(NULL), "MAIL"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
 static void
 test_bdat_joins_flight(void **state)
 {
@@ -591,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_silent_server_times_out),
 		cmocka_unit_test(test_no_final_reply_is_uncertain),
+		cmocka_unit_test(test_reply_accounting_after_failures),
 		cmocka_unit_test(test_bdat_joins_flight),
 		cmocka_unit_test(test_bdat_chunks_pipelined),
 		cmocka_unit_test(test_server_parse),
