@@ -285,9 +285,8 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	}
 	if (o->auth != NULL) {
 		if (!sasl_supported(o->auth))
-			return err_setr(e, "usage", _("--auth: missive does not know `%s' "
-			    "(it knows PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER)"),
-			    o->auth);
+			return err_setr(e, "usage", _("--auth: missive does not know `%s' (it "
+			    "knows %s)"), o->auth, SASL_NAMES);
 		free(job->auth_mech);
 		job->auth_mech = xstrdup(o->auth);
 	}

@@ -29,6 +29,7 @@
 #include "address.h"
 #include "i18n.h"
 #include "profile.h"
+#include "sasl.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -75,10 +76,6 @@ static const char *const tls_names[] = {
 	[TLS_STARTTLS] = "starttls", [TLS_IMPLICIT] = "implicit",
 };
 
-/* The mechanisms of sasl.h. */
-static const char *const auth_names[] = {
-	"PLAIN", "LOGIN", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER",
-};
 
 static const char *const missive_keys[] = { "default_profile" };
 
@@ -686,23 +683,20 @@ key_set(struct loader *ld, struct profile *p, const struct key *k,
 		*sp = s;
 		free(esc);
 		return 0;
-	case K_AUTH:
-		for (i = 0; i < sizeof auth_names / sizeof auth_names[0]; i++)
-			if (strcasecmp(v, auth_names[i]) == 0)
-				break;
-		if (i == sizeof auth_names / sizeof auth_names[0]) {
-			buf_init(&b);
-			list_names(&b, auth_names, i);
+	case K_AUTH: {
+		const char *mech = sasl_canonical(v);
+
+		if (mech == NULL) {
 			snprintf(why, whylen,
 			    _("`%s` is not one of %s (leave auth out to use the best one the server offers)"),
-			    esc, buf_cstr(&b));
-			buf_free(&b);
+			    esc, SASL_NAMES);
 			goto fail;
 		}
 		free(*sp);
-		*sp = xstrdup(auth_names[i]);
+		*sp = xstrdup(mech);
 		free(esc);
 		return 0;
+	}
 	case K_HELO:
 		n = strlen(v);
 		if (v[0] == '[' && v[n - 1] == ']') {

@@ -46,15 +46,21 @@ struct sasl {
 	bool verified;
 };
 
-bool
-sasl_supported(const char *mech)
+const char *
+sasl_canonical(const char *mech)
 {
 	size_t i;
 
 	for (i = 0; i < NMECHS; i++)
 		if (strcasecmp(mech, mechs[i].name) == 0)
-			return true;
-	return false;
+			return mechs[i].name;
+	return NULL;
+}
+
+bool
+sasl_supported(const char *mech)
+{
+	return sasl_canonical(mech) != NULL;
 }
 
 const char *
@@ -128,9 +134,8 @@ sasl_new(const char *mech, const char *user, const char *secret,
 		if (strcasecmp(mech, mechs[i].name) == 0)
 			break;
 	if (i == NMECHS) {
-		err_setr(e, "usage", _("--auth: missive does not know the mechanism "
-		    "`%s' (it knows PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER)"),
-		    mech);
+		err_setr(e, "usage", _("--auth: missive does not know `%s' (it "
+		    "knows %s)"), mech, SASL_NAMES);
 		return NULL;
 	}
 	s = xcalloc(1, sizeof *s);
