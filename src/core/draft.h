@@ -30,9 +30,4 @@ void draft_free(struct draft *d);
 int draft_latest(const char *dir, char **path, time_t *mtime);
 int draft_remove(const char *path, struct err *e);
 
-/* Replaces path with data atomically (temp + fsync + rename + fsync of
- * the folder). */
-int file_write_atomic(const char *path, const void *data, size_t len,
-    int mode, struct err *e);
-
 #endif

@@ -1669,68 +1669,16 @@ lines_split(const char *data, size_t len, size_t *n)
 	return v;
 }
 
-/* Writes data to path through a temporary file in the same folder, then
- * renames it over path and syncs the folder: the file is always either
- * the old or the new one. */
+/* profiles.ini replaced atomically; errors are configuration errors. */
 static int
 file_replace(const char *path, const char *data, size_t len, mode_t mode,
     struct err *e)
 {
-	char *tmp, *folder, *slash;
-	size_t off = 0;
-	ssize_t w;
-	int fd, dfd, saved;
-
-	folder = xstrdup(path);
-	slash = strrchr(folder, '/');
-	if (slash == folder)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	tmp = xasprintf("%s/.%s.XXXXXX", folder, strrchr(path, '/') + 1);
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_setr(e, "usage", _("cannot create a file in %s: %s"), folder,
-		    strerror(errno));
-		goto fail_name;
+	if (file_write_atomic(path, data, len, (int)(mode & 07777), e) == -1) {
+		e->reason = "usage";
+		return -1;
 	}
-	if (fchmod(fd, mode & 07777) == -1)
-		goto fail_io;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			goto fail_io;
-		off += (size_t)w;
-	}
-	if (fsync(fd) == -1)
-		goto fail_io;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail_io;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail_io;
-	if ((dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		/* The rename is done; a folder that cannot be synced (some
-		 * file systems refuse) does not undo it. */
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	free(tmp);
-	free(folder);
 	return 0;
-fail_io:
-	saved = errno;
-	err_setr(e, "usage", _("cannot write %s: %s"), path, strerror(saved));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-fail_name:
-	free(tmp);
-	free(folder);
-	return -1;
 }
 
 /* Sets the keys of set (and removes the keys of drop that set does not

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
+#include "i18n.h"
 #include "util.h"
 
 static void
@@ -351,4 +355,77 @@ xdg_dir(const char *kind)
 	if (home == NULL || *home == '\0')
 		home = "/";
 	return xasprintf("%s/%s/missive", home, fallback);
+}
+
+int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, int mode,
+    struct err *e)
+{
+	char *copy = xstrdup(path), *dir, *tmp;
+	const char *p = data;
+	int fd, saved;
+
+	dir = dirname(copy);
+	if (mkdir_p(dir) == -1) {
+		err_set(e, _("cannot create %s: %s"), dir, strerror(errno));
+		free(copy);
+		return -1;
+	}
+	tmp = xasprintf("%s/.%s.XXXXXX", dir, strrchr(path, '/') ?
+	    strrchr(path, '/') + 1 : path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		err_set(e, _("cannot write in %s: %s"), dir, strerror(errno));
+		goto fail;
+	}
+	if (fchmod(fd, (mode_t)mode) == -1)
+		goto fail_fd;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail_fd;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto fail_fd;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail_fd;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail_fd;
+	/* The rename is durable only once the folder itself is synced. */
+	if (fsync_dir(dir) == -1)
+		goto fail_fd;
+	free(tmp);
+	free(copy);
+	return 0;
+
+fail_fd:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	err_set(e, _("cannot save %s: %s"), path, strerror(saved));
+fail:
+	free(tmp);
+	free(copy);
+	return -1;
 }

@@ -56,6 +56,15 @@ double time_now(void);
 /* Creates dir and its parents with mode 0700. Returns 0 or -1 (errno). */
 int mkdir_p(const char *path);
 
+struct err;
+/* Syncs a folder, so that a rename or unlink in it is durable. 0 or -1. */
+int fsync_dir(const char *dir);
+/* Replaces path with data atomically: a temporary file in the same
+ * folder (created with its parents, 0700), fsync, rename, fsync of the
+ * folder. The file is always either the old or the new one. */
+int file_write_atomic(const char *path, const void *data, size_t len,
+    int mode, struct err *e);
+
 /* $XDG_{CONFIG,DATA,STATE}_HOME/missive (falling back to ~/.config etc.).
  * Caller frees. */
 char *xdg_dir(const char *kind);	/* "config", "data", "state" */
