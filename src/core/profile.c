@@ -71,10 +71,6 @@ static const struct key {
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const tls_names[] = {
-	[TLS_OFF] = "off", [TLS_OPPORTUNISTIC] = "opportunistic",
-	[TLS_STARTTLS] = "starttls", [TLS_IMPLICIT] = "implicit",
-};
 
 
 static const char *const missive_keys[] = { "default_profile" };
@@ -558,18 +554,6 @@ shell_quote(const char *s)
 
 /* -- one value ------------------------------------------------------ */
 
-static void
-list_names(struct buf *b, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_adds(b, ", ");
-		buf_adds(b, names[i]);
-	}
-}
-
 /* Validates value for k and stores it in p; on error returns -1 with the
  * reason in why (without the "FILE:LINE: key:" prefix). */
 static int
@@ -579,7 +563,6 @@ key_set(struct loader *ld, struct profile *p, const struct key *k,
 	char **sp = (char **)((char *)p + k->off);
 	int *ip = (int *)((char *)p + k->off);
 	char *s, *esc, hex[65];
-	struct buf b;
 	size_t i, n;
 	int x;
 
@@ -603,18 +586,11 @@ key_set(struct loader *ld, struct profile *p, const struct key *k,
 		break;
 	}
 	case K_TLS:
-		for (i = 0; i < 4; i++)
-			if (strcasecmp(v, tls_names[i]) == 0)
-				break;
-		if (i == 4) {
-			buf_init(&b);
-			list_names(&b, tls_names, 4);
+		if ((*ip = tls_mode_parse(v)) == -1) {
 			snprintf(why, whylen, _("`%s` is not one of %s"), esc,
-			    buf_cstr(&b));
-			buf_free(&b);
+			    TLS_MODE_NAMES);
 			goto fail;
 		}
-		*ip = (int)i;
 		free(esc);
 		return 0;
 	case K_BOOL:
@@ -844,7 +820,7 @@ section_end(struct loader *ld)
 	    p->tls != TLS_OPPORTUNISTIC)
 		problem(ld, lf > lt ? lf : lt,
 		    _("fallback_plaintext: applies only to tls = opportunistic, not %s"),
-		    tls_names[p->tls]);
+		    tls_mode_name((enum tls_mode)p->tls));
 	for (i = 0; ld->check_files && i < 2; i++) {
 		file = i == 0 ? p->ca_file : p->signature;
 		line = ld->keyline[key_index(i == 0 ? "ca_file" : "signature")];
@@ -1545,7 +1521,8 @@ key_render(const struct key *k, const struct profile *p)
 
 	switch (k->kind) {
 	case K_TLS:
-		return *ip >= 0 && *ip < 4 ? xstrdup(tls_names[*ip]) : NULL;
+		return *ip >= 0 && *ip <= TLS_IMPLICIT ?
+		    xstrdup(tls_mode_name((enum tls_mode)*ip)) : NULL;
 	case K_BOOL:
 		return *ip == -1 ? NULL : xstrdup(*ip ? "yes" : "no");
 	case K_TLS_MIN:

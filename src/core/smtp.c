@@ -70,7 +70,7 @@ tls_mode_parse(const char *s)
 	size_t i;
 
 	for (i = 0; i < sizeof tls_names / sizeof tls_names[0]; i++)
-		if (strcmp(s, tls_names[i]) == 0)
+		if (strcasecmp(s, tls_names[i]) == 0)
 			return (int)i;
 	return -1;
 }

@@ -14,7 +14,9 @@ struct conn_ops;
 
 enum tls_mode { TLS_OFF, TLS_OPPORTUNISTIC, TLS_STARTTLS, TLS_IMPLICIT };
 
-/* Parses "off", "opportunistic", "starttls", "implicit"; -1 otherwise. */
+/* Parses "off", "opportunistic", "starttls", "implicit" (any case); -1
+ * otherwise. */
+#define TLS_MODE_NAMES "off, opportunistic, starttls, implicit"
 int tls_mode_parse(const char *s);
 const char *tls_mode_name(enum tls_mode m);
 
