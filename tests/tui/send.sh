@@ -22,13 +22,46 @@ echo "$s" | grep -F -q "✓" || fail "no ✓ symbol"
 echo "$s" | grep -F -q "100%" || fail "no progress bar at 100%"
 echo "$s" | grep -F -q "sent ✓" || fail "title does not say sent"
 pass "verdict line after ^X"
+
+# Every step of the send is in the status pane: page back through it.
+: >"$WORK/status.txt"
+i=0
+while [ $i -lt 25 ]; do
+	tui_text >>"$WORK/status.txt"
+	tui_keys M-Up
+	sleep 0.05
+	i=$((i + 1))
+done
+for step in "Connected to 127.0.0.1 port $SERVER_PORT" "Server greets: 220" \
+    "EHLO; server offers:" "STARTTLS" "TLS 1.3 established" "EHLO over TLS; server offers:" \
+    "Recipient bob@example.org accepted" "Recipient carol@example.org accepted" \
+    "Server accepted the message: 250"; do
+	grep -F -q -e "$step" "$WORK/status.txt" ||
+	    { cat "$WORK/status.txt" >&2; fail "status pane lacks the step '$step'"; }
+done
+tui_keys M-End
+pass "the status pane shows every step: connect, greeting, EHLO, STARTTLS, TLS, EHLO, each RCPT, the reply"
 assert_msgs 1
 eml=$RECORD/msg-1.eml
 assert_file_contains "$eml" "Hello Bob, "
 assert_file_contains "$eml" "Subject: =?UTF-8?"
 assert_file_contains "$eml" "To: Bob <bob@example.org>, carol@example.org"
 assert_file_contains "$eml" "From: Ann <ann@example.org>"
-pass "the server has the message"
+"$PYTHON" - "$eml" <<'EOF' || fail "the received message is not what was typed"
+import sys
+from email import policy
+from email.parser import BytesParser
+m = BytesParser(policy=policy.default).parse(open(sys.argv[1], "rb"))
+want = {"Subject": "Grüße from the composer", "From": "Ann <ann@example.org>",
+        "To": "Bob <bob@example.org>, carol@example.org"}
+for k, v in want.items():
+    if str(m[k]) != v:
+        sys.exit("%s: %r, typed %r" % (k, str(m[k]), v))
+body = m.get_body(("plain",)).get_content()
+if body.rstrip("\n") != "Hello Bob, ünïcode body 日本.":
+    sys.exit("body: %r" % body)
+EOF
+pass "the server has the message exactly as typed"
 [ -f "$draft" ] && fail "the draft survived a successful send"
 assert_file_contains "$XDG_STATE_HOME/missive/history" "Bob <bob@example.org>"
 assert_file_contains "$XDG_STATE_HOME/missive/history" "carol@example.org"
