@@ -75,14 +75,23 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	return s;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -358,6 +367,30 @@ xdg_dir(const char *kind)
 }
 
 int
+tmpfile_make(const char *dir, const char *prefix, const char *suffix,
+    char **path)
+{
+	struct buf b;
+	int fd, i;
+
+	buf_init(&b);
+	buf_addf(&b, "%s/%s", dir, prefix);
+	for (i = 0; i < 6; i++)	/* the six characters mkstemps replaces */
+		buf_addc(&b, 'X');
+	buf_adds(&b, suffix);
+	if ((fd = mkstemps(buf_cstr(&b), (int)strlen(suffix))) == -1) {
+		int saved = errno;
+
+		buf_free(&b);
+		errno = saved;
+		*path = NULL;
+		return -1;
+	}
+	*path = b.data;
+	return fd;
+}
+
+int
 fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -374,7 +407,7 @@ int
 file_write_atomic(const char *path, const void *data, size_t len, int mode,
     struct err *e)
 {
-	char *copy = xstrdup(path), *dir, *tmp;
+	char *copy = xstrdup(path), *dir, *tmp, *prefix;
 	const char *p = data;
 	int fd, saved;
 
@@ -384,9 +417,10 @@ file_write_atomic(const char *path, const void *data, size_t len, int mode,
 		free(copy);
 		return -1;
 	}
-	tmp = xasprintf("%s/.%s.XXXXXX", dir, strrchr(path, '/') ?
-	    strrchr(path, '/') + 1 : path);
-	if ((fd = mkstemp(tmp)) == -1) {
+	prefix = xasprintf(".%s.", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	fd = tmpfile_make(dir, prefix, "", &tmp);
+	free(prefix);
+	if (fd == -1) {
 		err_set(e, _("cannot write in %s: %s"), dir, strerror(errno));
 		goto fail;
 	}

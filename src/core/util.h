@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 /* Allocation that aborts on exhaustion: there is nothing sensible to do
@@ -15,6 +16,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);		/* NULL stays NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Growable byte buffer. */
 struct buf {
@@ -57,6 +59,11 @@ double time_now(void);
 int mkdir_p(const char *path);
 
 struct err;
+/* Creates a new file dir/PREFIX<6 random characters>SUFFIX, mode 0600,
+ * and returns its descriptor with *path set (caller frees), or -1 with
+ * errno. */
+int tmpfile_make(const char *dir, const char *prefix, const char *suffix,
+    char **path);
 /* Syncs a folder, so that a rename or unlink in it is durable. 0 or -1. */
 int fsync_dir(const char *dir);
 /* Replaces path with data atomically: a temporary file in the same

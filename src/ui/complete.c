@@ -129,26 +129,20 @@ addr_token_at(const wchar_t *s, size_t len, size_t cur, size_t *start,
 
 	if (cur > len)
 		cur = len;
-	/* The last separator before cur, honouring quotes and <>. */
-	for (i = 0; i < cur; i++) {
+	/* The separators around cur, honouring quotes and <>: the last one
+	 * before it starts the entry, the first one after it ends it. */
+	for (i = 0; i < len; i++) {
 		if (s[i] == L'"')
 			quote = !quote;
 		else if (!quote && s[i] == L'<')
 			angle++;
 		else if (!quote && s[i] == L'>' && angle > 0)
 			angle--;
-		else if (!quote && angle == 0 && s[i] == L',')
+		else if (!quote && angle == 0 && s[i] == L',') {
+			if (i >= cur)
+				break;
 			st = i + 1;
-	}
-	for (i = cur; i < len; i++) {
-		if (s[i] == L'"')
-			quote = !quote;
-		else if (!quote && s[i] == L'<')
-			angle++;
-		else if (!quote && s[i] == L'>' && angle > 0)
-			angle--;
-		else if (!quote && angle == 0 && s[i] == L',')
-			break;
+		}
 	}
 	*end = i;
 	while (st < *end && iswspace((wint_t)s[st]))

@@ -749,11 +749,9 @@ compose_run_editor(struct ui *u)
 		ed = "vi";
 	if (tmp == NULL || *tmp != '/')
 		tmp = "/tmp";
-	path = xasprintf("%s/missive-body-XXXXXX.txt", tmp);
-	if ((fd = mkstemps(path, 4)) == -1) {
+	if ((fd = tmpfile_make(tmp, "missive-body-", ".txt", &path)) == -1) {
 		ui_msg(u, SEV_ERROR, _("Cannot make a file for the editor in %s: "
 		    "%s"), tmp, strerror(errno));
-		free(path);
 		return;
 	}
 	text = tb_utf8(u->body);

@@ -41,8 +41,7 @@ lines_addf(struct lines *l, enum role role, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup("");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	lines_push(l, role, s);
 }

@@ -248,8 +248,7 @@ ui_msg(struct ui *u, enum sev sev, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup("");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	status_trim(u);
 	u->st = xrealloc(u->st, (u->nst + 1) * sizeof *u->st);
@@ -269,8 +268,7 @@ prompt_setv(struct ui *u, enum prompt_kind kind, const char *answers,
 {
 	ui_prompt_close(u);
 	u->prompt.kind = kind;
-	if (vasprintf(&u->prompt.text, fmt, ap) < 0)
-		u->prompt.text = xstrdup("?");
+	u->prompt.text = xvasprintf(fmt, ap);
 	u->prompt.answers = answers;
 	u->prompt.done = done;
 	u->prompt.arg = arg;
