@@ -95,12 +95,6 @@ static const struct {
 	{ "normal", 0 }, { "none", 0 },
 };
 
-const char *
-theme_role_name(enum role r)
-{
-	return r < R_COUNT ? role_names[r] : "?";
-}
-
 static char *
 trim(char *s)
 {

@@ -59,7 +59,6 @@ struct theme {
 	struct theme_entry e[R_COUNT];
 };
 
-const char *theme_role_name(enum role r);
 /* Fills t with a built-in theme: "default" or "mono"; -1 for others. */
 int theme_builtin(struct theme *t, const char *name);
 /* Reads one theme file over a copy of the built-in default (roles not
