@@ -807,8 +807,9 @@ compose_run_editor(struct ui *u)
 	if (bl == tl + 1 && back[bl - 1] == '\n' && strncmp(back, text, tl) == 0)
 		back[--bl] = '\0';
 	if (strcmp(back, text) != 0) {
-		tb_set_utf8(u->body, back);
-		ui_msg(u, SEV_OK, _("Body read back from %s (^Z undoes it)."), ed);
+		/* The editor had the text: its own undo covers what it did. */
+		tb_load_utf8(u->body, back);
+		ui_msg(u, SEV_OK, _("Body read back from %s."), ed);
 	} else
 		ui_msg(u, SEV_INFO, _("The editor left the body unchanged."));
 	free(back);

@@ -512,6 +512,20 @@ tb_set_utf8(struct textbuf *tb, const char *s)
 	tb->gen++;
 }
 
+void
+tb_undo_forget(struct textbuf *tb)
+{
+	undo_clear(tb);
+	tb->coalesce = false;
+}
+
+void
+tb_load_utf8(struct textbuf *tb, const char *s)
+{
+	tb_set_utf8(tb, s);
+	tb_undo_forget(tb);
+}
+
 char *
 tb_utf8_range(const struct textbuf *tb, size_t start, size_t end)
 {

@@ -30,6 +30,12 @@ void tb_insert_char(struct textbuf *tb, wchar_t c);
 void tb_insert_utf8(struct textbuf *tb, const char *s, size_t n);
 /* Replaces the whole text (one undoable change); cursor at the end. */
 void tb_set_utf8(struct textbuf *tb, const char *s);
+/* Replaces the whole text and starts a fresh undo history, for text that
+ * arrives from outside (a draft, the command line, a file, the editor):
+ * undo never takes the buffer below it. Cursor at the end. */
+void tb_load_utf8(struct textbuf *tb, const char *s);
+/* Starts a fresh undo history with the text as it is. */
+void tb_undo_forget(struct textbuf *tb);
 /* The whole text, or [start, end), as a new UTF-8 string. */
 char *tb_utf8(const struct textbuf *tb);
 char *tb_utf8_range(const struct textbuf *tb, size_t start, size_t end);

@@ -381,6 +381,18 @@ set_field(struct ui *u, int f, const char *v)
 	free(old);
 }
 
+/* Text from outside the composer (a draft, the command line): ^Z never
+ * goes below it. */
+static void
+undo_forget_all(struct ui *u)
+{
+	int f;
+
+	for (f = 0; f < F_COUNT; f++)
+		tb_undo_forget(u->f[f]);
+	tb_undo_forget(u->body);
+}
+
 void
 ui_apply_profile(struct ui *u, const struct profile *p, bool fill)
 {
@@ -544,6 +556,7 @@ restore_answer(struct ui *u, int a, const char *text, int arg)
 	set_field(u, F_SUBJECT, d.subject);
 	set_field(u, F_ATTACH, d.attach);
 	tb_set_utf8(u->body, d.body);
+	undo_forget_all(u);
 	draft_free(&d);
 	u->focus = FOCUS_BODY;
 	u->saved_gen = ui_gen(u);
@@ -1105,6 +1118,7 @@ prepare(struct ui *u, const struct ui_opts *o, char **note)
 		free(s);
 	}
 	tb_start(u->body);
+	undo_forget_all(u);
 	/* Where the cursor starts: the first thing still missing. */
 	if (!tb_empty(u->f[F_TO]) && !tb_empty(u->f[F_SUBJECT]))
 		u->focus = FOCUS_BODY;

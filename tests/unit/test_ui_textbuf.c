@@ -133,6 +133,26 @@ test_undo(void **state)
 	tb_free(tb);
 }
 
+/* Text loaded from outside is where undo stops. */
+static void
+test_load_starts_fresh_history(void **state)
+{
+	struct textbuf *tb = tb_new(true);
+
+	(void)state;
+	tb_insert_utf8(tb, "typed", 5);
+	tb_load_utf8(tb, "restored draft");
+	assert_text(tb, "restored draft");
+	assert_false(tb_undo(tb));
+	assert_text(tb, "restored draft");
+	tb_insert_char(tb, L'!');
+	assert_true(tb_undo(tb));
+	assert_text(tb, "restored draft");
+	assert_false(tb_undo(tb));
+	assert_text(tb, "restored draft");
+	tb_free(tb);
+}
+
 static void
 test_large_insert(void **state)
 {
@@ -227,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_kills_and_yank),
 		cmocka_unit_test(test_kill_eol_joins_lines),
 		cmocka_unit_test(test_undo),
+		cmocka_unit_test(test_load_starts_fresh_history),
 		cmocka_unit_test(test_large_insert),
 		cmocka_unit_test(test_wrap_words),
 		cmocka_unit_test(test_wrap_wide_and_cursor_rows),
