@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,40 +159,139 @@ draft_free(struct draft *d)
 	d->body = NULL;
 }
 
+struct draft_lock {
+	int fd;
+};
+
+/* dir/NAME.txt -> dir/.NAME.lock (caller frees). */
+static char *
+lock_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t dl = base != NULL ? (size_t)(base - path) + 1 : 0;
+	size_t bl = strlen(path + dl);
+
+	if (bl > 4 && strcmp(path + dl + bl - 4, ".txt") == 0)
+		bl -= 4;
+	return xasprintf("%.*s.%.*s.lock", (int)dl, path, (int)bl, path + dl);
+}
+
+struct draft_lock *
+draft_lock(const char *path, struct err *e)
+{
+	char *lp = lock_path(path), *dir = xstrdup(path);
+	struct draft_lock *l;
+	int fd, saved;
+
+	if (mkdir_p(dirname(dir)) == -1) {
+		saved = errno;
+		err_set(e, _("cannot create %s: %s"), dir, strerror(saved));
+		goto fail;
+	}
+	fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		saved = errno;
+		err_set(e, _("cannot create %s: %s"), lp, strerror(saved));
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		saved = errno;
+		close(fd);
+		err_set(e, _("%s is open in another missive"), path);
+		goto fail;
+	}
+	free(lp);
+	free(dir);
+	l = xmalloc(sizeof *l);
+	l->fd = fd;
+	return l;
+fail:
+	free(lp);
+	free(dir);
+	errno = saved;
+	return NULL;
+}
+
+void
+draft_unlock(struct draft_lock *l)
+{
+	if (l == NULL)
+		return;
+	close(l->fd);		/* drops the flock */
+	free(l);
+}
+
+static bool
+is_draft_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len >= 5 && strcmp(name + len - 4, ".txt") == 0;
+}
+
+struct cand {
+	char *path;
+	time_t mtime;
+};
+
+static int
+cand_newest_first(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return -strcmp(x->path, y->path);
+}
+
 int
-draft_latest(const char *dir, char **path, time_t *mtime)
+draft_claim_latest(const char *dir, char **path, time_t *mtime,
+    struct draft_lock **lock)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
 	struct stat st;
-	char *best = NULL;
-	time_t bt = 0;
+	struct cand *v = NULL;
+	size_t n = 0, i;
+	int found = 0;
 
 	if (dp == NULL)
 		return 0;
 	while ((de = readdir(dp)) != NULL) {
 		char *p;
-		size_t len = strlen(de->d_name);
 
-		if (de->d_name[0] == '.' || len < 5 ||
-		    strcmp(de->d_name + len - 4, ".txt") != 0)
+		if (!is_draft_name(de->d_name))
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (best == NULL || st.st_mtime > bt ||
-		    (st.st_mtime == bt && strcmp(p, best) > 0))) {
-			free(best);
-			best = p;
-			bt = st.st_mtime;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n].path = p;
+			v[n++].mtime = st.st_mtime;
 		} else
 			free(p);
 	}
 	closedir(dp);
-	if (best == NULL)
-		return 0;
-	*path = best;
-	*mtime = bt;
-	return 1;
+	qsort(v, n, sizeof *v, cand_newest_first);
+	for (i = 0; i < n && !found; i++) {
+		struct draft_lock *l = draft_lock(v[i].path, NULL);
+
+		if (l == NULL)
+			continue;	/* a running composer has it */
+		/* It may have been sent and removed while we waited. */
+		if (stat(v[i].path, &st) == -1) {
+			draft_unlock(l);
+			continue;
+		}
+		*path = v[i].path;
+		v[i].path = NULL;
+		*mtime = st.st_mtime;
+		*lock = l;
+		found = 1;
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+	return found;
 }
 
 int
@@ -202,6 +302,9 @@ draft_remove(const char *path, struct err *e)
 
 	if (unlink(path) == -1 && errno != ENOENT)
 		return err_set(e, _("cannot remove %s: %s"), path, strerror(errno));
+	copy = lock_path(path);
+	(void)unlink(copy);	/* only ever a claim on what is now gone */
+	free(copy);
 	copy = xstrdup(path);
 	if (fsync_dir(dirname(copy)) == -1)
 		rc = 0;		/* the file is gone either way */

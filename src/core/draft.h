@@ -26,8 +26,22 @@ int draft_save(const char *path, const struct draft *d, struct err *e);
  * frees with draft_free). */
 int draft_load(const char *path, struct draft *d, struct err *e);
 void draft_free(struct draft *d);
-/* The newest draft in dir: 1 with *path and *mtime set, or 0 when none. */
-int draft_latest(const char *dir, char **path, time_t *mtime);
+/* A composer's claim on one draft: flock(2) on a hidden lock file beside
+ * it (.NAME.lock), held for as long as the composer has the draft open.
+ * The kernel drops it when the process ends, however it ends, so a dead
+ * composer (or a pid reused since) never keeps its draft from the next
+ * one, and two running composers never write one file. */
+struct draft_lock;
+/* Claims the draft at path (which need not exist yet) for this process.
+ * NULL when another running composer holds it (errno EWOULDBLOCK) or the
+ * lock file cannot be made (e says why). */
+struct draft_lock *draft_lock(const char *path, struct err *e);
+void draft_unlock(struct draft_lock *l);	/* NULL is fine */
+/* The newest draft in dir that no running composer holds, claimed for
+ * this process: 1 with *path, *mtime and *lock set, or 0 when none. */
+int draft_claim_latest(const char *dir, char **path, time_t *mtime,
+    struct draft_lock **lock);
+/* Removes the draft and its lock file (the caller then unlocks). */
 int draft_remove(const char *path, struct err *e);
 
 #endif

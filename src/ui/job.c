@@ -480,9 +480,7 @@ on_result(struct ui *u, const struct event *ev)
 	 * changed while sending (then the draft holds the newer text). */
 	if (ui_gen(u) == u->job_gen && u->draft_path != NULL) {
 		err_clear(&e);
-		if (draft_remove(u->draft_path, &e) == 0) {
-			free(u->draft_path);
-			u->draft_path = NULL;
+		if (ui_draft_drop(u, &e) == 0) {
 			u->saved_gen = ui_gen(u);
 			u->saved_clock[0] = '\0';
 		} else

@@ -321,10 +321,7 @@ ui_draft_save(struct ui *u, bool say)
 	if (*d.to == '\0' && *d.cc == '\0' && *d.bcc == '\0' &&
 	    *d.subject == '\0' && *d.attach == '\0' && *d.body == '\0') {
 		/* Nothing worth keeping: no empty draft to offer later. */
-		if (u->draft_path != NULL && draft_remove(u->draft_path, &e) == 0) {
-			free(u->draft_path);
-			u->draft_path = NULL;
-		}
+		(void)ui_draft_drop(u, &e);
 		u->saved_gen = g;
 		if (say)
 			ui_msg(u, SEV_INFO, _("Nothing to save yet: the message "
@@ -332,8 +329,12 @@ ui_draft_save(struct ui *u, bool say)
 		draft_free(&d);
 		return;
 	}
-	if (u->draft_path == NULL)
+	if (u->draft_path == NULL) {
 		u->draft_path = draft_new_path();
+		/* Claimed before it exists, so no other composer offers it;
+		 * failing to claim it does not stop the save. */
+		u->draft_lock = draft_lock(u->draft_path, NULL);
+	}
 	if (draft_save(u->draft_path, &d, &e) == 0) {
 		u->saved_gen = g;
 		u->last_save = time_now();
@@ -352,6 +353,26 @@ ui_draft_save(struct ui *u, bool say)
 	}
 	draft_free(&d);
 	u->dirty = true;
+}
+
+int
+ui_draft_drop(struct ui *u, struct err *e)
+{
+	if (u->draft_path == NULL)
+		return 0;
+	if (draft_remove(u->draft_path, e) == -1)
+		return -1;
+	ui_draft_release(u);
+	return 0;
+}
+
+void
+ui_draft_release(struct ui *u)
+{
+	draft_unlock(u->draft_lock);
+	u->draft_lock = NULL;
+	free(u->draft_path);
+	u->draft_path = NULL;
 }
 
 void
@@ -449,10 +470,7 @@ quit_answer(struct ui *u, int a, const char *text, int arg)
 			ui_draft_save(u, false);
 		u->quit = true;
 	} else if (a == 'd') {
-		if (u->draft_path != NULL && draft_remove(u->draft_path, &e) == 0) {
-			free(u->draft_path);
-			u->draft_path = NULL;
-		}
+		(void)ui_draft_drop(u, &e);
 		u->saved_gen = ui_gen(u);
 		u->quit = true;
 	} else if (a == 'c') {
@@ -534,15 +552,13 @@ restore_answer(struct ui *u, int a, const char *text, int arg)
 	(void)arg;
 	if (a != 'y') {
 		ui_msg(u, SEV_INFO, _("The draft stays in %s."), u->draft_path);
-		free(u->draft_path);
-		u->draft_path = NULL;
+		ui_draft_release(u);
 		return;
 	}
 	err_clear(&e);
 	if (draft_load(u->draft_path, &d, &e) == -1) {
 		ui_msg(u, SEV_ERROR, _("Could not restore the draft: %s"), e.msg);
-		free(u->draft_path);
-		u->draft_path = NULL;
+		ui_draft_release(u);
 		return;
 	}
 	if (d.profile != NULL && u->ps != NULL &&
@@ -571,7 +587,7 @@ offer_draft(struct ui *u)
 	time_t mt;
 	struct tm tm;
 
-	if (draft_latest(dir, &path, &mt) == 1) {
+	if (draft_claim_latest(dir, &path, &mt, &u->draft_lock) == 1) {
 		localtime_r(&mt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		u->draft_path = path;
@@ -1166,6 +1182,7 @@ cleanup(struct ui *u)
 	theme_list_free(u->themes, u->nthemes);
 	free(u->theme_before);
 	free(u->signature);
+	draft_unlock(u->draft_lock);
 	free(u->draft_path);
 	free(u->last_draft_err);
 	free(u->cancel_note);

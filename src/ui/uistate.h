@@ -118,6 +118,7 @@ struct ui {
 
 	/* drafts */
 	char *draft_path;
+	struct draft_lock *draft_lock;	/* our claim on draft_path */
 	unsigned long saved_gen, change_gen;
 	double last_change, last_save;
 	char saved_clock[12];
@@ -166,6 +167,11 @@ void ui_prompt_text(struct ui *u, const char *initial, prompt_fn done,
     int arg, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ui_prompt_close(struct ui *u);
 void ui_draft_save(struct ui *u, bool say);
+/* Removes the draft file (the message was sent, emptied or discarded)
+ * and gives up the claim on it; 0, or -1 with e. */
+int ui_draft_drop(struct ui *u, struct err *e);
+/* Gives up the claim on the draft, which stays on disk. */
+void ui_draft_release(struct ui *u);
 void ui_set_theme(struct ui *u, const char *name, bool report);
 void ui_apply_profile(struct ui *u, const struct profile *p, bool fill);
 void ui_build_completer(struct ui *u);

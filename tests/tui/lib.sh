@@ -4,6 +4,9 @@
 #
 # tui_start [ARGS...]    start missive (size TUI_W x TUI_H, TERM=TUI_TERM,
 #                        extra environment in TUI_ENV) in a fresh session
+# tui_start_also [ARGS...]  the same, leaving the previous one running
+#                        (two composers at once); TUI_RUN is its number
+# tui_use N              direct the commands below at run N
 # tui_keys KEY...        tmux send-keys (key names: C-x, Enter, F1, M-Up ...)
 # tui_type TEXT          send TEXT literally
 # tui_screen             the screen as text
@@ -40,10 +43,6 @@ _tui_cleanup() {
 at_exit _tui_cleanup
 
 tui_start() {
-	_args=
-	for _a in "$@"; do
-		_args="$_args '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
-	done
 	# The previous missive (if any) saves its draft on SIGHUP: let it
 	# finish before the next one looks for drafts.
 	_old=
@@ -56,7 +55,21 @@ tui_start() {
 			_i=$((_i + 1))
 		done
 	fi
+	tui_start_also "$@"
+}
+
+tui_use() {
+	TUI_SOCK="missive-$TEST_NAME-$$-$1"
+	TUI_RUN=$1
+}
+
+tui_start_also() {
+	_args=
+	for _a in "$@"; do
+		_args="$_args '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+	done
 	TUI_RUNS=$((TUI_RUNS + 1))
+	TUI_RUN=$TUI_RUNS
 	# A finished pane keeps showing its last screen and the exit status.
 	_cmd="env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \

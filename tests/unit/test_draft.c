@@ -113,31 +113,48 @@ test_roundtrip(void **state)
 	free(path);
 }
 
+/* The newest draft nobody holds is the one offered; a claimed one is
+ * skipped (flock conflicts between two open files even in one process,
+ * as between two composers), and a released one is offered again. */
 static void
-test_latest(void **state)
+test_claim_latest(void **state)
 {
 	char *dir = draft_dir(), *a, *b, *found = NULL;
 	struct draft d = { .to = "x@example.org", .body = "x" };
 	struct utimbuf old = { .actime = 1000000, .modtime = 1000000 };
+	struct draft_lock *la = NULL, *lb = NULL, *lx = NULL;
 	struct err e;
 	time_t mt;
 
 	(void)state;
-	assert_int_equal(draft_latest(dir, &found, &mt), 0);
+	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 0);
 	a = xasprintf("%s/draft-a.txt", dir);
 	b = xasprintf("%s/draft-b.txt", dir);
 	assert_int_equal(draft_save(b, &d, &e), 0);
 	assert_int_equal(draft_save(a, &d, &e), 0);
 	assert_int_equal(utime(b, &old), 0);
-	assert_int_equal(draft_latest(dir, &found, &mt), 1);
+	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 1);
 	assert_string_equal(found, a);
 	free(found);
-	assert_int_equal(draft_remove(a, &e), 0);
-	assert_int_equal(draft_latest(dir, &found, &mt), 1);
+	/* a is held: the next claim gets b, then nothing is left */
+	assert_null(draft_lock(a, &e));
+	assert_non_null(strstr(e.msg, "another missive"));
+	assert_int_equal(draft_claim_latest(dir, &found, &mt, &lb), 1);
 	assert_string_equal(found, b);
 	assert_int_equal(mt, 1000000);
 	free(found);
+	assert_int_equal(draft_claim_latest(dir, &found, &mt, &lx), 0);
+	/* released (a composer quit or died): offered again */
+	draft_unlock(la);
+	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 1);
+	assert_string_equal(found, a);
+	free(found);
+	/* removing a draft removes its lock file too */
+	assert_int_equal(draft_remove(a, &e), 0);
 	assert_int_equal(draft_remove(b, &e), 0);
+	draft_unlock(la);
+	draft_unlock(lb);
+	assert_int_equal(count_files(dir), 0);
 	free(a);
 	free(b);
 	free(dir);
@@ -225,7 +242,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_latest),
+		cmocka_unit_test(test_claim_latest),
 		cmocka_unit_test(test_atomic_failure_keeps_old),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_split),
