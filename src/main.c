@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
+#include "base/util.h"
 #include "cli/cli.h"
-#include "core/i18n.h"
-#include "core/tls.h"
-#include "core/util.h"
+#include "net/tls.h"
 #include "ui/ui.h"
 
 static void

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "i18n.h"
-#include "print.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "cli/print.h"
 
 static void
 eprint_escaped(const char *prefix, const char *text)

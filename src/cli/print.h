@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "event.h"
+#include "net/event.h"
 
 struct printer {
 	bool json;

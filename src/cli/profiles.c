@@ -7,11 +7,11 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "base/i18n.h"
+#include "base/util.h"
 #include "cli/cli.h"
-#include "core/i18n.h"
-#include "core/profile.h"
-#include "core/smtp.h"
-#include "core/util.h"
+#include "net/smtp.h"
+#include "store/profile.h"
 
 #define EXIT_CONFIG 2
 

@@ -10,15 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "i18n.h"
-#include "msg.h"
-#include "print.h"
-#include "profile.h"
-#include "sasl.h"
-#include "smtp.h"
-#include "tls.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/print.h"
+#include "mail/msg.h"
+#include "net/sasl.h"
+#include "net/smtp.h"
+#include "net/tls.h"
+#include "store/profile.h"
 
 enum {
 	O_TLS = 256, O_FALLBACK, O_CAFILE, O_FINGERPRINT, O_INSECURE, O_TLSMIN,
@@ -237,7 +237,7 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	if (smtp_server_parse(*server, tls_given, &job->host, &job->port, &m, e) == -1)
 		return -1;
 	job->tls = m;
-	smtp_job_apply_profile(job, pr);
+	profile_apply_job(pr, job);
 	/* Options over the profile. */
 	if (o->fallback)
 		job->fallback_plaintext = true;

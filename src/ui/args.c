@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "args.h"
-#include "i18n.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "ui/args.h"
 
 static int
 hexval(int c)

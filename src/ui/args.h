@@ -3,7 +3,7 @@
 #ifndef MISSIVE_ARGS_H
 #define MISSIVE_ARGS_H
 
-#include "err.h"
+#include "base/err.h"
 
 struct prefill {
 	char *to, *cc, *bcc;	/* comma-separated, or NULL */

@@ -7,9 +7,9 @@
 #include <strings.h>
 #include <wctype.h>
 
-#include "complete.h"
-#include "history.h"
-#include "util.h"
+#include "base/util.h"
+#include "store/history.h"
+#include "ui/complete.h"
 
 struct completer {
 	char **v;

@@ -13,10 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "complete.h"
-#include "i18n.h"
-#include "uistate.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "ui/complete.h"
+#include "ui/uistate.h"
 
 static const char *labels[F_COUNT] = {
 	N_("Server"), N_("From"), N_("To"), N_("Cc"), N_("Bcc"),

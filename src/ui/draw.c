@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "i18n.h"
-#include "smtp.h"
-#include "uistate.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "ui/uistate.h"
 
 void
 draw_clear_line(int y)

@@ -6,20 +6,18 @@
 
 #include <ctype.h>
 #include <curses.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "draft.h"
-#include "history.h"
-#include "i18n.h"
-#include "msg.h"
-#include "smtp.h"
-#include "uistate.h"
-#include "util.h"
-#include "worker.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "mail/msg.h"
+#include "net/smtp.h"
+#include "net/worker.h"
+#include "store/draft.h"
+#include "store/history.h"
+#include "ui/uistate.h"
 
 enum { ST_START, ST_CHECK, ST_ATTACH, ST_GO };
 
@@ -166,28 +164,8 @@ build_job(struct ui *u, struct smtp_job *job, struct err *e)
 	}
 	free(server);
 	job->tls = mode;
-	smtp_job_apply_profile(job, p);
+	profile_apply_job(p, job);
 	return 0;
-}
-
-/* Starts the worker with the terminal's signals blocked, so that the
- * thread inherits a mask that leaves them all to the UI thread. */
-static struct worker *
-start_worker(struct smtp_job *job, struct err *e)
-{
-	static const int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT,
-	    SIGCHLD };
-	sigset_t set, old;
-	struct worker *w;
-	size_t i;
-
-	sigemptyset(&set);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaddset(&set, sigs[i]);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	w = worker_start(job, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return w;
 }
 
 static void
@@ -297,7 +275,7 @@ go(struct ui *u)
 	    "(TLS %s)", "Sending to %zu recipients via %s:%d (TLS %s)", n), n,
 	    job.host, job.port, tls_mode_name(job.tls));
 	u->job_probe = false;
-	if ((u->w = start_worker(&job, &e)) == NULL) {
+	if ((u->w = worker_start(&job, &e)) == NULL) {
 		smtp_job_free(&job);
 		ui_msg(u, SEV_ERROR, _("Cannot start sending: %s"), e.msg);
 	}
@@ -401,7 +379,7 @@ job_probe(struct ui *u)
 	ui_msg(u, SEV_INFO, _("Probing %s:%d (TLS %s); no mail is sent"),
 	    job.host, job.port, tls_mode_name(job.tls));
 	u->job_probe = true;
-	if ((u->w = start_worker(&job, &e)) == NULL) {
+	if ((u->w = worker_start(&job, &e)) == NULL) {
 		smtp_job_free(&job);
 		ui_msg(u, SEV_ERROR, _("Cannot start the probe: %s"), e.msg);
 	}

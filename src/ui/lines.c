@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
-#include "util.h"
+#include "base/util.h"
+#include "ui/lines.h"
 
 void
 lines_init(struct lines *l)

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "theme.h"
+#include "ui/theme.h"
 
 struct line {
 	enum role role;

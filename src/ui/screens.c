@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "i18n.h"
-#include "smtp.h"
-#include "uistate.h"
-#include "util.h"
-#include "views.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "ui/uistate.h"
+#include "ui/views.h"
 
 #define FOLLOW ((size_t)-1)	/* pager_top: stay at the end */
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
-#include "status.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "ui/status.h"
 
 const char *
 status_symbol(enum sev s, bool utf8)

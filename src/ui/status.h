@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "net/event.h"
 
 enum sev { SEV_INFO, SEV_OK, SEV_WARN, SEV_ERROR, SEV_CLIENT };
 

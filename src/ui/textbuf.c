@@ -8,8 +8,8 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "textbuf.h"
-#include "util.h"
+#include "base/util.h"
+#include "ui/textbuf.h"
 
 #define UNDO_MAX	256
 

@@ -12,13 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "i18n.h"
-#include "theme.h"
-#include "util.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "ui/theme.h"
 
-#ifndef THEMESRCDIR
-#define THEMESRCDIR TESTSRCDIR "/../themes"
-#endif
 
 static const char *role_names[R_COUNT] = {
 	"title", "label", "field", "focus", "body", "border", "heading",
@@ -358,21 +355,20 @@ name_ok(const char *name)
 
 /* The theme folders in search order; caller frees each. */
 static size_t
-theme_dirs(char *dirs[3])
+theme_dirs(char *dirs[2])
 {
 	char *cfg = xdg_dir("config");
 
 	dirs[0] = xasprintf("%s/themes", cfg);
 	free(cfg);
-	dirs[1] = xstrdup(PKGDATADIR "/themes");
-	dirs[2] = xstrdup(THEMESRCDIR);
-	return 3;
+	dirs[1] = data_path("themes");
+	return 2;
 }
 
 int
 theme_load(const char *name, struct theme *t, struct err *e)
 {
-	char *dirs[3], *path;
+	char *dirs[2], *path;
 	size_t n, i;
 	int rc = -2;
 
@@ -388,14 +384,14 @@ theme_load(const char *name, struct theme *t, struct err *e)
 			rc = theme_parse_file(path, t, e);
 		free(path);
 	}
+	if (rc == -2 && theme_builtin(t, name) == 0)
+		rc = 0;
+	else if (rc == -2)
+		rc = err_set(e, _("theme `%s` not found (looked in %s and %s)"),
+		    name, dirs[0], dirs[1]);
 	for (i = 0; i < n; i++)
 		free(dirs[i]);
-	if (rc != -2)
-		return rc;
-	if (theme_builtin(t, name) == 0)
-		return 0;
-	return err_set(e, _("theme `%s` not found (looked in "
-	    "$XDG_CONFIG_HOME/missive/themes and %s/themes)"), name, PKGDATADIR);
+	return rc;
 }
 
 static int
@@ -407,7 +403,7 @@ cmp_str(const void *a, const void *b)
 char **
 theme_list(size_t *np)
 {
-	char *dirs[3], **v = NULL;
+	char *dirs[2], **v = NULL;
 	size_t n = 0, nd, i, j, k;
 	DIR *d;
 	struct dirent *de;

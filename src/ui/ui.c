@@ -19,15 +19,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "complete.h"
-#include "draft.h"
-#include "history.h"
-#include "i18n.h"
-#include "smtp.h"
-#include "uistate.h"
-#include "util.h"
-#include "worker.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "net/worker.h"
+#include "store/draft.h"
+#include "store/history.h"
+#include "ui/args.h"
+#include "ui/complete.h"
+#include "ui/uistate.h"
 
 #define AUTOSAVE_IDLE	1.2	/* seconds after the last change */
 #define AUTOSAVE_MAX	8.0	/* at the latest, while typing goes on */

@@ -10,14 +10,14 @@
 #include <stdint.h>
 #include <wchar.h>
 
-#include "demo.h"
-#include "event.h"
-#include "lines.h"
-#include "profile.h"
-#include "status.h"
-#include "textbuf.h"
-#include "theme.h"
-#include "ui.h"
+#include "app/demo.h"
+#include "net/event.h"
+#include "store/profile.h"
+#include "ui/lines.h"
+#include "ui/status.h"
+#include "ui/textbuf.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
 
 struct worker;
 struct completer;

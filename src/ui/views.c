@@ -6,12 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "i18n.h"
-#include "smtp.h"
-#include "status.h"
-#include "util.h"
-#include "textbuf.h"
-#include "views.h"
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "ui/status.h"
+#include "ui/textbuf.h"
+#include "ui/views.h"
 
 static const struct {
 	const char *keys, *what;

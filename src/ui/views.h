@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "event.h"
-#include "lines.h"
+#include "net/event.h"
+#include "ui/lines.h"
 
 struct tls_view_in {
 	const char *server;		/* as typed in the Server field */

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
-#include "util.h"
+#include "base/util.h"
+#include "mail/address.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "profile.h"
-#include "util.h"
+#include "base/util.h"
+#include "store/profile.h"
 
 static char dir[4000], dir2[4096];
 static bool verbose;		/* FUZZ_VERBOSE set: say what each input did */

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
-#include "util.h"
+#include "base/util.h"
+#include "net/reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -29,6 +29,19 @@ fi
 rm -rf "$WORK"
 mkdir -p "$WORK/home" || exit 99
 
+# The package data folder as it is installed (themes, the demo sink and
+# the server it runs), made of links into the source tree: missive finds
+# them through MISSIVE_DATADIR, never through a path built into it.
+MISSIVE_DATADIR=$TESTS_BUILDDIR/run/data
+if [ ! -e "$MISSIVE_DATADIR/demo-sink" ]; then
+	mkdir -p "$MISSIVE_DATADIR" || exit 99
+	ln -sfn "$TESTS_SRCDIR/../themes" "$MISSIVE_DATADIR/themes"
+	ln -sfn "$TESTS_SRCDIR/server/smtpd.py" "$MISSIVE_DATADIR/smtpd.py"
+	ln -sfn "$TESTS_SRCDIR/lib/pki.sh" "$MISSIVE_DATADIR/pki.sh"
+	ln -sfn "$TESTS_SRCDIR/server/demo-sink" "$MISSIVE_DATADIR/demo-sink"
+fi
+export MISSIVE_DATADIR
+
 # No user configuration, English messages, UTF-8.
 HOME=$WORK/home
 XDG_CONFIG_HOME=$HOME/.config

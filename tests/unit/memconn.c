@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "memconn.h"
-#include "util.h"
 
 static const struct mem_step *script;
 static size_t step, out_off, matched;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "conn.h"
+#include "net/conn.h"
 
 struct mem_step {
 	const char *after;	/* released once the client wrote this (NULL: at once) */

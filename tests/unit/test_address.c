@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "address.h"
-#include "util.h"
+#include "base/util.h"
+#include "mail/address.h"
 
 /* Renders a parsed list as a "To:" header, CRLF included. */
 static char *

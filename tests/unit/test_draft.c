@@ -17,9 +17,9 @@
 #include <utime.h>
 #include <cmocka.h>
 
-#include "draft.h"
-#include "history.h"
-#include "util.h"
+#include "base/util.h"
+#include "store/draft.h"
+#include "store/history.h"
 
 static char tmpdir[] = "/tmp/missive-draft-XXXXXX";
 

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "encode.h"
-#include "util.h"
+#include "base/util.h"
+#include "mail/encode.h"
 
 static char *
 b64(const char *s)

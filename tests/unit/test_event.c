@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "event.h"
-#include "util.h"
+#include "base/util.h"
+#include "net/event.h"
 
 /* Checks with Python's json module, an independent judge. */
 static void

@@ -24,8 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "msg.h"
-#include "util.h"
+#include "base/util.h"
+#include "mail/msg.h"
 
 #define JUDGE TESTSRCDIR "/unit/msg_judge.py"
 #define PYTHON "/usr/bin/python3"

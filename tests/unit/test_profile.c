@@ -23,9 +23,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "profile.h"
-#include "smtp.h"
-#include "util.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "net/secret.h"
+#include "store/profile.h"
 
 static char tmpdir[4096];
 

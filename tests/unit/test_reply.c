@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "reply.h"
-#include "util.h"
+#include "base/util.h"
+#include "net/reply.h"
 
 /* Feeds data in pieces of `step` bytes; returns the final state. */
 static enum reply_state

@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/util.h"
+#include "mail/msg.h"
 #include "memconn.h"
-#include "msg.h"
-#include "sasl.h"
-#include "smtp.h"
-#include "util.h"
+#include "net/sasl.h"
+#include "net/smtp.h"
 
 /* Every event of a run, as JSON lines, plus the dialogue. */
 static struct buf events, dialogue;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "event.h"
-#include "smtp.h"
+#include "net/event.h"
+#include "net/smtp.h"
 #include "ui/args.h"
 #include "ui/complete.h"
 #include "ui/views.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "event.h"
+#include "net/event.h"
 #include "ui/status.h"
 #include "ui/textbuf.h"
 

@@ -163,7 +163,9 @@ main(void)
 		cmocka_unit_test(test_nearest),
 	};
 
-	/* No user themes may shadow the shipped ones. */
+	/* No user themes may shadow the shipped ones, which are found as
+	 * an installed missive finds them: DATADIR/themes. */
 	setenv("XDG_CONFIG_HOME", "/nonexistent-missive-test", 1);
+	setenv("MISSIVE_DATADIR", TESTSRCDIR "/..", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

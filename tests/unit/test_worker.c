@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/util.h"
+#include "mail/msg.h"
 #include "memconn.h"
-#include "msg.h"
-#include "util.h"
-#include "worker.h"
+#include "net/worker.h"
 
 static struct msg *
 one_msg(void)

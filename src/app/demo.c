@@ -1,0 +1,221 @@
+/* Runs the demo sink child; see demo.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app/demo.h"
+#include "base/i18n.h"
+#include "base/util.h"
+
+char *
+demo_script(void)
+{
+	const char *env = getenv("MISSIVE_DEMO_SINK");
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	return data_path("demo-sink");
+}
+
+/* Execs script, through its #! interpreter when it is not executable. */
+static void
+exec_script(const char *script, const char *dir)
+{
+	char line[256], *interp, *arg = NULL, *p;
+	FILE *f;
+
+	if (access(script, X_OK) == 0)
+		execl(script, script, "run", "--dir", dir, (char *)NULL);
+	if ((f = fopen(script, "r")) == NULL)
+		_exit(127);
+	if (fgets(line, sizeof line, f) == NULL || strncmp(line, "#!", 2) != 0) {
+		fclose(f);
+		execl("/bin/sh", "sh", script, "run", "--dir", dir, (char *)NULL);
+		_exit(127);
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	interp = line + 2;
+	while (*interp == ' ')
+		interp++;
+	if ((p = strchr(interp, ' ')) != NULL) {
+		*p = '\0';
+		arg = p + 1;
+	}
+	if (arg != NULL && *arg != '\0')
+		execl(interp, interp, arg, script, "run", "--dir", dir,
+		    (char *)NULL);
+	else
+		execl(interp, interp, script, "run", "--dir", dir, (char *)NULL);
+	_exit(127);
+}
+
+static void
+demo_reset(struct demo *d)
+{
+	free(d->dir);
+	free(d->ca_file);
+	free(d->maildir);
+	free(d->script);
+	memset(d, 0, sizeof *d);
+	d->fd = -1;
+}
+
+int
+demo_start(struct demo *d, struct err *e)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char *logpath, buf[512];
+	size_t have = 0;
+	double deadline;
+	int pfd[2], logfd;
+	pid_t pid;
+
+	memset(d, 0, sizeof *d);
+	d->fd = -1;
+	d->script = demo_script();
+	if (access(d->script, R_OK) == -1) {
+		err_set(e, _("demo sink %s: %s (set MISSIVE_DEMO_SINK to its "
+		    "path)"), d->script, strerror(errno));
+		demo_reset(d);
+		return -1;
+	}
+	d->dir = xasprintf("%s/missive-demo-%ld", rt && *rt == '/' ? rt : "/tmp",
+	    (long)getuid());
+	d->ca_file = xasprintf("%s/pki/ca.pem", d->dir);
+	d->maildir = xasprintf("%s/Maildir", d->dir);
+	if (mkdir_p(d->dir) == -1) {
+		err_set(e, _("cannot create %s: %s"), d->dir, strerror(errno));
+		demo_reset(d);
+		return -1;
+	}
+	logpath = xasprintf("%s/sink.log", d->dir);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	free(logpath);
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		err_set(e, _("pipe: %s"), strerror(errno));
+		if (logfd != -1)
+			close(logfd);
+		demo_reset(d);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		err_set(e, _("fork: %s"), strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		if (logfd != -1)
+			close(logfd);
+		demo_reset(d);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		/* Its own process group, so the terminal's ^C never hits it. */
+		setpgid(0, 0);
+		if (null != -1)
+			dup2(null, 0);
+		dup2(pfd[1], 1);
+		dup2(logfd != -1 ? logfd : (null != -1 ? null : 2), 2);
+		signal(SIGPIPE, SIG_DFL);
+		exec_script(d->script, d->dir);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (logfd != -1)
+		close(logfd);
+	d->pid = pid;
+	d->fd = pfd[0];
+	deadline = time_now() + 10;
+	for (;;) {
+		struct pollfd p = { .fd = d->fd, .events = POLLIN };
+		double left = deadline - time_now();
+		char *nl, *line;
+		ssize_t n;
+
+		if (left <= 0) {
+			err_set(e, _("the demo sink did not report its port within "
+			    "10 s (see %s/sink.log)"), d->dir);
+			break;
+		}
+		if (poll(&p, 1, (int)(left * 1000) + 1) == -1) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, "poll: %s", strerror(errno));
+			break;
+		}
+		n = read(d->fd, buf + have, sizeof buf - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_set(e, _("the demo sink exited before reporting its "
+			    "port (see %s/sink.log)"), d->dir);
+			break;
+		}
+		have += (size_t)n;
+		buf[have] = '\0';
+		line = buf;
+		while ((nl = strchr(line, '\n')) != NULL) {
+			int port;
+
+			*nl = '\0';
+			if (sscanf(line, "PORT %d", &port) == 1 && port > 0 &&
+			    port < 65536) {
+				d->port = port;
+				/* Nothing more is read: don't let a chatty
+				 * child block on a full pipe. */
+				fcntl(d->fd, F_SETFL, O_NONBLOCK);
+				return 0;
+			}
+			line = nl + 1;
+		}
+		have = strlen(line);
+		memmove(buf, line, have + 1);
+		if (have == sizeof buf - 1)
+			have = 0;
+	}
+	demo_stop(d);
+	return -1;
+}
+
+void
+demo_kill_now(const struct demo *d)
+{
+	if (d != NULL && d->pid > 0 && kill(-d->pid, SIGTERM) == -1)
+		kill(d->pid, SIGTERM);
+}
+
+void
+demo_stop(struct demo *d)
+{
+	int i, status;
+
+	if (d->pid > 0) {
+		/* The child leads its own group: stop what it started too. */
+		demo_kill_now(d);
+		for (i = 0; i < 100; i++) {
+			pid_t r = waitpid(d->pid, &status, WNOHANG);
+
+			if (r == d->pid || (r == -1 && errno != EINTR))
+				break;
+			usleep(10000);
+		}
+		if (i == 100) {
+			if (kill(-d->pid, SIGKILL) == -1)
+				kill(d->pid, SIGKILL);
+			waitpid(d->pid, &status, 0);
+		}
+	}
+	if (d->fd != -1)
+		close(d->fd);
+	demo_reset(d);
+}

@@ -1,0 +1,1120 @@
+/* Byte-level encodings for mail (see encode.h): UTF-8, base64,
+ * quoted-printable, RFC 2047 encoded-words, header folding, RFC 2231
+ * parameters, punycode/IDNA and the content-type table. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "mail/encode.h"
+
+/* --- UTF-8 */
+
+bool
+enc_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_len(u + i, n - i)) == 0) {
+			if (bad != NULL)
+				*bad = i;
+			return false;
+		}
+		i += l;
+	}
+	return true;
+}
+
+size_t
+enc_utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] < 0xe0) {
+		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		return 2;
+	}
+	if (s[0] < 0xf0) {
+		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
+		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+		return 3;
+	}
+	*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
+	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	return 4;
+}
+
+void
+enc_utf8_put(struct buf *b, uint32_t cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | (cp >> 6));
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | (cp >> 12));
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | (cp >> 18));
+		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u, n);
+}
+
+bool
+enc_has_8bit(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* --- base64 */
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t
+enc_b64_len(size_t n)
+{
+	return (n + 2) / 3 * 4;
+}
+
+size_t
+enc_b64_raw(char *out, const unsigned char *in, size_t n)
+{
+	char *o = out;
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
+
+		*o++ = b64_alphabet[(v >> 18) & 63];
+		*o++ = b64_alphabet[(v >> 12) & 63];
+		*o++ = b64_alphabet[(v >> 6) & 63];
+		*o++ = b64_alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		*o++ = b64_alphabet[(v >> 18) & 63];
+		*o++ = b64_alphabet[(v >> 12) & 63];
+		*o++ = '=';
+		*o++ = '=';
+	} else if (n - i == 2) {
+		uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
+
+		*o++ = b64_alphabet[(v >> 18) & 63];
+		*o++ = b64_alphabet[(v >> 12) & 63];
+		*o++ = b64_alphabet[(v >> 6) & 63];
+		*o++ = '=';
+	}
+	return (size_t)(o - out);
+}
+
+void
+enc_b64_encode(struct buf *out, const void *in, size_t n)
+{
+	char tmp[4 * 64];
+	const unsigned char *p = in;
+	size_t k;
+
+	while (n > 0) {
+		k = n > 3 * 64 ? 3 * 64 : n;
+		buf_add(out, tmp, enc_b64_raw(tmp, p, k));
+		p += k;
+		n -= k;
+	}
+}
+
+uint64_t
+enc_b64_mime_size(uint64_t n)
+{
+	uint64_t full = n / ENC_B64_LINE_IN, rem = n % ENC_B64_LINE_IN;
+
+	return full * ENC_B64_LINE + (rem ? (rem + 2) / 3 * 4 + 2 : 0);
+}
+
+size_t
+enc_b64_mime(char *out, const unsigned char *in, size_t n)
+{
+	size_t o = 0, k;
+
+	while (n > 0) {
+		k = n > ENC_B64_LINE_IN ? ENC_B64_LINE_IN : n;
+		o += enc_b64_raw(out + o, in, k);
+		out[o++] = '\r';
+		out[o++] = '\n';
+		in += k;
+		n -= k;
+	}
+	return o;
+}
+
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int
+enc_b64_decode(struct buf *out, const char *in, size_t n)
+{
+	uint32_t acc = 0;
+	size_t i, got = 0, pad = 0;
+	int v;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0 || (v = b64_value(c)) < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		if (++got == 4) {
+			unsigned char t[3] = { (unsigned char)(acc >> 16),
+			    (unsigned char)(acc >> 8), (unsigned char)acc };
+
+			buf_add(out, t, 3);
+			got = 0;
+			acc = 0;
+		}
+	}
+	if (got == 1 || (got == 0 && pad > 0) || (got > 0 && got + pad != 4 && pad != 0))
+		return -1;
+	if (got == 2) {
+		unsigned char t = (unsigned char)(acc >> 4);
+
+		buf_add(out, &t, 1);
+	} else if (got == 3) {
+		unsigned char t[2] = { (unsigned char)(acc >> 10), (unsigned char)(acc >> 2) };
+
+		buf_add(out, t, 2);
+	}
+	return 0;
+}
+
+/* --- quoted-printable */
+
+static const char hexdig[] = "0123456789ABCDEF";
+
+static void
+qp_line(struct buf *out, const unsigned char *s, size_t n)
+{
+	size_t j, col = 0, tl;
+	bool enc, last;
+	char t[3];
+
+	for (j = 0; j < n; j++) {
+		unsigned char c = s[j];
+
+		last = j + 1 == n;
+		if (c == ' ' || c == '\t')
+			enc = last;	/* trailing whitespace would be lost */
+		else
+			enc = c < 33 || c > 126 || c == '=';
+		tl = enc ? 3 : 1;
+		/* Room for the char, plus the '=' of a soft break unless
+		 * this char ends the line. */
+		if (col + tl > (last ? 76u : 75u)) {
+			buf_add(out, "=\r\n", 3);
+			col = 0;
+		}
+		if (enc) {
+			t[0] = '=';
+			t[1] = hexdig[c >> 4];
+			t[2] = hexdig[c & 15];
+			buf_add(out, t, 3);
+		} else
+			buf_addc(out, (char)c);
+		col += tl;
+	}
+}
+
+void
+enc_qp_encode(struct buf *out, const char *in, size_t n)
+{
+	size_t i = 0, e;
+
+	while (i < n) {
+		e = i;
+		while (e < n && in[e] != '\n')
+			e++;
+		qp_line(out, (const unsigned char *)in + i, e - i);
+		buf_add(out, "\r\n", 2);
+		i = e + 1;
+	}
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+enc_qp_decode(struct buf *out, const char *in, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (u[i] == '\r' && i + 1 < n && u[i + 1] == '\n') {
+			buf_addc(out, '\n');
+			i += 2;
+		} else if (u[i] == '=') {
+			/* Soft break: '=' then optional blanks then a line end. */
+			k = i + 1;
+			while (k < n && (u[k] == ' ' || u[k] == '\t'))
+				k++;
+			if (k == n) {
+				i = k;
+			} else if (u[k] == '\n') {
+				i = k + 1;
+			} else if (u[k] == '\r' && k + 1 < n && u[k + 1] == '\n') {
+				i = k + 2;
+			} else if (i + 2 < n && hexval(u[i + 1]) >= 0 &&
+			    hexval(u[i + 2]) >= 0) {
+				buf_addc(out, (char)(hexval(u[i + 1]) * 16 +
+				    hexval(u[i + 2])));
+				i += 3;
+			} else
+				return -1;
+		} else
+			buf_addc(out, (char)u[i++]);
+	}
+	return 0;
+}
+
+/* --- header builder */
+
+void
+enc_hdr_begin(struct enc_hdr *h, struct buf *b, const char *name)
+{
+	h->b = b;
+	buf_adds(b, name);
+	buf_addc(b, ':');
+	h->col = strlen(name) + 1;
+	h->fresh = true;
+}
+
+void
+enc_hdr_token(struct enc_hdr *h, const char *ws, const char *tok, size_t n)
+{
+	size_t wl = ws != NULL ? strlen(ws) : 0;
+
+	if (wl > 0 && !h->fresh && h->col + wl + n > ENC_FOLD) {
+		buf_add(h->b, "\r\n", 2);
+		h->col = 0;
+	}
+	if (wl > 0)
+		buf_add(h->b, ws, wl);
+	if (n > 0)
+		buf_add(h->b, tok, n);
+	h->col += wl + n;
+	h->fresh = false;
+}
+
+void
+enc_hdr_end(struct enc_hdr *h)
+{
+	buf_add(h->b, "\r\n", 2);
+	h->col = 0;
+	h->fresh = true;
+}
+
+/* Characters a Q encoded-word may carry unencoded (RFC 2047 5(3) in
+ * phrases; a looser set in unstructured text). */
+static bool
+q_safe(unsigned char c, bool phrase)
+{
+	if (isalnum(c) && c < 0x80)
+		return true;
+	if (phrase)
+		return c == '!' || c == '*' || c == '+' || c == '-' || c == '/';
+	return c > 32 && c < 127 && c != '=' && c != '?' && c != '_';
+}
+
+static size_t
+q_len(const unsigned char *s, size_t n, bool phrase)
+{
+	size_t i, l = 0;
+
+	for (i = 0; i < n; i++)
+		l += (s[i] == ' ' || q_safe(s[i], phrase)) ? 1 : 3;
+	return l;
+}
+
+/* Length of the next character (1 for a stray byte). */
+static size_t
+char_len(const unsigned char *s, size_t n)
+{
+	size_t l = utf8_len(s, n);
+
+	return l ? l : 1;
+}
+
+#define EW_OVERHEAD 12		/* "=?UTF-8?Q?" + "?=" */
+#define EW_MAX 75
+
+void
+enc_hdr_ew(struct enc_hdr *h, const char *ws, const char *text, size_t n,
+    bool phrase)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	const char *sep = ws != NULL && *ws ? ws : " ";
+	bool q = q_len(u, n, phrase) <= enc_b64_len(n);
+	size_t i = 0, j, cl, room, max, len, sl, rest;
+	struct buf w;
+
+	buf_init(&w);
+	while (i < n) {
+		cl = char_len(u + i, n - i);
+		len = EW_OVERHEAD + (q ? q_len(u + i, cl, phrase) : enc_b64_len(cl));
+		sl = strlen(sep);
+		room = h->col + sl < ENC_FOLD ? ENC_FOLD - h->col - sl : 0;
+		/* Too little room left on this line (and the rest does not
+		 * fit there whole): the word goes on a fresh line. */
+		rest = EW_OVERHEAD + (q ? q_len(u + i, n - i, phrase) :
+		    enc_b64_len(n - i));
+		if (!h->fresh && (room < len || (room < 40 && rest > room)))
+			room = ENC_FOLD - sl;
+		max = room < EW_MAX ? room : EW_MAX;
+		if (max < len)
+			max = len;
+		/* Take whole characters while the word stays within max. */
+		j = i + cl;
+		while (j < n) {
+			cl = char_len(u + j, n - j);
+			len = EW_OVERHEAD + (q ? q_len(u + i, j + cl - i, phrase) :
+			    enc_b64_len(j + cl - i));
+			if (len > max)
+				break;
+			j += cl;
+		}
+		buf_free(&w);
+		buf_adds(&w, q ? "=?UTF-8?Q?" : "=?UTF-8?B?");
+		if (q) {
+			size_t k;
+
+			for (k = i; k < j; k++) {
+				if (u[k] == ' ')
+					buf_addc(&w, '_');
+				else if (q_safe(u[k], phrase))
+					buf_addc(&w, (char)u[k]);
+				else
+					buf_addf(&w, "=%c%c", hexdig[u[k] >> 4],
+					    hexdig[u[k] & 15]);
+			}
+		} else
+			enc_b64_encode(&w, u + i, j - i);
+		buf_adds(&w, "?=");
+		enc_hdr_token(h, sep, w.data, w.len);
+		sep = " ";
+		i = j;
+	}
+	buf_free(&w);
+}
+
+static bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whether a word of unstructured text must be carried encoded. */
+static bool
+word_needs_ew(const char *w, size_t n, bool utf8)
+{
+	size_t i;
+
+	if (n > ENC_MAXWORD)
+		return true;
+	if (!utf8 && enc_has_8bit(w, n))
+		return true;
+	for (i = 0; i + 1 < n; i++)
+		if (w[i] == '=' && w[i + 1] == '?')
+			return true;	/* would be taken for an encoded-word */
+	return false;
+}
+
+#define WS_MAX 76	/* longer blank runs travel inside encoded-words */
+
+struct word {
+	const char *ws, *w;	/* the blanks before the word, the word */
+	size_t wsl, wl;
+	bool enc;
+};
+
+void
+enc_hdr_text(struct enc_hdr *h, const char *text, bool utf8)
+{
+	const char *p = text;
+	struct word *v = NULL;
+	size_t n = 0, i, j;
+	char wsbuf[WS_MAX + 1];
+
+	while (is_wsp(*p))
+		p++;
+	while (*p != '\0') {
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n].ws = p;
+		while (is_wsp(*p))
+			p++;
+		v[n].wsl = (size_t)(p - v[n].ws);
+		v[n].w = p;
+		while (*p != '\0' && !is_wsp(*p))
+			p++;
+		v[n].wl = (size_t)(p - v[n].w);
+		if (v[n].wl == 0)
+			break;		/* trailing blanks: not part of the text */
+		v[n].enc = word_needs_ew(v[n].w, v[n].wl, utf8);
+		/* A blank run too long for a line goes inside an encoded
+		 * run with the words on both sides. */
+		if (n > 0 && v[n].wsl > WS_MAX)
+			v[n].enc = v[n - 1].enc = true;
+		n++;
+	}
+	for (i = 0; i < n; i = j) {
+		const char *ws = " ";
+
+		if (i > 0) {
+			memcpy(wsbuf, v[i].ws, v[i].wsl);
+			wsbuf[v[i].wsl] = '\0';
+			ws = wsbuf;
+		}
+		j = i + 1;
+		if (!v[i].enc) {
+			enc_hdr_token(h, ws, v[i].w, v[i].wl);
+			continue;
+		}
+		/* Adjacent words to encode form one run, blanks included. */
+		while (j < n && v[j].enc)
+			j++;
+		enc_hdr_ew(h, ws, v[i].w,
+		    (size_t)(v[j - 1].w + v[j - 1].wl - v[i].w), false);
+	}
+	free(v);
+}
+
+void
+enc_quote(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, s[i]);
+	}
+	buf_addc(b, '"');
+}
+
+/* RFC 2231 attribute-char: sent as is in an extended value. */
+static bool
+attr_char(unsigned char c)
+{
+	return (isalnum(c) && c < 0x80) || (c != 0 && strchr("!#$&+-.^_`|~", c) != NULL);
+}
+
+void
+enc_hdr_param(struct enc_hdr *h, const char *name, const char *value)
+{
+	const unsigned char *u = (const unsigned char *)value;
+	size_t i, n = strlen(value), nl = strlen(name);
+	bool plain = true;
+	struct buf t, v;
+	unsigned part;
+
+	enc_hdr_token(h, "", ";", 1);
+	for (i = 0; i < n; i++)
+		if (u[i] < 0x20 || u[i] > 0x7e)
+			plain = false;
+	if (strstr(value, "=?") != NULL)
+		plain = false;
+	buf_init(&t);
+	if (plain) {
+		buf_adds(&t, name);
+		buf_addc(&t, '=');
+		enc_quote(&t, value, n);
+		if (t.len <= ENC_FOLD - 1) {
+			enc_hdr_token(h, " ", t.data, t.len);
+			buf_free(&t);
+			return;
+		}
+		buf_free(&t);
+	}
+	/* Extended form: percent-encoded UTF-8, split into continuations of
+	 * at most one line each, never inside an escape. */
+	buf_init(&v);
+	for (i = 0; i < n; i++) {
+		if (attr_char(u[i]))
+			buf_addc(&v, (char)u[i]);
+		else
+			buf_addf(&v, "%%%c%c", hexdig[u[i] >> 4], hexdig[u[i] & 15]);
+	}
+	if (nl + 2 + 7 + v.len <= ENC_FOLD - 1) {
+		buf_addf(&t, "%s*=UTF-8''%s", name, v.data != NULL ? v.data : "");
+		enc_hdr_token(h, " ", t.data, t.len);
+	} else {
+		i = 0;
+		for (part = 0; i < v.len; part++) {
+			size_t room, k;
+
+			buf_free(&t);
+			buf_addf(&t, "%s*%u*=%s", name, part, part == 0 ? "UTF-8''" : "");
+			/* Leave room for the ';' that follows. */
+			room = ENC_FOLD - 1 - 1 - t.len;
+			if (room < 3)
+				room = 3;
+			k = i;
+			while (k < v.len) {
+				size_t step = v.data[k] == '%' ? 3 : 1;
+
+				if (k - i + step > room)
+					break;
+				k += step;
+			}
+			buf_add(&t, v.data + i, k - i);
+			i = k;
+			if (part > 0)
+				enc_hdr_token(h, "", ";", 1);
+			enc_hdr_token(h, " ", t.data, t.len);
+		}
+	}
+	buf_free(&t);
+	buf_free(&v);
+}
+
+/* --- encoded-word decoding */
+
+static void
+latin1_to_utf8(struct buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		enc_utf8_put(out, (unsigned char)s[i]);
+}
+
+/* Tries to decode one encoded-word at s; on success appends its text and
+ * returns its length, else 0. */
+static size_t
+ew_one(struct buf *out, const char *s)
+{
+	const char *cs, *q1, *q2, *end;
+	struct buf raw;
+	size_t i, cslen;
+	int ok;
+	char enc;
+
+	if (s[0] != '=' || s[1] != '?')
+		return 0;
+	cs = s + 2;
+	if ((q1 = strchr(cs, '?')) == NULL || q1[1] == '\0' || q1[2] != '?')
+		return 0;
+	enc = (char)toupper((unsigned char)q1[1]);
+	q2 = q1 + 2;
+	if ((end = strstr(q2 + 1, "?=")) == NULL)
+		return 0;
+	for (i = 0; q2 + 1 + i < end; i++)
+		if (is_wsp(q2[1 + i]))
+			return 0;
+	cslen = (size_t)(q1 - cs);
+	/* RFC 2231 language suffix: "UTF-8*en". */
+	for (i = 0; i < cslen; i++)
+		if (cs[i] == '*')
+			cslen = i;
+	buf_init(&raw);
+	buf_adds(&raw, "");
+	if (enc == 'B')
+		ok = enc_b64_decode(&raw, q2 + 1, (size_t)(end - q2 - 1));
+	else if (enc == 'Q') {
+		const char *p;
+
+		ok = 0;
+		for (p = q2 + 1; p < end; p++) {
+			if (*p == '_')
+				buf_addc(&raw, ' ');
+			else if (*p == '=' && p + 2 < end && hexval((unsigned char)p[1]) >= 0 &&
+			    hexval((unsigned char)p[2]) >= 0) {
+				buf_addc(&raw, (char)(hexval((unsigned char)p[1]) * 16 +
+				    hexval((unsigned char)p[2])));
+				p += 2;
+			} else
+				buf_addc(&raw, *p);
+		}
+	} else
+		ok = -1;
+	if (ok == 0 && (strncasecmp(cs, "utf-8", cslen) == 0 && cslen == 5)) {
+		if (!enc_utf8_valid(raw.data != NULL ? raw.data : "", raw.len, NULL))
+			ok = -1;
+		else
+			buf_add(out, raw.data, raw.len);
+	} else if (ok == 0 && ((cslen == 8 && strncasecmp(cs, "us-ascii", 8) == 0) ||
+	    (cslen == 10 && strncasecmp(cs, "iso-8859-1", 10) == 0)))
+		latin1_to_utf8(out, raw.data, raw.len);
+	else
+		ok = -1;
+	buf_free(&raw);
+	return ok == 0 ? (size_t)(end + 2 - s) : 0;
+}
+
+char *
+enc_ew_decode(const char *s)
+{
+	struct buf out, pend, w;
+	const char *p = s;
+	bool last_ew = false;
+	size_t k;
+
+	buf_init(&out);
+	buf_init(&pend);
+	buf_adds(&out, "");
+	while (*p != '\0') {
+		if (is_wsp(*p)) {
+			buf_addc(&pend, *p++);
+			continue;
+		}
+		/* An encoded-word must be a whole word. */
+		if (p[0] == '=' && p[1] == '?') {
+			buf_init(&w);
+			k = ew_one(&w, p);
+			if (k > 0 && (p[k] == '\0' || is_wsp(p[k]))) {
+				/* Whitespace between encoded-words is dropped. */
+				if (!last_ew && pend.len > 0)
+					buf_add(&out, pend.data, pend.len);
+				if (w.len > 0)
+					buf_add(&out, w.data, w.len);
+				buf_free(&w);
+				buf_free(&pend);
+				p += k;
+				last_ew = true;
+				continue;
+			}
+			buf_free(&w);
+		}
+		if (pend.len > 0)
+			buf_add(&out, pend.data, pend.len);
+		buf_free(&pend);
+		while (*p != '\0' && !is_wsp(*p))
+			buf_addc(&out, *p++);
+		last_ew = false;
+	}
+	if (pend.len > 0)
+		buf_add(&out, pend.data, pend.len);
+	buf_free(&pend);
+	return out.data;
+}
+
+/* --- punycode (RFC 3492) */
+
+enum { P_BASE = 36, P_TMIN = 1, P_TMAX = 26, P_SKEW = 38, P_DAMP = 700,
+	P_BIAS = 72, P_N = 0x80 };
+
+static uint32_t
+puny_adapt(uint32_t delta, uint32_t numpoints, bool first)
+{
+	uint32_t k = 0;
+
+	delta = first ? delta / P_DAMP : delta / 2;
+	delta += delta / numpoints;
+	while (delta > ((P_BASE - P_TMIN) * P_TMAX) / 2) {
+		delta /= P_BASE - P_TMIN;
+		k += P_BASE;
+	}
+	return k + (P_BASE - P_TMIN + 1) * delta / (delta + P_SKEW);
+}
+
+static char
+puny_digit(uint32_t d)
+{
+	return (char)(d < 26 ? 'a' + d : '0' + d - 26);
+}
+
+static uint32_t
+puny_t(uint32_t k, uint32_t bias)
+{
+	if (k <= bias)
+		return P_TMIN;
+	if (k >= bias + P_TMAX)
+		return P_TMAX;
+	return k - bias;
+}
+
+int
+enc_puny_encode(struct buf *out, const uint32_t *cp, size_t n)
+{
+	uint32_t nn = P_N, delta = 0, bias = P_BIAS, h, b, m, q, k, t;
+	size_t i;
+
+	for (i = 0, b = 0; i < n; i++)
+		if (cp[i] < 0x80) {
+			buf_addc(out, (char)cp[i]);
+			b++;
+		}
+	h = b;
+	if (b > 0)
+		buf_addc(out, '-');
+	while (h < n) {
+		m = UINT32_MAX;
+		for (i = 0; i < n; i++)
+			if (cp[i] >= nn && cp[i] < m)
+				m = cp[i];
+		if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
+			return -1;
+		delta += (m - nn) * (h + 1);
+		nn = m;
+		for (i = 0; i < n; i++) {
+			if (cp[i] < nn && ++delta == 0)
+				return -1;
+			if (cp[i] == nn) {
+				for (q = delta, k = P_BASE; ; k += P_BASE) {
+					t = puny_t(k, bias);
+					if (q < t)
+						break;
+					buf_addc(out, puny_digit(t + (q - t) % (P_BASE - t)));
+					q = (q - t) / (P_BASE - t);
+				}
+				buf_addc(out, puny_digit(q));
+				bias = puny_adapt(delta, h + 1, h == b);
+				delta = 0;
+				h++;
+			}
+		}
+		delta++;
+		nn++;
+	}
+	return 0;
+}
+
+int
+enc_puny_decode(struct buf *out, const char *in, size_t n)
+{
+	uint32_t *cp, nn = P_N, i = 0, bias = P_BIAS, oldi, w, k, t, digit;
+	size_t b = 0, j, in_pos, len = 0;
+	int rc = -1;
+
+	cp = xcalloc(n + 1, sizeof *cp);
+	for (j = 0; j < n; j++)
+		if (in[j] == '-')
+			b = j;
+	for (j = 0; j < b; j++) {
+		if ((unsigned char)in[j] >= 0x80)
+			goto out;
+		cp[len++] = (unsigned char)in[j];
+	}
+	for (in_pos = b > 0 ? b + 1 : 0; in_pos < n; ) {
+		for (oldi = i, w = 1, k = P_BASE; ; k += P_BASE) {
+			unsigned char c;
+
+			if (in_pos >= n)
+				goto out;
+			c = (unsigned char)in[in_pos++];
+			if (c >= '0' && c <= '9')
+				digit = c - '0' + 26;
+			else if (c >= 'a' && c <= 'z')
+				digit = c - 'a';
+			else if (c >= 'A' && c <= 'Z')
+				digit = c - 'A';
+			else
+				goto out;
+			if (digit > (UINT32_MAX - i) / w)
+				goto out;
+			i += digit * w;
+			t = puny_t(k, bias);
+			if (digit < t)
+				break;
+			if (w > UINT32_MAX / (P_BASE - t))
+				goto out;
+			w *= P_BASE - t;
+		}
+		bias = puny_adapt(i - oldi, (uint32_t)len + 1, oldi == 0);
+		if (i / (len + 1) > UINT32_MAX - nn)
+			goto out;
+		nn += i / (uint32_t)(len + 1);
+		i %= (uint32_t)(len + 1);
+		if (nn > 0x10ffff || (nn >= 0xd800 && nn <= 0xdfff) || len >= n)
+			goto out;
+		memmove(cp + i + 1, cp + i, (len - i) * sizeof *cp);
+		cp[i++] = nn;
+		len++;
+	}
+	for (j = 0; j < len; j++)
+		enc_utf8_put(out, cp[j]);
+	rc = 0;
+out:
+	free(cp);
+	return rc;
+}
+
+/* Lower case for the scripts people commonly type in domains (UTS 46
+ * maps far more; this covers Latin-1, Latin Extended-A, Greek and
+ * Cyrillic capitals). */
+static uint32_t
+idn_lower(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 32;
+	if (c == 0x178)
+		return 0xff;
+	if ((c >= 0x100 && c <= 0x12f) || (c >= 0x132 && c <= 0x137) ||
+	    (c >= 0x14a && c <= 0x177))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return (c & 1) ? c + 1 : c;
+	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
+		return c + 32;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	return c;
+}
+
+/* Ideographic and fullwidth full stops separate labels too (UTS 46). */
+static size_t
+idn_dot(const unsigned char *s, size_t n)
+{
+	if (n >= 3 && s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x82)
+		return 3;	/* U+3002 */
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbc && s[2] == 0x8e)
+		return 3;	/* U+FF0E */
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbd && s[2] == 0xa1)
+		return 3;	/* U+FF61 */
+	return s[0] == '.' ? 1 : 0;
+}
+
+char *
+enc_idn_to_ascii(const char *domain, struct err *e)
+{
+	const unsigned char *u = (const unsigned char *)domain;
+	size_t n = strlen(domain), i = 0, s, d, l, ncp;
+	struct buf out;
+	uint32_t *cp;
+
+	buf_init(&out);
+	buf_adds(&out, "");
+	cp = xcalloc(n + 1, sizeof *cp);
+	while (i <= n) {
+		s = i;
+		while (i < n && idn_dot(u + i, n - i) == 0)
+			i += char_len(u + i, n - i);
+		if (!enc_has_8bit(domain + s, i - s)) {
+			buf_add(&out, domain + s, i - s);
+		} else {
+			size_t start = out.len;
+
+			for (ncp = 0, d = s; d < i; ) {
+				if ((l = utf8_len(u + d, i - d)) == 0) {
+					err_set(e, _("the domain is not valid UTF-8"));
+					goto fail;
+				}
+				d += enc_utf8_decode(u + d, &cp[ncp]);
+				cp[ncp] = idn_lower(cp[ncp]);
+				ncp++;
+			}
+			buf_adds(&out, "xn--");
+			if (enc_puny_encode(&out, cp, ncp) == -1) {
+				err_set(e, _("a domain label cannot be converted to ASCII"));
+				goto fail;
+			}
+			if (out.len - start > 63) {
+				err_set(e, _("a domain label is longer than 63 characters in its ASCII form"));
+				goto fail;
+			}
+		}
+		if (i >= n)
+			break;
+		buf_addc(&out, '.');
+		i += idn_dot(u + i, n - i);
+		if (i == n)
+			break;
+	}
+	free(cp);
+	return out.data;
+fail:
+	free(cp);
+	buf_free(&out);
+	return NULL;
+}
+
+char *
+enc_idn_to_unicode(const char *domain)
+{
+	struct buf out, lab;
+	const char *p = domain, *dot;
+	size_t l;
+
+	buf_init(&out);
+	buf_adds(&out, "");
+	for (;;) {
+		dot = strchr(p, '.');
+		l = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		buf_init(&lab);
+		buf_adds(&lab, "");
+		if (l > 4 && strncasecmp(p, "xn--", 4) == 0 &&
+		    enc_puny_decode(&lab, p + 4, l - 4) == 0)
+			buf_add(&out, lab.data, lab.len);
+		else
+			buf_add(&out, p, l);
+		buf_free(&lab);
+		if (dot == NULL)
+			break;
+		buf_addc(&out, '.');
+		p = dot + 1;
+	}
+	return out.data;
+}
+
+/* --- content types: the common attachment kinds. */
+
+static const struct {
+	const char *ext, *type;
+} mime_table[] = {
+	{ "7z", "application/x-7z-compressed" },
+	{ "aac", "audio/aac" },
+	{ "avi", "video/x-msvideo" },
+	{ "bmp", "image/bmp" },
+	{ "bz2", "application/x-bzip2" },
+	{ "c", "text/x-c" },
+	{ "csv", "text/csv" },
+	{ "diff", "text/x-diff" },
+	{ "doc", "application/msword" },
+	{ "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	{ "epub", "application/epub+zip" },
+	{ "flac", "audio/flac" },
+	{ "gif", "image/gif" },
+	{ "gz", "application/gzip" },
+	{ "h", "text/x-c" },
+	{ "heic", "image/heic" },
+	{ "htm", "text/html" },
+	{ "html", "text/html" },
+	{ "ics", "text/calendar" },
+	{ "jpeg", "image/jpeg" },
+	{ "jpg", "image/jpeg" },
+	{ "js", "text/javascript" },
+	{ "json", "application/json" },
+	{ "m4a", "audio/mp4" },
+	{ "md", "text/markdown" },
+	{ "mkv", "video/x-matroska" },
+	{ "mov", "video/quicktime" },
+	{ "mp3", "audio/mpeg" },
+	{ "mp4", "video/mp4" },
+	{ "odp", "application/vnd.oasis.opendocument.presentation" },
+	{ "ods", "application/vnd.oasis.opendocument.spreadsheet" },
+	{ "odt", "application/vnd.oasis.opendocument.text" },
+	{ "oga", "audio/ogg" },
+	{ "ogg", "audio/ogg" },
+	{ "ogv", "video/ogg" },
+	{ "opus", "audio/opus" },
+	{ "patch", "text/x-diff" },
+	{ "pdf", "application/pdf" },
+	{ "png", "image/png" },
+	{ "ppt", "application/vnd.ms-powerpoint" },
+	{ "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation" },
+	{ "rar", "application/vnd.rar" },
+	{ "rtf", "application/rtf" },
+	{ "svg", "image/svg+xml" },
+	{ "tar", "application/x-tar" },
+	{ "tgz", "application/gzip" },
+	{ "tif", "image/tiff" },
+	{ "tiff", "image/tiff" },
+	{ "txt", "text/plain" },
+	{ "vcf", "text/vcard" },
+	{ "wav", "audio/wav" },
+	{ "webm", "video/webm" },
+	{ "webp", "image/webp" },
+	{ "xls", "application/vnd.ms-excel" },
+	{ "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+	{ "xml", "application/xml" },
+	{ "xz", "application/x-xz" },
+	{ "zip", "application/zip" },
+	{ "zst", "application/zstd" },
+};
+
+const char *
+enc_mime_type(const char *filename)
+{
+	const char *slash = strrchr(filename, '/'), *dot;
+	size_t lo = 0, hi = sizeof mime_table / sizeof mime_table[0], mid;
+	int c;
+
+	if (slash != NULL)
+		filename = slash + 1;
+	dot = strrchr(filename, '.');
+	if (dot == NULL || dot == filename || dot[1] == '\0')
+		return "application/octet-stream";
+	/* The table is sorted: binary search. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcasecmp(dot + 1, mime_table[mid].ext);
+		if (c == 0)
+			return mime_table[mid].type;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return "application/octet-stream";
+}
+
+bool
+enc_mime_entry(size_t i, const char **ext, const char **type)
+{
+	if (i >= sizeof mime_table / sizeof mime_table[0])
+		return false;
+	*ext = mime_table[i].ext;
+	*type = mime_table[i].type;
+	return true;
+}

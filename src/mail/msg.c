@@ -1,0 +1,1139 @@
+/* The message layer (see msg.h): validates what the user typed, then
+ * renders headers and the text part into memory and streams
+ * attachments from disk as base64 through a small fixed buffer, so the
+ * exact size is known before the first byte goes out. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "mail/address.h"
+#include "mail/encode.h"
+#include "mail/msg.h"
+
+#define BODY_MAX	(64u << 20)	/* text bodies larger than this: attach */
+#define FLOW_WIDTH	72		/* RFC 3676 soft breaks */
+#define IN_LINES	256		/* base64 lines encoded per refill */
+#define IN_SIZE		(ENC_B64_LINE_IN * IN_LINES)
+#define OUT_SIZE	(ENC_B64_LINE * IN_LINES)
+
+struct attach {
+	char *path;
+	char *name;		/* shown to the recipient: base name, UTF-8 */
+	const char *type;
+	uint64_t size;		/* taken at msg_start */
+};
+
+enum seg_kind { SEG_MEM, SEG_FILE };
+
+struct seg {
+	enum seg_kind kind;
+	size_t off, len;	/* SEG_MEM: a range of m->mem */
+	size_t att;		/* SEG_FILE: which attachment */
+};
+
+struct msg {
+	struct addr_list from, to, cc, bcc, reply_to;
+	char *subject;			/* trimmed; NULL when empty */
+	char *in_reply_to, *references;	/* "<a@b> <c@d>" or NULL */
+	char *body;			/* LF lines, signature and flowed applied */
+	size_t body_len;
+	bool flowed;
+	struct attach *att;
+	size_t natt;
+
+	char *env_from;
+	char **rcpt;
+	size_t nrcpt;
+	bool env_utf8;			/* a UTF-8 local part somewhere */
+
+	char *date, *msgid, *boundary;
+
+	/* Rendering state, reset by msg_start. */
+	bool started, failed, hdr_utf8, is8bit;
+	struct buf mem;
+	struct seg *seg;
+	size_t nseg, si;
+	uint64_t soff, size, pos;
+	int fd;
+	uint64_t file_left;
+	size_t out_off, out_len;
+	char out[OUT_SIZE];
+	unsigned char in[IN_SIZE];
+};
+
+static atomic_uint msgid_counter;
+
+/* --- small helpers */
+
+static void
+random_bytes(void *p, size_t n)
+{
+	unsigned char *u = p;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	while (got < n) {
+		r = getrandom(u + got, n - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == n)
+		return;
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		while (got < n && (r = read(fd, u + got, n - got)) > 0)
+			got += (size_t)r;
+		close(fd);
+	}
+	/* Last resort: uniqueness still comes from time and the counter. */
+	for (; got < n; got++)
+		u[got] = (unsigned char)((size_t)time(NULL) ^ (size_t)getpid() ^ (got * 131));
+}
+
+static char *
+hex_random(size_t bytes)
+{
+	unsigned char r[32];
+	char *s = xmalloc(bytes * 2 + 1);
+	size_t i;
+
+	if (bytes > sizeof r)
+		bytes = sizeof r;
+	random_bytes(r, bytes);
+	for (i = 0; i < bytes; i++)
+		snprintf(s + i * 2, 3, "%02x", r[i]);
+	return s;
+}
+
+/* RFC 5322 date in the local zone, with English names whatever the
+ * locale. */
+static char *
+rfc5322_date(time_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	long off;
+
+	if (localtime_r(&t, &tm) == NULL)
+		gmtime_r(&t, &tm);
+	off = tm.tm_gmtoff / 60;
+	return xasprintf("%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+static char *
+base36(uint64_t v)
+{
+	char tmp[16], *p = tmp + sizeof tmp - 1;
+
+	*p = '\0';
+	do {
+		*--p = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
+		v /= 36;
+	} while (v > 0);
+	return xstrdup(p);
+}
+
+static char *
+make_msgid(const struct addr *from, const char *helo)
+{
+	const char *dom = from->domain_ascii;
+	char *t, *r, *id;
+	struct timespec ts;
+
+	/* A literal is a valid id-right, but a name reads better. */
+	if (dom[0] == '[' && helo != NULL && *helo != '\0' && strchr(helo, ' ') == NULL)
+		dom = helo;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t = base36((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+	r = hex_random(8);
+	id = xasprintf("<%s.%s.%u@%s>", t, r,
+	    atomic_fetch_add(&msgid_counter, 1) + 1, dom);
+	free(t);
+	free(r);
+	return id;
+}
+
+/* Reads a whole small file ("-" is standard input). */
+static int
+read_text(const char *what, const char *path, char **out, size_t *outlen,
+    struct err *e)
+{
+	struct buf b;
+	char tmp[8192];
+	ssize_t r;
+	int fd;
+	bool in = strcmp(path, "-") == 0;
+	const char *shown = in ? _("standard input") : path;
+
+	if (in)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return err_setr(e, "usage", _("%s: cannot read `%s`: %s"), what,
+		    shown, strerror(errno));
+	if (!in) {
+		struct stat st;
+
+		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			return err_setr(e, "usage", _("%s: cannot read `%s`: %s"),
+			    what, shown, strerror(EISDIR));
+		}
+		/* Back to blocking reads for pipes and the like. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (;;) {
+		r = read(fd, tmp, sizeof tmp);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			int saved = errno;
+
+			if (!in)
+				close(fd);
+			buf_free(&b);
+			return err_setr(e, "usage", _("%s: cannot read `%s`: %s"),
+			    what, shown, strerror(saved));
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > BODY_MAX) {
+			if (!in)
+				close(fd);
+			buf_free(&b);
+			return err_setr(e, "usage", _("%s: `%s` is larger than "
+			    "%u MiB; send it as an attachment"), what, shown,
+			    BODY_MAX >> 20);
+		}
+		buf_add(&b, tmp, (size_t)r);
+	}
+	if (!in)
+		close(fd);
+	*out = b.data;
+	*outlen = b.len;
+	return 0;
+}
+
+/* CRLF and lone CR become LF. */
+static void
+norm_newlines(struct buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			buf_addc(out, '\n');
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else
+			buf_addc(out, s[i]);
+	}
+}
+
+static size_t
+cp_count(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* One line of flowed output with RFC 3676 space-stuffing. */
+static void
+flow_emit(struct buf *out, const char *s, size_t n)
+{
+	if (n > 0 && (s[0] == ' ' || s[0] == '>' ||
+	    (n >= 5 && memcmp(s, "From ", 5) == 0)))
+		buf_addc(out, ' ');
+	buf_add(out, s, n);
+	buf_addc(out, '\n');
+}
+
+/* RFC 3676 format=flowed: trailing spaces trimmed (they would mean a
+ * soft break), long unquoted lines broken after a space at 72
+ * characters, lines space-stuffed. Quoted lines and "-- " stay. */
+static void
+flow_text(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0, e, l, st, k, brk, col;
+
+	while (i < n) {
+		e = i;
+		while (e < n && s[e] != '\n')
+			e++;
+		l = e - i;
+		if (l == 3 && memcmp(s + i, "-- ", 3) == 0) {
+			buf_add(out, "-- \n", 4);
+			i = e + 1;
+			continue;
+		}
+		while (l > 0 && s[i + l - 1] == ' ')
+			l--;
+		if (l > 0 && s[i] == '>') {
+			buf_add(out, s + i, l);
+			buf_addc(out, '\n');
+		} else if (cp_count(s + i, l) <= FLOW_WIDTH) {
+			flow_emit(out, s + i, l);
+		} else {
+			st = i;
+			while (st < i + l) {
+				/* Break after the last run of spaces that keeps the
+				 * line within the width, else after the first. */
+				brk = 0;
+				col = 0;
+				for (k = st; k < i + l; k++) {
+					if (((unsigned char)s[k] & 0xc0) != 0x80)
+						col++;
+					if (col > FLOW_WIDTH && brk != 0)
+						break;
+					if (s[k] == ' ' && k + 1 < i + l && s[k + 1] != ' ' &&
+					    k + 1 > st)
+						brk = k + 1;
+				}
+				if (k >= i + l || brk == 0) {
+					flow_emit(out, s + st, i + l - st);
+					break;
+				}
+				flow_emit(out, s + st, brk - st);
+				st = brk;
+			}
+		}
+		i = e + 1;
+	}
+}
+
+/* In-Reply-To / References: message IDs separated by blanks or commas,
+ * brackets added when missing. */
+static int
+norm_ids(const char *field, const char *s, char **out, struct err *e)
+{
+	struct buf b;
+	const char *p = s, *q;
+	char *sh;
+
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	buf_init(&b);
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		q = p;
+		while (*q != '\0' && *q != ' ' && *q != '\t' && *q != ',')
+			q++;
+		{
+			const char *a = p, *z = q;
+			bool ok = true;
+
+			if (*a == '<') {
+				a++;
+				if (z > a && z[-1] == '>')
+					z--;
+				else
+					ok = false;
+			}
+			if (z <= a || (size_t)(z - a) > ENC_MAXWORD ||
+			    memchr(a, '@', (size_t)(z - a)) == NULL)
+				ok = false;
+			for (const char *c = a; ok && c < z; c++)
+				if (*c <= 32 || *c >= 127 || *c == '<' || *c == '>')
+					ok = false;
+			if (!ok) {
+				sh = str_escape(p, (size_t)(q - p));
+				err_setr(e, "usage", _("%s: `%s` is not a message ID "
+				    "like <id@example.com>"), field, sh);
+				free(sh);
+				buf_free(&b);
+				return -1;
+			}
+			if (b.len > 0)
+				buf_addc(&b, ' ');
+			buf_addf(&b, "<%.*s>", (int)(z - a), a);
+		}
+		p = q;
+	}
+	if (b.len > 0)
+		*out = buf_cstr(&b);
+	return 0;
+}
+
+/* The name the recipient sees: the base name, invalid UTF-8 and
+ * controls replaced so the header stays clean. */
+static char *
+attach_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const unsigned char *u;
+	struct buf b;
+	size_t n, i, l;
+
+	base = base != NULL ? base + 1 : path;
+	if (*base == '\0')
+		base = "attachment";
+	u = (const unsigned char *)base;
+	n = strlen(base);
+	buf_init(&b);
+	for (i = 0; i < n; ) {
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			buf_addc(&b, '_');
+			i++;
+		} else if ((l = utf8_len(u + i, n - i)) == 0) {
+			buf_addc(&b, '_');
+			i++;
+		} else {
+			buf_add(&b, u + i, l);
+			i += l;
+		}
+	}
+	return buf_cstr(&b);
+}
+
+static int
+check_attach(const char *path, uint64_t *size, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not hang the composer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return err_setr(e, "usage", _("Attach: cannot read `%s`: %s"),
+		    path, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		int saved = errno;
+
+		close(fd);
+		return err_setr(e, "usage", _("Attach: cannot read `%s`: %s"),
+		    path, strerror(saved));
+	}
+	close(fd);
+	if (S_ISDIR(st.st_mode))
+		return err_setr(e, "usage", _("Attach: cannot read `%s`: %s"),
+		    path, strerror(EISDIR));
+	if (!S_ISREG(st.st_mode))
+		return err_setr(e, "usage", _("Attach: `%s` is not a regular file"),
+		    path);
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static bool
+has_utf8_addr(const struct addr_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].kind == ADDR_MAILBOX && l->v[i].utf8)
+			return true;
+	return false;
+}
+
+static void
+env_add(struct msg *m, const struct addr_list *l)
+{
+	size_t i, j;
+	char *s, *at, *at2;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].kind != ADDR_MAILBOX)
+			continue;
+		s = addr_spec(&l->v[i], true);
+		at = strrchr(s, '@');
+		for (j = 0; j < m->nrcpt; j++) {
+			at2 = strrchr(m->rcpt[j], '@');
+			/* Local parts are case-sensitive, domains are not. */
+			if (at - s == at2 - m->rcpt[j] &&
+			    memcmp(s, m->rcpt[j], (size_t)(at - s)) == 0 &&
+			    strcasecmp(at, at2) == 0)
+				break;
+		}
+		if (j < m->nrcpt) {
+			free(s);
+			continue;
+		}
+		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
+		m->rcpt[m->nrcpt++] = s;
+	}
+}
+
+static int
+parse_field(const char *field, const char *s, struct addr_list *l,
+    struct err *e)
+{
+	if (s == NULL) {
+		l->v = NULL;
+		l->n = 0;
+		return 0;
+	}
+	return addr_parse(field, s, strlen(s), l, e);
+}
+
+static void
+close_file(struct msg *m)
+{
+	if (m->fd != -1)
+		close(m->fd);
+	m->fd = -1;
+}
+
+/* --- msg_new */
+
+struct msg *
+msg_new(const struct msg_spec *spec, struct err *e)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} texts[] = {
+		{ N_("From"), offsetof(struct msg_spec, from) },
+		{ N_("To"), offsetof(struct msg_spec, to) },
+		{ N_("Cc"), offsetof(struct msg_spec, cc) },
+		{ N_("Bcc"), offsetof(struct msg_spec, bcc) },
+		{ N_("Subject"), offsetof(struct msg_spec, subject) },
+		{ N_("Reply-To"), offsetof(struct msg_spec, reply_to) },
+		{ N_("In-Reply-To"), offsetof(struct msg_spec, in_reply_to) },
+		{ N_("References"), offsetof(struct msg_spec, references) },
+		{ N_("HELO name"), offsetof(struct msg_spec, helo) },
+	};
+	struct msg *m;
+	struct buf body;
+	char *raw = NULL, *sig = NULL;
+	size_t i, rawlen = 0, siglen = 0, bad;
+	const char *s;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		s = *(const char *const *)((const char *)spec + texts[i].off);
+		if (s != NULL && addr_check_text(_(texts[i].name), s, strlen(s), e) == -1)
+			return NULL;
+	}
+	m = xcalloc(1, sizeof *m);
+	m->fd = -1;
+	buf_init(&m->mem);
+	if (parse_field(_("From"), spec->from, &m->from, e) == -1)
+		goto fail;
+	if (m->from.n != 1 || m->from.v[0].kind != ADDR_MAILBOX) {
+		err_setr(e, "usage", _("From: there must be exactly one address"));
+		goto fail;
+	}
+	if (parse_field(_("To"), spec->to, &m->to, e) == -1 ||
+	    parse_field(_("Cc"), spec->cc, &m->cc, e) == -1 ||
+	    parse_field(_("Bcc"), spec->bcc, &m->bcc, e) == -1 ||
+	    parse_field(_("Reply-To"), spec->reply_to, &m->reply_to, e) == -1)
+		goto fail;
+	if (addr_count(&m->to) + addr_count(&m->cc) + addr_count(&m->bcc) == 0) {
+		err_setr(e, "usage", _("To: there must be at least one recipient "
+		    "(in To, Cc or Bcc)"));
+		goto fail;
+	}
+	if (norm_ids(_("In-Reply-To"), spec->in_reply_to, &m->in_reply_to, e) == -1 ||
+	    norm_ids(_("References"), spec->references, &m->references, e) == -1)
+		goto fail;
+	if (spec->subject != NULL) {
+		const char *a = spec->subject, *z;
+
+		while (*a == ' ' || *a == '\t')
+			a++;
+		z = a + strlen(a);
+		while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
+			z--;
+		if (z > a)
+			m->subject = xstrndup(a, (size_t)(z - a));
+	}
+
+	/* Body: typed text or a file, then the signature. */
+	if (spec->body_file != NULL) {
+		if (read_text(_("Body"), spec->body_file, &raw, &rawlen, e) == -1)
+			goto fail;
+		if (!enc_utf8_valid(raw, rawlen, &bad)) {
+			err_setr(e, "usage", _("Body: `%s` is not valid UTF-8 (byte "
+			    "%zu); convert it (iconv -t UTF-8) or attach it"),
+			    strcmp(spec->body_file, "-") == 0 ? _("standard input") :
+			    spec->body_file, bad + 1);
+			goto fail;
+		}
+	} else if (spec->body != NULL) {
+		rawlen = strlen(spec->body);
+		raw = xstrndup(spec->body, rawlen);
+		if (!enc_utf8_valid(raw, rawlen, &bad)) {
+			err_setr(e, "usage", _("Body: is not valid UTF-8 (byte %zu)"),
+			    bad + 1);
+			goto fail;
+		}
+	}
+	if (spec->signature_file != NULL) {
+		if (read_text(_("Signature"), spec->signature_file, &sig, &siglen, e) == -1)
+			goto fail;
+		if (!enc_utf8_valid(sig, siglen, &bad)) {
+			err_setr(e, "usage", _("Signature: `%s` is not valid UTF-8 "
+			    "(byte %zu)"), spec->signature_file, bad + 1);
+			goto fail;
+		}
+	}
+	buf_init(&body);
+	buf_adds(&body, "");
+	if (raw != NULL)
+		norm_newlines(&body, raw, rawlen);
+	if (body.len > 0 && body.data[body.len - 1] != '\n')
+		buf_addc(&body, '\n');
+	if (sig != NULL) {
+		struct buf sb;
+
+		buf_init(&sb);
+		buf_adds(&sb, "");
+		norm_newlines(&sb, sig, siglen);
+		/* The separator once, even if the file has it already. */
+		if (!(sb.len >= 4 && memcmp(sb.data, "-- \n", 4) == 0))
+			buf_adds(&body, "-- \n");
+		buf_add(&body, sb.data, sb.len);
+		if (sb.len > 0 && sb.data[sb.len - 1] != '\n')
+			buf_addc(&body, '\n');
+		buf_free(&sb);
+	}
+	m->flowed = spec->flowed;
+	if (spec->flowed) {
+		struct buf fb;
+
+		buf_init(&fb);
+		buf_adds(&fb, "");
+		flow_text(&fb, body.data, body.len);
+		buf_free(&body);
+		body = fb;
+	}
+	m->body = body.data;
+	m->body_len = body.len;
+	free(raw);
+	free(sig);
+	raw = sig = NULL;
+
+	if (spec->attach != NULL) {
+		for (i = 0; spec->attach[i] != NULL; i++) {
+			struct attach *a;
+			uint64_t size;
+
+			if (check_attach(spec->attach[i], &size, e) == -1)
+				goto fail;
+			m->att = xrealloc(m->att, (m->natt + 1) * sizeof *m->att);
+			a = &m->att[m->natt++];
+			a->path = xstrdup(spec->attach[i]);
+			a->name = attach_name(a->path);
+			a->type = enc_mime_type(a->name);
+			a->size = size;
+		}
+	}
+
+	m->env_from = addr_spec(&m->from.v[0], true);
+	env_add(m, &m->to);
+	env_add(m, &m->cc);
+	env_add(m, &m->bcc);
+	m->env_utf8 = has_utf8_addr(&m->from) || has_utf8_addr(&m->to) ||
+	    has_utf8_addr(&m->cc) || has_utf8_addr(&m->bcc) ||
+	    has_utf8_addr(&m->reply_to);
+
+	m->date = rfc5322_date(time(NULL));
+	m->msgid = make_msgid(&m->from.v[0], spec->helo);
+	{
+		char *r = hex_random(16);
+
+		m->boundary = xasprintf("=_missive_%s", r);
+		free(r);
+	}
+	return m;
+fail:
+	free(raw);
+	free(sig);
+	msg_free(m);
+	return NULL;
+}
+
+void
+msg_free(struct msg *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	close_file(m);
+	addr_list_free(&m->from);
+	addr_list_free(&m->to);
+	addr_list_free(&m->cc);
+	addr_list_free(&m->bcc);
+	addr_list_free(&m->reply_to);
+	free(m->subject);
+	free(m->in_reply_to);
+	free(m->references);
+	free(m->body);
+	for (i = 0; i < m->natt; i++) {
+		free(m->att[i].path);
+		free(m->att[i].name);
+	}
+	free(m->att);
+	free(m->env_from);
+	for (i = 0; i < m->nrcpt; i++)
+		free(m->rcpt[i]);
+	free(m->rcpt);
+	free(m->date);
+	free(m->msgid);
+	free(m->boundary);
+	buf_free(&m->mem);
+	free(m->seg);
+	free(m);
+}
+
+const char *
+msg_env_from(const struct msg *m)
+{
+	return m->env_from;
+}
+
+size_t
+msg_env_count(const struct msg *m)
+{
+	return m->nrcpt;
+}
+
+const char *
+msg_env_rcpt(const struct msg *m, size_t i)
+{
+	return i < m->nrcpt ? m->rcpt[i] : NULL;
+}
+
+bool
+msg_needs_smtputf8(const struct msg *m)
+{
+	return m->env_utf8 || (m->started && m->hdr_utf8);
+}
+
+const char *
+msg_message_id(const struct msg *m)
+{
+	return m->msgid;
+}
+
+void
+msg_set_fixed(struct msg *m, const char *date, const char *msgid,
+    const char *boundary)
+{
+	if (date != NULL) {
+		free(m->date);
+		m->date = xstrdup(date);
+	}
+	if (msgid != NULL) {
+		free(m->msgid);
+		m->msgid = xstrdup(msgid);
+	}
+	if (boundary != NULL) {
+		free(m->boundary);
+		m->boundary = xstrdup(boundary);
+	}
+}
+
+/* --- rendering */
+
+static void
+seg_add(struct msg *m, enum seg_kind kind, size_t off, size_t len, size_t att)
+{
+	if (kind == SEG_MEM && len == 0)
+		return;
+	m->seg = xrealloc(m->seg, (m->nseg + 1) * sizeof *m->seg);
+	m->seg[m->nseg].kind = kind;
+	m->seg[m->nseg].off = off;
+	m->seg[m->nseg].len = len;
+	m->seg[m->nseg].att = att;
+	m->nseg++;
+}
+
+static void
+hdr_simple(struct buf *b, const char *name, const char *value)
+{
+	buf_addf(b, "%s: %s\r\n", name, value);
+}
+
+static void
+hdr_addrs(struct buf *b, const char *name, const struct addr_list *l, bool utf8)
+{
+	struct enc_hdr h;
+
+	if (l->n == 0)
+		return;
+	enc_hdr_begin(&h, b, name);
+	addr_render(&h, l, utf8);
+	enc_hdr_end(&h);
+}
+
+static void
+hdr_ids(struct buf *b, const char *name, const char *ids)
+{
+	struct enc_hdr h;
+	const char *p = ids, *sp;
+
+	if (ids == NULL)
+		return;
+	enc_hdr_begin(&h, b, name);
+	for (;;) {
+		sp = strchr(p, ' ');
+		enc_hdr_token(&h, " ", p, sp != NULL ? (size_t)(sp - p) : strlen(p));
+		if (sp == NULL)
+			break;
+		p = sp + 1;
+	}
+	enc_hdr_end(&h);
+}
+
+static void
+render_headers(struct msg *m, struct buf *b, bool utf8)
+{
+	struct enc_hdr h;
+
+	hdr_simple(b, "Date", m->date);
+	hdr_addrs(b, "From", &m->from, utf8);
+	if (m->to.n > 0)
+		hdr_addrs(b, "To", &m->to, utf8);
+	else if (m->cc.n == 0)
+		/* Bcc only: say so rather than leave To out. */
+		hdr_simple(b, "To", "undisclosed-recipients:;");
+	hdr_addrs(b, "Cc", &m->cc, utf8);
+	hdr_addrs(b, "Reply-To", &m->reply_to, utf8);
+	if (m->subject != NULL) {
+		enc_hdr_begin(&h, b, "Subject");
+		enc_hdr_text(&h, m->subject, utf8);
+		enc_hdr_end(&h);
+	}
+	hdr_simple(b, "Message-ID", m->msgid);
+	hdr_ids(b, "In-Reply-To", m->in_reply_to);
+	hdr_ids(b, "References", m->references);
+	hdr_simple(b, "MIME-Version", "1.0");
+	hdr_simple(b, "User-Agent", "missive/" PACKAGE_VERSION);
+}
+
+/* The text part: its Content-Type/Content-Transfer-Encoding lines into
+ * hdr, its encoded body into body. */
+static void
+render_text(struct msg *m, unsigned flags, struct buf *hdr, struct buf *body)
+{
+	const char *s = m->body, *cte;
+	size_t i, line = 0, maxline = 0;
+	bool nul = false, high = false;
+
+	for (i = 0; i < m->body_len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n') {
+			if (line > maxline)
+				maxline = line;
+			line = 0;
+			continue;
+		}
+		line++;
+		if (c == 0)
+			nul = true;
+		else if (c >= 0x80)
+			high = true;
+	}
+	if (line > maxline)
+		maxline = line;
+	if (!nul && maxline <= ENC_MAXLINE && !high)
+		cte = "7bit";
+	else if (!nul && maxline <= ENC_MAXLINE && (flags & MSG_8BIT))
+		cte = "8bit";
+	else
+		cte = "quoted-printable";
+	buf_addf(hdr, "Content-Type: text/plain; charset=utf-8%s\r\n",
+	    m->flowed ? "; format=flowed" : "");
+	buf_addf(hdr, "Content-Transfer-Encoding: %s\r\n", cte);
+	if (cte[0] == 'q') {
+		enc_qp_encode(body, s, m->body_len);
+		return;
+	}
+	for (i = 0; i < m->body_len; i++) {
+		if (s[i] == '\n')
+			buf_add(body, "\r\n", 2);
+		else
+			buf_addc(body, s[i]);
+	}
+}
+
+/* Whether "--boundary" can be mistaken for a delimiter in text. */
+static bool
+boundary_in(const char *b, const char *text, size_t n)
+{
+	size_t bl = strlen(b), i;
+
+	for (i = 0; i + bl + 2 <= n; i++)
+		if ((i == 0 || text[i - 1] == '\n') && text[i] == '-' &&
+		    text[i + 1] == '-' && memcmp(text + i + 2, b, bl) == 0)
+			return true;
+	return false;
+}
+
+int
+msg_start(struct msg *m, unsigned flags, struct err *e)
+{
+	struct buf body;
+	struct enc_hdr h;
+	size_t i, mark;
+	bool utf8 = (flags & MSG_UTF8) != 0;
+	char *sh;
+
+	close_file(m);
+	buf_free(&m->mem);
+	free(m->seg);
+	m->seg = NULL;
+	m->nseg = m->si = 0;
+	m->soff = m->size = m->pos = 0;
+	m->out_off = m->out_len = 0;
+	m->started = m->failed = false;
+	m->hdr_utf8 = m->is8bit = false;
+
+	if (m->env_utf8 && !utf8) {
+		char *spec = NULL;
+		const struct addr_list *ls[] = { &m->from, &m->to, &m->cc, &m->bcc,
+			&m->reply_to };
+
+		for (i = 0; i < 5 && spec == NULL; i++)
+			for (size_t j = 0; j < ls[i]->n && spec == NULL; j++)
+				if (ls[i]->v[j].kind == ADDR_MAILBOX && ls[i]->v[j].utf8)
+					spec = addr_spec(&ls[i]->v[j], false);
+		sh = str_escape(spec, strlen(spec));
+		err_setr(e, "protocol", _("`%s` has a non-ASCII local part: it can "
+		    "only be sent through a server that offers SMTPUTF8"), sh);
+		free(sh);
+		free(spec);
+		return -1;
+	}
+	for (i = 0; i < m->natt; i++)
+		if (check_attach(m->att[i].path, &m->att[i].size, e) == -1)
+			return -1;
+
+	buf_init(&body);
+	buf_adds(&body, "");
+	buf_adds(&m->mem, "");
+	render_headers(m, &m->mem, utf8);
+	m->hdr_utf8 = enc_has_8bit(m->mem.data, m->mem.len);
+	if (m->natt == 0) {
+		render_text(m, flags, &m->mem, &body);
+		buf_add(&m->mem, "\r\n", 2);
+		buf_add(&m->mem, body.data, body.len);
+		seg_add(m, SEG_MEM, 0, m->mem.len, 0);
+	} else {
+		struct buf th;
+
+		buf_init(&th);
+		buf_adds(&th, "");
+		render_text(m, flags, &th, &body);
+		/* The boundary cannot occur in base64 or quoted-printable
+		 * ("=_" never appears there); check the text part anyway. */
+		while (boundary_in(m->boundary, body.data, body.len)) {
+			char *r = hex_random(16);
+
+			free(m->boundary);
+			m->boundary = xasprintf("=_missive_%s", r);
+			free(r);
+		}
+		enc_hdr_begin(&h, &m->mem, "Content-Type");
+		enc_hdr_token(&h, " ", "multipart/mixed", 15);
+		enc_hdr_param(&h, "boundary", m->boundary);
+		enc_hdr_end(&h);
+		buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
+		buf_add(&m->mem, th.data, th.len);
+		buf_add(&m->mem, "\r\n", 2);
+		buf_add(&m->mem, body.data, body.len);
+		buf_free(&th);
+		mark = 0;
+		for (i = 0; i < m->natt; i++) {
+			struct attach *a = &m->att[i];
+
+			buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
+			enc_hdr_begin(&h, &m->mem, "Content-Type");
+			enc_hdr_token(&h, " ", a->type, strlen(a->type));
+			enc_hdr_param(&h, "name", a->name);
+			enc_hdr_end(&h);
+			enc_hdr_begin(&h, &m->mem, "Content-Disposition");
+			enc_hdr_token(&h, " ", "attachment", 10);
+			enc_hdr_param(&h, "filename", a->name);
+			enc_hdr_end(&h);
+			buf_adds(&m->mem, "Content-Transfer-Encoding: base64\r\n\r\n");
+			seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
+			seg_add(m, SEG_FILE, 0, 0, i);
+			m->size += enc_b64_mime_size(a->size);
+			mark = m->mem.len;
+		}
+		buf_addf(&m->mem, "\r\n--%s--\r\n", m->boundary);
+		seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
+	}
+	buf_free(&body);
+	m->size += m->mem.len;
+	m->is8bit = enc_has_8bit(m->mem.data, m->mem.len);
+	m->started = true;
+	return 0;
+}
+
+uint64_t
+msg_size(const struct msg *m)
+{
+	return m->size;
+}
+
+bool
+msg_is_8bit(const struct msg *m)
+{
+	return m->is8bit;
+}
+
+static int
+read_fail(struct msg *m, struct err *e)
+{
+	(void)e;
+	m->failed = true;
+	close_file(m);
+	return -1;
+}
+
+/* Opens attachment i for streaming and checks it is the file measured
+ * by msg_start. */
+static int
+file_open(struct msg *m, struct attach *a, struct err *e)
+{
+	struct stat st;
+
+	if ((m->fd = open(a->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		err_set(e, _("Attach: cannot read `%s`: %s"), a->path, strerror(errno));
+		return read_fail(m, e);
+	}
+	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != a->size) {
+		err_set(e, _("Attach: `%s` changed while the message was being sent "
+		    "(%llu bytes expected); the message was not completed"),
+		    a->path, (unsigned long long)a->size);
+		return read_fail(m, e);
+	}
+	m->file_left = a->size;
+	return 0;
+}
+
+/* Reads and encodes the next block of the open attachment. */
+static int
+file_refill(struct msg *m, struct attach *a, struct err *e)
+{
+	size_t want = m->file_left < IN_SIZE ? (size_t)m->file_left : IN_SIZE, got = 0;
+	ssize_t r;
+
+	while (got < want) {
+		r = read(m->fd, m->in + got, want - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			err_set(e, _("Attach: cannot read `%s`: %s"), a->path,
+			    strerror(errno));
+			return read_fail(m, e);
+		}
+		if (r == 0) {
+			err_set(e, _("Attach: `%s` changed while the message was "
+			    "being sent (it got shorter than %llu bytes); the "
+			    "message was not completed"), a->path,
+			    (unsigned long long)a->size);
+			return read_fail(m, e);
+		}
+		got += (size_t)r;
+	}
+	m->file_left -= got;
+	if (m->file_left == 0) {
+		unsigned char extra;
+
+		while ((r = read(m->fd, &extra, 1)) == -1 && errno == EINTR)
+			;
+		if (r != 0) {
+			err_set(e, _("Attach: `%s` changed while the message was "
+			    "being sent (it grew past %llu bytes); the message "
+			    "was not completed"), a->path,
+			    (unsigned long long)a->size);
+			return read_fail(m, e);
+		}
+	}
+	m->out_len = enc_b64_mime(m->out, m->in, got);
+	m->out_off = 0;
+	return 0;
+}
+
+ssize_t
+msg_read(struct msg *m, char *buf, size_t len, struct err *e)
+{
+	size_t total = 0, k;
+	struct seg *s;
+
+	if (!m->started || m->failed) {
+		err_set(e, m->failed ? _("the message could not be read") :
+		    _("msg_read called before msg_start"));
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	while (total < len && m->si < m->nseg) {
+		s = &m->seg[m->si];
+		if (s->kind == SEG_MEM) {
+			k = s->len - (size_t)m->soff;
+			if (k > len - total)
+				k = len - total;
+			memcpy(buf + total, m->mem.data + s->off + m->soff, k);
+			total += k;
+			m->soff += k;
+			if (m->soff == s->len) {
+				m->si++;
+				m->soff = 0;
+			}
+			continue;
+		}
+		if (m->out_off < m->out_len) {
+			k = m->out_len - m->out_off;
+			if (k > len - total)
+				k = len - total;
+			memcpy(buf + total, m->out + m->out_off, k);
+			total += k;
+			m->out_off += k;
+			continue;
+		}
+		if (m->fd == -1 && m->soff == 0) {
+			if (file_open(m, &m->att[s->att], e) == -1)
+				return -1;
+			m->soff = 1;	/* opened */
+		}
+		if (m->file_left == 0) {
+			close_file(m);
+			m->si++;
+			m->soff = 0;
+			continue;
+		}
+		if (file_refill(m, &m->att[s->att], e) == -1)
+			return -1;
+	}
+	m->pos += total;
+	if (total == 0 && m->pos != m->size) {
+		/* Would be a bug: the promised size must hold. */
+		err_set(e, _("the message ended after %llu of %llu bytes"),
+		    (unsigned long long)m->pos, (unsigned long long)m->size);
+		return read_fail(m, e);
+	}
+	return (ssize_t)total;
+}

@@ -1,0 +1,378 @@
+/* Connections: the TCP transport, the read buffer, and TLS layered on the
+ * same transport through wolfSSL's I/O callbacks. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/conn.h"
+#include "net/event.h"
+#include "net/tls.h"
+
+#define CONN_BUFSZ	16384
+
+struct conn {
+	const struct conn_ops *ops;
+	void *h;
+	int timeout;
+	atomic_bool *cancel;
+	struct tls_session *tls;
+	char *buf;
+	size_t off, len;
+};
+
+/* --- TCP transport */
+
+struct tcp {
+	int fd;
+};
+
+static bool
+cancelled(atomic_bool *cancel)
+{
+	return cancel != NULL && atomic_load(cancel);
+}
+
+/* Waits until fd is ready for events, in slices so cancel is noticed
+ * within a tenth of a second. 0, or -1 with errno. */
+static int
+tcp_wait(int fd, short events, int timeout, atomic_bool *cancel)
+{
+	double end = time_now() + timeout;
+	struct pollfd p;
+	int n;
+
+	for (;;) {
+		double left = end - time_now();
+
+		if (cancelled(cancel)) {
+			errno = ECANCELED;
+			return -1;
+		}
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		p.fd = fd;
+		p.events = events;
+		n = poll(&p, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1);
+		if (n == -1 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			return 0;
+	}
+}
+
+static int
+tcp_connect_one(const struct addrinfo *ai, int timeout, atomic_bool *cancel)
+{
+	int fd, one = 1, soerr = 0;
+	socklen_t len = sizeof soerr;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	/* Small pipelined writes followed by a read would otherwise wait for
+	 * the peer's delayed ACK. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		if (tcp_wait(fd, POLLOUT, timeout, cancel) == -1)
+			goto fail;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+			goto fail;
+		if (soerr != 0) {
+			errno = soerr;
+			goto fail;
+		}
+	}
+	return fd;
+fail:
+	soerr = errno;
+	close(fd);
+	errno = soerr;
+	return -1;
+}
+
+static void *
+tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
+    char *addr, size_t addrlen, struct err *e)
+{
+	struct addrinfo hints, *res, *ai;
+	char portstr[16], first[256] = "";
+	struct tcp *t;
+	int rc, fd = -1, saved = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	snprintf(portstr, sizeof portstr, "%d", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc == EAI_BADFLAGS || (rc != 0 && rc != EAI_NONAME && rc != EAI_AGAIN)) {
+		hints.ai_flags = 0;
+		rc = getaddrinfo(host, portstr, &hints, &res);
+	}
+	if (rc != 0) {
+		err_setr(e, "network", _("cannot resolve `%s': %s"), host,
+		    gai_strerror(rc));
+		return NULL;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		char numeric[NI_MAXHOST];
+
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric,
+		    sizeof numeric, NULL, 0, NI_NUMERICHOST) != 0)
+			strcpy(numeric, "?");
+		fd = tcp_connect_one(ai, timeout, cancel);
+		if (fd != -1) {
+			snprintf(addr, addrlen, "%s", numeric);
+			break;
+		}
+		if (saved == 0 || first[0] == '\0') {
+			saved = errno;
+			snprintf(first, sizeof first, "%s", numeric);
+		}
+		if (errno == ECANCELED)
+			break;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		if (saved == ECANCELED)
+			err_setr(e, "cancelled", _("cancelled"));
+		else if (saved == ETIMEDOUT)
+			err_setr(e, "timeout", _("connecting to %s port %d (%s): "
+			    "no answer within %d seconds"), host, port, first, timeout);
+		else
+			err_setr(e, "network", _("cannot connect to %s port %d (%s): %s"),
+			    host, port, first, strerror(saved));
+		return NULL;
+	}
+	t = xmalloc(sizeof *t);
+	t->fd = fd;
+	return t;
+}
+
+static ssize_t
+tcp_read(void *h, void *buf, size_t n, int timeout, atomic_bool *cancel)
+{
+	struct tcp *t = h;
+	ssize_t r;
+
+	for (;;) {
+		r = recv(t->fd, buf, n, 0);
+		if (r >= 0)
+			return r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if (tcp_wait(t->fd, POLLIN, timeout, cancel) == -1)
+			return -1;
+	}
+}
+
+static ssize_t
+tcp_write(void *h, const void *buf, size_t n, int timeout, atomic_bool *cancel)
+{
+	struct tcp *t = h;
+	const char *p = buf;
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		w = send(t->fd, p + done, n - done, MSG_NOSIGNAL);
+		if (w > 0) {
+			done += (size_t)w;
+			continue;
+		}
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if (tcp_wait(t->fd, POLLOUT, timeout, cancel) == -1)
+			return -1;
+	}
+	return (ssize_t)n;
+}
+
+static bool
+tcp_pending(void *h)
+{
+	struct tcp *t = h;
+	struct pollfd p = { .fd = t->fd, .events = POLLIN };
+	char c;
+
+	/* Readable also means "closed": only a byte counts. */
+	return poll(&p, 1, 0) > 0 &&
+	    recv(t->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
+}
+
+static void
+tcp_close(void *h)
+{
+	struct tcp *t = h;
+
+	close(t->fd);
+	free(t);
+}
+
+const struct conn_ops conn_tcp_ops = {
+	tcp_open, tcp_read, tcp_write, tcp_pending, tcp_close
+};
+
+/* --- connection */
+
+static int
+io_error(struct err *e, int errnum, const char *what)
+{
+	if (errnum == ETIMEDOUT)
+		return err_setr(e, "timeout", _("%s: the server did not answer in time"), what);
+	if (errnum == ECANCELED)
+		return err_setr(e, "cancelled", _("cancelled"));
+	return err_setr(e, "network", _("%s: %s"), what, strerror(errnum));
+}
+
+struct conn *
+conn_open(const struct conn_ops *ops, const char *host, int port, int timeout,
+    atomic_bool *cancel, char *addr, size_t addrlen, struct err *e)
+{
+	struct conn *c;
+	void *h;
+
+	if (ops == NULL)
+		ops = &conn_tcp_ops;
+	if ((h = ops->open(host, port, timeout, cancel, addr, addrlen, e)) == NULL)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->ops = ops;
+	c->h = h;
+	c->timeout = timeout;
+	c->cancel = cancel;
+	c->buf = xmalloc(CONN_BUFSZ);
+	return c;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->tls != NULL)
+		tls_close(c->tls);
+	c->ops->close(c->h);
+	free(c->buf);
+	free(c);
+}
+
+int
+conn_write(struct conn *c, const void *buf, size_t n, struct err *e)
+{
+	ssize_t w;
+
+	if (c->tls != NULL)
+		w = tls_write(c->tls, buf, n);
+	else
+		w = c->ops->write(c->h, buf, n, c->timeout, c->cancel);
+	if (w < 0)
+		return io_error(e, errno, _("sending to the server"));
+	return 0;
+}
+
+int
+conn_fill(struct conn *c, struct err *e)
+{
+	ssize_t r;
+
+	if (c->off > 0) {
+		memmove(c->buf, c->buf + c->off, c->len - c->off);
+		c->len -= c->off;
+		c->off = 0;
+	}
+	if (c->len == CONN_BUFSZ)
+		return err_setr(e, "protocol", _("the server's reply is too long"));
+	if (c->tls != NULL)
+		r = tls_read(c->tls, c->buf + c->len, CONN_BUFSZ - c->len);
+	else
+		r = c->ops->read(c->h, c->buf + c->len, CONN_BUFSZ - c->len,
+		    c->timeout, c->cancel);
+	if (r < 0)
+		return io_error(e, errno, _("reading from the server"));
+	if (r == 0)
+		return err_setr(e, "network", _("the server closed the connection"));
+	c->len += (size_t)r;
+	return 0;
+}
+
+const char *
+conn_data(const struct conn *c, size_t *len)
+{
+	*len = c->len - c->off;
+	return c->buf + c->off;
+}
+
+void
+conn_consume(struct conn *c, size_t n)
+{
+	c->off += n;
+	if (c->off >= c->len)
+		c->off = c->len = 0;
+}
+
+bool
+conn_has_unread(struct conn *c)
+{
+	if (c->len > c->off)
+		return true;
+	if (c->tls != NULL)
+		return tls_pending(c->tls);
+	return c->ops->pending(c->h);
+}
+
+static ssize_t
+conn_io_read(void *ctx, void *buf, size_t n)
+{
+	struct conn *c = ctx;
+
+	return c->ops->read(c->h, buf, n, c->timeout, c->cancel);
+}
+
+static ssize_t
+conn_io_write(void *ctx, void *buf, size_t n)
+{
+	struct conn *c = ctx;
+
+	return c->ops->write(c->h, buf, n, c->timeout, c->cancel);
+}
+
+int
+conn_starttls(struct conn *c, const struct tls_cfg *cfg, const char *host,
+    struct tls_info **info, struct err *e)
+{
+	c->tls = tls_connect(cfg, host, conn_io_read, conn_io_write, c, info, e);
+	if (c->tls == NULL) {
+		if (cancelled(c->cancel))
+			err_setr(e, "cancelled", _("cancelled"));
+		return -1;
+	}
+	return 0;
+}
+
+bool
+conn_is_tls(const struct conn *c)
+{
+	return c->tls != NULL;
+}

@@ -1,0 +1,355 @@
+/* Event records: names, deep copies for the worker's queue, and the JSON
+ * form of DESIGN.md's contract. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "net/event.h"
+
+static const char *const names[] = {
+	[EV_CONNECT] = "connect", [EV_GREETING] = "greeting", [EV_EHLO] = "ehlo",
+	[EV_HELO] = "helo", [EV_STARTTLS] = "starttls", [EV_TLS] = "tls",
+	[EV_TLS_FAILED] = "tls_failed", [EV_FALLBACK] = "fallback",
+	[EV_AUTH] = "auth", [EV_RCPT] = "rcpt", [EV_DATA] = "data",
+	[EV_SENT] = "sent", [EV_ERROR] = "error", [EV_WARNING] = "warning",
+	[EV_DIALOGUE] = "dialogue", [EV_RESULT] = "result",
+};
+
+const char *
+event_name(enum ev_type type)
+{
+	return names[type];
+}
+
+bool
+result_maybe_sent(const struct result *r)
+{
+	return !r->sent && r->stage != NULL && strcmp(r->stage, "data_end") == 0 &&
+	    r->reason != NULL && (strcmp(r->reason, "timeout") == 0 ||
+	    strcmp(r->reason, "network") == 0 || strcmp(r->reason, "cancelled") == 0);
+}
+
+static char **
+strv_dup(char *const *v, size_t n)
+{
+	char **out;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	out = xcalloc(n, sizeof *out);
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+cert_copy(struct cert_info *to, const struct cert_info *from)
+{
+	to->subject = xstrdup(from->subject);
+	to->issuer = xstrdup(from->issuer);
+	to->not_before = xstrdup(from->not_before);
+	to->not_after = xstrdup(from->not_after);
+	to->days_left = from->days_left;
+	to->sans = xstrdup(from->sans);
+	to->fingerprint = xstrdup(from->fingerprint);
+}
+
+static void
+cert_clear(struct cert_info *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->not_before);
+	free(c->not_after);
+	free(c->sans);
+	free(c->fingerprint);
+}
+
+struct tls_info *
+tls_info_dup(const struct tls_info *ti)
+{
+	struct tls_info *out;
+	size_t i;
+
+	if (ti == NULL)
+		return NULL;
+	out = xcalloc(1, sizeof *out);
+	*out = *ti;
+	out->version = xstrdup(ti->version);
+	out->cipher = xstrdup(ti->cipher);
+	out->group = xstrdup(ti->group);
+	out->verify_error = xstrdup(ti->verify_error);
+	out->chain = ti->nchain ? xcalloc(ti->nchain, sizeof *out->chain) : NULL;
+	for (i = 0; i < ti->nchain; i++)
+		cert_copy(&out->chain[i], &ti->chain[i]);
+	return out;
+}
+
+void
+tls_info_free(struct tls_info *ti)
+{
+	size_t i;
+
+	if (ti == NULL)
+		return;
+	free(ti->version);
+	free(ti->cipher);
+	free(ti->group);
+	free(ti->verify_error);
+	for (i = 0; i < ti->nchain; i++)
+		cert_clear(&ti->chain[i]);
+	free(ti->chain);
+	free(ti);
+}
+
+struct result *
+result_dup(const struct result *r)
+{
+	struct result *out;
+
+	if (r == NULL)
+		return NULL;
+	out = xcalloc(1, sizeof *out);
+	*out = *r;
+	out->message = xstrdup(r->message);
+	out->sent_copy = xstrdup(r->sent_copy);
+	out->accepted = strv_dup(r->accepted, r->naccepted);
+	out->refused = strv_dup(r->refused, r->nrefused);
+	out->caps_plain = strv_dup(r->caps_plain, r->ncaps_plain);
+	out->caps_tls = strv_dup(r->caps_tls, r->ncaps_tls);
+	out->tls = tls_info_dup(r->tls);
+	return out;
+}
+
+void
+result_free(struct result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->message);
+	free(r->sent_copy);
+	strv_free(r->accepted, r->naccepted);
+	strv_free(r->refused, r->nrefused);
+	strv_free(r->caps_plain, r->ncaps_plain);
+	strv_free(r->caps_tls, r->ncaps_tls);
+	tls_info_free(r->tls);
+	free(r);
+}
+
+struct event *
+event_dup(const struct event *ev)
+{
+	struct event *out = xcalloc(1, sizeof *out);
+
+	*out = *ev;
+	out->host = xstrdup(ev->host);
+	out->address = xstrdup(ev->address);
+	out->text = xstrdup(ev->text);
+	out->caps = strv_dup(ev->caps, ev->ncaps);
+	out->mechanism = xstrdup(ev->mechanism);
+	out->tls_info = tls_info_dup(ev->tls_info);
+	out->result = result_dup(ev->result);
+	return out;
+}
+
+void
+event_free(struct event *ev)
+{
+	if (ev == NULL)
+		return;
+	free(ev->host);
+	free(ev->address);
+	free(ev->text);
+	strv_free(ev->caps, ev->ncaps);
+	free(ev->mechanism);
+	tls_info_free(ev->tls_info);
+	result_free(ev->result);
+	free(ev);
+}
+
+/* --- JSON */
+
+static void
+j_key(struct buf *b, const char *k)
+{
+	buf_addc(b, ',');
+	json_add_str(b, k);
+	buf_addc(b, ':');
+}
+
+static void
+j_str(struct buf *b, const char *k, const char *v)
+{
+	j_key(b, k);
+	if (v == NULL)
+		buf_adds(b, "null");
+	else
+		json_add_str(b, v);
+}
+
+static void
+j_bool(struct buf *b, const char *k, bool v)
+{
+	j_key(b, k);
+	buf_adds(b, v ? "true" : "false");
+}
+
+static void
+j_int(struct buf *b, const char *k, long long v)
+{
+	j_key(b, k);
+	buf_addf(b, "%lld", v);
+}
+
+static void
+j_strv(struct buf *b, const char *k, char *const *v, size_t n)
+{
+	size_t i;
+
+	j_key(b, k);
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		json_add_str(b, v[i]);
+	}
+	buf_addc(b, ']');
+}
+
+static void
+j_tls(struct buf *b, const struct tls_info *ti)
+{
+	const struct cert_info *leaf = ti->nchain > 0 ? &ti->chain[0] : NULL;
+	size_t i;
+
+	j_str(b, "version", ti->version);
+	j_str(b, "cipher", ti->cipher);
+	j_str(b, "group", ti->group);
+	j_bool(b, "verified", ti->verified);
+	j_str(b, "verify_error", ti->verify_error);
+	j_bool(b, "insecure", ti->insecure);
+	j_bool(b, "pinned", ti->pinned);
+	j_bool(b, "resumed", ti->resumed);
+	j_str(b, "subject", leaf ? leaf->subject : NULL);
+	j_str(b, "issuer", leaf ? leaf->issuer : NULL);
+	j_str(b, "fingerprint_sha256", leaf ? leaf->fingerprint : NULL);
+	j_str(b, "not_after", leaf ? leaf->not_after : NULL);
+	j_key(b, "chain");
+	buf_addc(b, '[');
+	for (i = 0; i < ti->nchain; i++) {
+		const struct cert_info *c = &ti->chain[i];
+
+		buf_adds(b, i > 0 ? ",{" : "{");
+		json_add_str(b, "subject");
+		buf_addc(b, ':');
+		json_add_str(b, c->subject);
+		j_str(b, "issuer", c->issuer);
+		j_str(b, "not_before", c->not_before);
+		j_str(b, "not_after", c->not_after);
+		j_str(b, "sans", c->sans);
+		j_str(b, "fingerprint_sha256", c->fingerprint);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+void
+event_to_json(const struct event *ev, struct buf *b)
+{
+	const struct result *r = ev->result;
+
+	buf_adds(b, "{\"event\":");
+	json_add_str(b, event_name(ev->type));
+	/* Not %f: under a locale such as de_DE that would write a comma. */
+	{
+		long long ms = ev->t > 0 ? (long long)(ev->t * 1000 + 0.5) : 0;
+
+		buf_addf(b, ",\"t\":%lld.%03lld", ms / 1000, ms % 1000);
+	}
+	switch (ev->type) {
+	case EV_CONNECT:
+		j_str(b, "host", ev->host);
+		j_int(b, "port", ev->port);
+		j_str(b, "address", ev->address);
+		break;
+	case EV_GREETING:
+	case EV_SENT:
+		j_int(b, "code", ev->code);
+		j_str(b, "text", ev->text);
+		break;
+	case EV_EHLO:
+		j_strv(b, "capabilities", ev->caps, ev->ncaps);
+		j_bool(b, "tls", ev->tls);
+		break;
+	case EV_HELO:
+	case EV_STARTTLS:
+		break;
+	case EV_TLS:
+		if (ev->tls_info != NULL)
+			j_tls(b, ev->tls_info);
+		break;
+	case EV_TLS_FAILED:
+	case EV_FALLBACK:
+		j_str(b, "reason", ev->text);
+		break;
+	case EV_AUTH:
+		j_str(b, "mechanism", ev->mechanism);
+		j_bool(b, "ok", ev->ok);
+		if (ev->code != 0)
+			j_int(b, "code", ev->code);
+		if (ev->text != NULL)
+			j_str(b, "text", ev->text);
+		break;
+	case EV_RCPT:
+		j_str(b, "address", ev->address);
+		j_int(b, "code", ev->code);
+		j_bool(b, "accepted", ev->accepted);
+		j_str(b, "text", ev->text);
+		break;
+	case EV_DATA:
+		j_int(b, "sent_bytes", (long long)ev->sent_bytes);
+		j_int(b, "total_bytes", (long long)ev->total_bytes);
+		break;
+	case EV_ERROR:
+		j_str(b, "stage", ev->stage);
+		j_str(b, "reason", ev->reason);
+		j_str(b, "message", ev->text);
+		break;
+	case EV_WARNING:
+		j_str(b, "message", ev->text);
+		break;
+	case EV_DIALOGUE:
+		j_str(b, "dir", ev->dir == '>' ? "client" : "server");
+		j_str(b, "line", ev->text);
+		break;
+	case EV_RESULT:
+		if (r == NULL)
+			break;
+		j_bool(b, "sent", r->sent);
+		j_bool(b, "encrypted", r->encrypted);
+		j_strv(b, "accepted", r->accepted, r->naccepted);
+		j_strv(b, "refused", r->refused, r->nrefused);
+		j_str(b, "reason", r->reason);
+		j_str(b, "stage", r->stage);
+		j_str(b, "message", r->message);
+		j_bool(b, "fallback", r->fell_back);
+		j_int(b, "exit_status", r->exit_status);
+		if (r->sent_copy != NULL)
+			j_str(b, "sent_copy", r->sent_copy);
+		break;
+	}
+	buf_addc(b, '}');
+}

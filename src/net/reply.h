@@ -1,0 +1,41 @@
+/* SMTP reply parsing (RFC 5321 4.2, RFC 2034 enhanced codes): a pure
+ * parser fed bytes as they arrive, split anywhere, with bounded memory. */
+#ifndef MISSIVE_REPLY_H
+#define MISSIVE_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define REPLY_MAX_LINE	2048	/* RFC 5321 says 512; some servers send more */
+#define REPLY_MAX_LINES	128
+
+struct reply {
+	int code;		/* 200..599 */
+	char enh[16];		/* "2.1.0", or "" */
+	char **lines;		/* text of each line after "NNN-"/"NNN " */
+	size_t nlines;
+};
+
+enum reply_state { REPLY_MORE, REPLY_DONE, REPLY_ERROR };
+
+struct reply_parser;
+
+struct reply_parser *reply_parser_new(void);
+void reply_parser_free(struct reply_parser *p);
+
+/* Feeds n bytes; *used receives how many were consumed (bytes after a
+ * complete reply are left for the next one). REPLY_DONE: *out holds the
+ * reply (caller frees with reply_free; the parser is ready for the next).
+ * REPLY_ERROR: e says what was wrong (reason "protocol"). */
+enum reply_state reply_feed(struct reply_parser *p, const char *data, size_t n,
+    size_t *used, struct reply *out, struct err *e);
+
+void reply_free(struct reply *r);
+/* All lines joined with "\n" (caller frees). */
+char *reply_text(const struct reply *r);
+/* The first line's text without its enhanced code, for one-line summaries. */
+const char *reply_first(const struct reply *r);
+
+#endif

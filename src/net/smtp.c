@@ -1,0 +1,1244 @@
+/* The SMTP client session (RFC 5321 with STARTTLS 3207, AUTH 4954,
+ * PIPELINING 2920, SIZE 1870, 8BITMIME 6152, SMTPUTF8 6531, CHUNKING 3030):
+ * the seed program's opportunistic-TLS behaviour turned into explicit
+ * policies, with every step reported as an event. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "mail/maildir.h"
+#include "mail/msg.h"
+#include "net/conn.h"
+#include "net/reply.h"
+#include "net/sasl.h"
+#include "net/secret.h"
+#include "net/smtp.h"
+#include "net/tls.h"
+
+#define CAP_PIPELINING	0x001
+#define CAP_SIZE	0x002
+#define CAP_8BITMIME	0x004
+#define CAP_SMTPUTF8	0x008
+#define CAP_STARTTLS	0x010
+#define CAP_AUTH	0x020
+#define CAP_CHUNKING	0x040
+#define CAP_DSN		0x080
+#define CAP_ENHANCED	0x100
+
+#define OUTBUF		65536		/* four full TLS records per write */
+#define BDAT_CHUNK	(256 * 1024)
+#define BDAT_WINDOW	16		/* chunks in flight: 4 MiB per round trip */
+
+struct session {
+	struct smtp_job *job;
+	event_fn fn;
+	void *arg;
+	atomic_bool *cancel;
+	const struct conn_ops *ops;
+	double t0;
+	struct conn *c;
+	struct reply_parser *rp;
+	struct result *res;
+	const char *stage;
+	char helo[256];
+	char addr[64];
+	/* What the last EHLO said. */
+	unsigned caps;
+	unsigned long long size_limit;
+	char *auth_mechs;
+	bool failed;		/* an error event was emitted */
+	bool greeted;		/* the server said 220: it could be reached */
+};
+
+static void quit(struct session *s, bool already_sent);
+static void drain(struct session *s, size_t n);
+
+static const char *const tls_names[] = { "off", "opportunistic", "starttls", "implicit" };
+
+int
+tls_mode_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tls_names / sizeof tls_names[0]; i++)
+		if (strcasecmp(s, tls_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+tls_mode_name(enum tls_mode m)
+{
+	return tls_names[m];
+}
+
+void
+smtp_job_init(struct smtp_job *job)
+{
+	memset(job, 0, sizeof *job);
+	job->tls = TLS_OPPORTUNISTIC;
+	job->tls_min = 12;
+	job->timeout = 30;
+}
+
+void
+smtp_job_free(struct smtp_job *job)
+{
+	free(job->host);
+	free(job->ca_file);
+	free(job->fingerprint);
+	free(job->user);
+	secret_free(job->password);
+	free(job->password_cmd);
+	free(job->auth_mech);
+	free(job->helo);
+	free(job->sent_maildir);
+	msg_free(job->msg);
+	memset(job, 0, sizeof *job);
+}
+
+int
+smtp_server_parse(const char *server, bool tls_given, char **host, int *port,
+    enum tls_mode *mode, struct err *e)
+{
+	const char *p, *colon = NULL;
+	char *h;
+	long n = 0;
+
+	if (server == NULL || *server == '\0')
+		return err_setr(e, "usage", _("the server is empty"));
+	if (str_has_crlf(server) || strchr(server, ' ') != NULL)
+		return err_setr(e, "usage", _("server `%s': spaces and line breaks "
+		    "are not allowed"), server);
+	if (server[0] == '[') {
+		if ((p = strchr(server, ']')) == NULL)
+			return err_setr(e, "usage", _("server `%s': missing `]'"), server);
+		h = xstrndup(server + 1, (size_t)(p - server - 1));
+		if (p[1] == ':')
+			colon = p + 1;
+		else if (p[1] != '\0') {
+			free(h);
+			return err_setr(e, "usage", _("server `%s': expected `:PORT' "
+			    "after `]'"), server);
+		}
+	} else {
+		colon = strchr(server, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			return err_setr(e, "usage", _("server `%s': write an IPv6 address "
+			    "in brackets, as [%s]:587"), server, server);
+		h = colon ? xstrndup(server, (size_t)(colon - server)) : xstrdup(server);
+	}
+	if (*h == '\0') {
+		free(h);
+		return err_setr(e, "usage", _("server `%s': no host name"), server);
+	}
+	if (colon != NULL) {
+		char *end;
+
+		errno = 0;
+		n = strtol(colon + 1, &end, 10);
+		if (colon[1] == '\0' || *end != '\0' || errno != 0 || n < 1 || n > 65535) {
+			free(h);
+			return err_setr(e, "usage", _("server `%s': the port must be a "
+			    "number from 1 to 65535"), server);
+		}
+	}
+	if (colon == NULL) {
+		/* --tls without a port picks the port; nothing picks both. */
+		if (!tls_given)
+			n = 25;
+		else if (*mode == TLS_IMPLICIT)
+			n = 465;
+		else if (*mode == TLS_STARTTLS)
+			n = 587;
+		else
+			n = 25;
+	} else if (!tls_given)
+		*mode = n == 465 ? TLS_IMPLICIT : n == 25 ? TLS_OPPORTUNISTIC : TLS_STARTTLS;
+	*host = h;
+	*port = (int)n;
+	return 0;
+}
+
+/* --- events */
+
+static void
+emit(struct session *s, struct event *ev)
+{
+	ev->t = time_now() - s->t0;
+	if (s->fn != NULL)
+		s->fn(ev, s->arg);
+}
+
+static void
+emit_simple(struct session *s, enum ev_type type, const char *text)
+{
+	struct event ev = { .type = type, .text = (char *)text };
+
+	emit(s, &ev);
+}
+
+static void
+dialogue(struct session *s, char dir, const char *line, size_t n)
+{
+	struct event ev = { .type = EV_DIALOGUE, .dir = dir };
+
+	ev.text = xstrndup(line, n);
+	emit(s, &ev);
+	free(ev.text);
+}
+
+/* Records the failure once: the first error is the one that matters. */
+static int
+fail(struct session *s, struct err *e)
+{
+	struct event ev = { .type = EV_ERROR };
+
+	if (s->failed)
+		return -1;
+	s->failed = true;
+	ev.stage = s->stage;
+	ev.reason = e->reason != NULL ? e->reason : "protocol";
+	ev.text = e->msg;
+	s->res->reason = ev.reason;
+	s->res->stage = ev.stage;
+	free(s->res->message);
+	s->res->message = xstrdup(e->msg);
+	emit(s, &ev);
+	return -1;
+}
+
+static int
+failf(struct session *s, const char *reason, const char *msg)
+{
+	struct err e;
+
+	e.reason = reason;
+	snprintf(e.msg, sizeof e.msg, "%s", msg);
+	return fail(s, &e);
+}
+
+/* --- the wire */
+
+static int
+send_raw(struct session *s, const char *data, size_t n)
+{
+	struct err e = { 0 };
+
+	if (conn_write(s->c, data, n, &e) == -1)
+		return fail(s, &e);
+	return 0;
+}
+
+/* Appends one command to out and reports it; secret parts are shown as
+ * the redacted form instead. */
+static void
+cmd_add(struct session *s, struct buf *out, const char *line, const char *shown)
+{
+	buf_adds(out, line);
+	buf_adds(out, "\r\n");
+	dialogue(s, '>', shown != NULL ? shown : line, strlen(shown != NULL ? shown : line));
+}
+
+static int
+cmd(struct session *s, const char *line)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	cmd_add(s, &b, line, NULL);
+	rc = send_raw(s, b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+get_reply(struct session *s, struct reply *r)
+{
+	struct err e = { 0 };
+	const char *data;
+	size_t len, used, i;
+
+	for (;;) {
+		data = conn_data(s->c, &len);
+		if (len > 0) {
+			switch (reply_feed(s->rp, data, len, &used, r, &e)) {
+			case REPLY_DONE:
+				conn_consume(s->c, used);
+				for (i = 0; i < r->nlines; i++) {
+					char *l = xasprintf("%d%c%s", r->code,
+					    i + 1 < r->nlines ? '-' : ' ', r->lines[i]);
+
+					dialogue(s, '<', l, strlen(l));
+					free(l);
+				}
+				return 0;
+			case REPLY_ERROR:
+				conn_consume(s->c, used);
+				return fail(s, &e);
+			case REPLY_MORE:
+				conn_consume(s->c, used);
+				break;
+			}
+		}
+		if (conn_fill(s->c, &e) == -1)
+			return fail(s, &e);
+	}
+}
+
+/* A failure message quoting the server's own words. */
+static int
+fail_reply(struct session *s, const char *reason, const char *what,
+    const struct reply *r)
+{
+	char *text = reply_text(r), *msg;
+	int rc;
+
+	msg = xasprintf(_("%s: the server answered %d %s"), what, r->code, text);
+	rc = failf(s, reason, msg);
+	free(text);
+	free(msg);
+	return rc;
+}
+
+/* --- capabilities */
+
+static void
+caps_parse(struct session *s, const struct reply *r, char ***keep, size_t *nkeep)
+{
+	size_t i;
+
+	s->caps = 0;
+	s->size_limit = 0;
+	free(s->auth_mechs);
+	s->auth_mechs = NULL;
+	*keep = r->nlines > 1 ? xcalloc(r->nlines - 1, sizeof **keep) : NULL;
+	*nkeep = 0;
+	for (i = 1; i < r->nlines; i++) {
+		const char *l = r->lines[i];
+		size_t kw = strcspn(l, " =");
+
+		(*keep)[(*nkeep)++] = xstrdup(l);
+#define IS(k) (kw == strlen(k) && strncasecmp(l, k, kw) == 0)
+		if (IS("PIPELINING"))
+			s->caps |= CAP_PIPELINING;
+		else if (IS("SIZE")) {
+			s->caps |= CAP_SIZE;
+			s->size_limit = l[kw] ? strtoull(l + kw + 1, NULL, 10) : 0;
+		} else if (IS("8BITMIME"))
+			s->caps |= CAP_8BITMIME;
+		else if (IS("SMTPUTF8"))
+			s->caps |= CAP_SMTPUTF8;
+		else if (IS("STARTTLS"))
+			s->caps |= CAP_STARTTLS;
+		else if (IS("CHUNKING"))
+			s->caps |= CAP_CHUNKING;
+		else if (IS("DSN"))
+			s->caps |= CAP_DSN;
+		else if (IS("ENHANCEDSTATUSCODES"))
+			s->caps |= CAP_ENHANCED;
+		else if (IS("AUTH")) {
+			/* "AUTH=LOGIN PLAIN" is the pre-RFC form of old servers. */
+			const char *m = l[kw] ? l + kw + 1 : "";
+			char *joined = s->auth_mechs ?
+			    xasprintf("%s %s", s->auth_mechs, m) : xstrdup(m);
+
+			free(s->auth_mechs);
+			s->auth_mechs = joined;
+			s->caps |= CAP_AUTH;
+		}
+#undef IS
+	}
+}
+
+static void
+caps_keep(char ***dst, size_t *ndst, char **caps, size_t ncaps)
+{
+	size_t i;
+
+	for (i = 0; i < *ndst; i++)
+		free((*dst)[i]);
+	free(*dst);
+	*dst = caps;
+	*ndst = ncaps;
+}
+
+/* EHLO, or HELO when the server refuses EHLO (the seed's path). */
+static int
+hello(struct session *s)
+{
+	struct event ev = { .type = EV_EHLO };
+	struct reply r = { 0 };
+	char **caps;
+	size_t ncaps;
+	char *line;
+	int rc;
+
+	s->stage = "ehlo";
+	line = xasprintf("EHLO %s", s->helo);
+	rc = cmd(s, line);
+	free(line);
+	if (rc == -1 || get_reply(s, &r) == -1)
+		return -1;
+	if (r.code / 100 == 5) {
+		reply_free(&r);
+		emit_simple(s, EV_HELO, NULL);
+		line = xasprintf("HELO %s", s->helo);
+		rc = cmd(s, line);
+		free(line);
+		if (rc == -1 || get_reply(s, &r) == -1)
+			return -1;
+		if (r.code / 100 != 2) {
+			rc = fail_reply(s, "server_error", _("HELO"), &r);
+			reply_free(&r);
+			return rc;
+		}
+		s->caps = 0;
+		s->size_limit = 0;
+		free(s->auth_mechs);
+		s->auth_mechs = NULL;
+		reply_free(&r);
+		return 0;
+	}
+	if (r.code / 100 != 2) {
+		rc = fail_reply(s, "server_error", _("EHLO"), &r);
+		reply_free(&r);
+		return rc;
+	}
+	caps_parse(s, &r, &caps, &ncaps);
+	reply_free(&r);
+	ev.caps = caps;
+	ev.ncaps = ncaps;
+	ev.tls = conn_is_tls(s->c);
+	emit(s, &ev);
+	/* A fallback's second connection says hello again: the newest
+	 * answer is the one kept. */
+	if (conn_is_tls(s->c))
+		caps_keep(&s->res->caps_tls, &s->res->ncaps_tls, caps, ncaps);
+	else
+		caps_keep(&s->res->caps_plain, &s->res->ncaps_plain, caps, ncaps);
+	return 0;
+}
+
+/* --- TLS */
+
+static void
+tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
+{
+	cfg->ca_file = s->job->ca_file;
+	cfg->fingerprint = s->job->fingerprint;
+	cfg->insecure = s->job->insecure || s->job->probe;
+	cfg->tls_min = s->job->tls_min;
+	cfg->timeout = s->job->timeout;
+}
+
+/* Handshakes and reports. Returns 0, or -1 with *cert_failed telling
+ * whether it was the certificate (never a reason to fall back). */
+static int
+handshake(struct session *s, bool *cert_failed)
+{
+	struct tls_cfg cfg;
+	struct tls_info *ti = NULL;
+	struct err e = { 0 };
+	struct event ev = { .type = EV_TLS };
+	int rc;
+
+	s->stage = "tls";
+	*cert_failed = false;
+	tls_cfg_of(s, &cfg);
+	rc = conn_starttls(s->c, &cfg, s->job->host, &ti, &e);
+	if (ti != NULL) {
+		/* A probe handshakes regardless of trust, to see everything;
+		 * it must not claim the user asked for --insecure. */
+		if (s->job->probe && !s->job->insecure)
+			ti->insecure = false;
+		ev.tls_info = ti;
+		emit(s, &ev);
+		tls_info_free(s->res->tls);
+		s->res->tls = ti;
+		if (rc == 0 && ti->insecure && !ti->verified)
+			emit_simple(s, EV_WARNING, _("--insecure: the certificate was NOT "
+			    "verified; anyone on the path could read this session"));
+		if (rc == 0 && s->job->probe && !ti->verified && !ti->pinned)
+			emit_simple(s, EV_WARNING, ti->verify_error != NULL ?
+			    ti->verify_error : _("the certificate would not be accepted"));
+	}
+	if (rc == -1) {
+		*cert_failed = e.reason != NULL && strcmp(e.reason, "cert_verify") == 0;
+		if (!*cert_failed && e.reason != NULL && strcmp(e.reason, "tls_handshake") == 0) {
+			struct event f = { .type = EV_TLS_FAILED, .text = e.msg };
+
+			emit(s, &f);
+		}
+		return fail(s, &e);
+	}
+	s->res->encrypted = true;
+	return 0;
+}
+
+enum outcome { OK, FAILED, FALLBACK };
+
+static enum outcome
+starttls(struct session *s)
+{
+	struct reply r = { 0 };
+	bool cert_failed;
+	size_t junk;
+	char *msg;
+
+	s->stage = "starttls";
+	emit_simple(s, EV_STARTTLS, NULL);
+	if (cmd(s, "STARTTLS") == -1 || get_reply(s, &r) == -1)
+		return FAILED;
+	if (r.code != 220) {
+		/* A refusal is not a failed handshake: no fallback (DESIGN). */
+		fail_reply(s, s->job->tls == TLS_STARTTLS ? "tls_required" : "tls_handshake",
+		    _("STARTTLS"), &r);
+		reply_free(&r);
+		quit(s, false);
+		return FAILED;
+	}
+	reply_free(&r);
+	if (conn_has_unread(s->c)) {
+		conn_data(s->c, &junk);
+		msg = xasprintf(_("response injection: the server sent data after its "
+		    "220 to STARTTLS and before the TLS handshake%s; someone on the "
+		    "path may be tampering with the session"),
+		    junk > 0 ? "" : _(" (more bytes were waiting)"));
+		failf(s, "protocol", msg);
+		free(msg);
+		return FAILED;
+	}
+	if (handshake(s, &cert_failed) == -1) {
+		/* Only a handshake that failed (or hung) may fall back; never a
+		 * certificate, a configuration error or a cancel. */
+		if (s->job->tls == TLS_OPPORTUNISTIC && s->job->fallback_plaintext &&
+		    (strcmp(s->res->reason, "tls_handshake") == 0 ||
+		    strcmp(s->res->reason, "timeout") == 0))
+			return FALLBACK;
+		return FAILED;
+	}
+	/* Nothing learned before TLS survives it. */
+	return hello(s) == -1 ? FAILED : OK;
+}
+
+/* --- AUTH */
+
+static int
+authenticate(struct session *s)
+{
+	struct smtp_job *j = s->job;
+	struct event ev = { .type = EV_AUTH };
+	struct reply r = { 0 };
+	struct err e = { 0 };
+	struct sasl *sa = NULL;
+	const char *mech;
+	char *secret = NULL, *resp = NULL, *line = NULL, *shown = NULL;
+	int rc = -1, rounds = 0;
+
+	s->stage = "auth";
+	if (!(s->caps & CAP_AUTH))
+		return failf(s, "auth", _("a user name is configured but the server "
+		    "offers no AUTH; not sending the mail unauthenticated"));
+	if (!conn_is_tls(s->c) && !j->allow_plaintext_auth)
+		return failf(s, "auth_plaintext_refused", _("refusing to send the "
+		    "password over an unencrypted connection (use TLS, or "
+		    "--allow-plaintext-auth if you must)"));
+	mech = j->auth_mech;
+	if (mech == NULL && (mech = sasl_pick(s->auth_mechs)) == NULL) {
+		char *msg = xasprintf(_("no AUTH mechanism in common: the server "
+		    "offers %s"), s->auth_mechs);
+
+		failf(s, "auth", msg);
+		free(msg);
+		return -1;
+	}
+	if (j->password != NULL)
+		secret = xstrdup(j->password);
+	else if (j->password_cmd != NULL) {
+		if (secret_from_cmd(j->password_cmd, j->timeout, &secret, &e) == -1) {
+			e.reason = "auth";
+			return fail(s, &e);
+		}
+	} else
+		return failf(s, "auth", _("a user name is configured but no password "
+		    "(give --password-cmd or password_cmd in the profile)"));
+	if ((sa = sasl_new(mech, j->user, secret, j->host, j->port, &e)) == NULL) {
+		fail(s, &e);
+		goto out;
+	}
+	ev.mechanism = (char *)sasl_mech(sa);
+	if (sasl_step(sa, NULL, &resp, &e) == -1) {
+		fail(s, &e);
+		goto out;
+	}
+	if (resp != NULL) {
+		line = xasprintf("AUTH %s %s", sasl_mech(sa), *resp ? resp : "=");
+		shown = xasprintf("AUTH %s <redacted>", sasl_mech(sa));
+	} else
+		line = xasprintf("AUTH %s", sasl_mech(sa));
+	for (;;) {
+		struct buf b;
+
+		buf_init(&b);
+		cmd_add(s, &b, line, shown);
+		rc = send_raw(s, b.data, b.len);
+		buf_wipe(&b);
+		secret_free(line);
+		free(shown);
+		secret_free(resp);
+		line = shown = resp = NULL;
+		if (rc == -1 || (rc = get_reply(s, &r)) == -1)
+			goto out;
+		if (r.code != 334)
+			break;
+		if (++rounds > 8) {
+			/* No mechanism here needs more: a server that keeps
+			 * asking is stalling. */
+			reply_free(&r);
+			(void)cmd(s, "*");
+			rc = failf(s, "auth", _("the server keeps sending AUTH "
+			    "challenges; giving up"));
+			drain(s, 1);
+			goto out;
+		}
+		if (sasl_step(sa, r.nlines > 0 ? r.lines[0] : "", &resp, &e) == -1) {
+			reply_free(&r);
+			/* "*" cancels the exchange (RFC 4954 4). */
+			(void)cmd(s, "*");
+			rc = fail(s, &e);
+			drain(s, 1);	/* the server's 501 to the cancel */
+			goto out;
+		}
+		reply_free(&r);
+		line = resp;
+		resp = NULL;
+		shown = xstrdup("<redacted>");
+	}
+	ev.ok = r.code == 235 && sasl_done_ok(sa);
+	ev.code = r.code;
+	ev.text = (char *)reply_first(&r);
+	emit(s, &ev);
+	if (r.code != 235)
+		rc = fail_reply(s, "auth", _("AUTH"), &r);
+	else if (!sasl_done_ok(sa))
+		rc = failf(s, "auth", _("the server accepted the login without proving "
+		    "it knows the password"));
+	else
+		rc = 0;
+	reply_free(&r);
+out:
+	secret_free(line);
+	free(shown);
+	secret_free(resp);
+	secret_free(secret);
+	sasl_free(sa);
+	return rc;
+}
+
+/* --- the message */
+
+static void
+list_add(char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void
+progress(struct session *s, uint64_t sent, uint64_t total, double *last, bool force)
+{
+	struct event ev = { .type = EV_DATA, .sent_bytes = sent, .total_bytes = total };
+	double now = time_now();
+
+	if (!force && now - *last < 0.1)
+		return;
+	*last = now;
+	emit(s, &ev);
+}
+
+/* Streams the message after 354 with dot-stuffing, then the final dot
+ * (and QUIT with it when pipelining). */
+static int
+send_data(struct session *s, uint64_t total, bool quit_too)
+{
+	struct err e = { 0 };
+	struct buf out;
+	char in[16384];
+	bool bol = true;
+	uint64_t sent = 0;
+	double last = 0;
+	ssize_t n;
+	int rc = -1;
+
+	buf_init(&out);
+	s->stage = "data";
+	dialogue(s, '>', "<message>", 9);
+	for (;;) {
+		n = msg_read(s->job->msg, in, sizeof in, &e);
+		if (n < 0) {
+			fail(s, &e);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		/* Copy whole lines at a time; only a line start can need a
+		 * second dot. */
+		for (const char *p = in, *end = in + n; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *stop = nl != NULL ? nl + 1 : end;
+
+			if (bol && *p == '.')
+				buf_addc(&out, '.');
+			buf_add(&out, p, (size_t)(stop - p));
+			bol = nl != NULL;
+			p = stop;
+		}
+		sent += (uint64_t)n;
+		if (out.len >= OUTBUF) {
+			if (send_raw(s, out.data, out.len) == -1)
+				goto out;
+			out.len = 0;
+			progress(s, sent, total, &last, false);
+		}
+		if (s->cancel != NULL && atomic_load(s->cancel)) {
+			failf(s, "cancelled", _("cancelled"));
+			goto out;
+		}
+	}
+	if (!bol)
+		buf_adds(&out, "\r\n");
+	buf_adds(&out, ".\r\n");
+	dialogue(s, '>', ".", 1);
+	if (quit_too) {
+		buf_adds(&out, "QUIT\r\n");
+		dialogue(s, '>', "QUIT", 4);
+	}
+	rc = send_raw(s, out.data, out.len);
+	progress(s, sent, total, &last, true);
+out:
+	buf_free(&out);
+	return rc;
+}
+
+/* Takes one BDAT reply; -1 (after reporting) unless it is 2xx. */
+static int
+bdat_reply(struct session *s)
+{
+	struct reply r = { 0 };
+	int rc = 0;
+
+	if (get_reply(s, &r) == -1)
+		return -1;
+	if (r.code / 100 != 2)
+		rc = fail_reply(s, r.code == 552 ? "size" : "server_error", "BDAT", &r);
+	reply_free(&r);
+	return rc;
+}
+
+/* Sends the message as BDAT chunks; the first chunk may already be in
+ * flight with MAIL/RCPT (first_sent). With PIPELINING the chunks go back
+ * to back (RFC 3030 4.2) and their replies are collected as they arrive,
+ * so a long link costs no round trip per chunk; the last reply is left
+ * to the caller. */
+static int
+send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
+{
+	struct err e = { 0 };
+	struct buf out;
+	char *chunk = xmalloc(BDAT_CHUNK);
+	uint64_t sent = first_sent;
+	size_t pending = 0;	/* chunks whose reply has not been read */
+	double last = 0;
+	int rc = -1;
+
+	buf_init(&out);
+	s->stage = "data";
+	while (sent < total) {
+		size_t have = 0;
+		ssize_t n;
+		bool lastchunk;
+		char head[64];
+
+		while (have < BDAT_CHUNK && sent + have < total) {
+			n = msg_read(s->job->msg, chunk + have, BDAT_CHUNK - have, &e);
+			if (n <= 0) {
+				if (n == 0)
+					err_setr(&e, "protocol", _("the message ended "
+					    "before its announced size"));
+				fail(s, &e);
+				goto out;
+			}
+			have += (size_t)n;
+		}
+		lastchunk = sent + have >= total;
+		snprintf(head, sizeof head, "BDAT %zu%s", have, lastchunk ? " LAST" : "");
+		out.len = 0;
+		cmd_add(s, &out, head, NULL);
+		if (send_raw(s, out.data, out.len) == -1 ||
+		    send_raw(s, chunk, have) == -1)
+			goto out;
+		sent += have;
+		pending++;
+		if (lastchunk && pipe && cmd(s, "QUIT") == -1)
+			goto out;
+		progress(s, sent, total, &last, lastchunk);
+		/* Without PIPELINING each chunk waits for its answer. With
+		 * it, answers are taken as they arrive and at most
+		 * BDAT_WINDOW chunks are unanswered; the last answer is the
+		 * caller's. */
+		if (!pipe && !lastchunk) {
+			if (bdat_reply(s) == -1)
+				goto out;
+			pending--;
+		}
+		while (pipe && pending > 1 && (lastchunk || pending > BDAT_WINDOW ||
+		    conn_has_unread(s->c))) {
+			if (bdat_reply(s) == -1)
+				goto out;
+			pending--;
+		}
+		if (s->cancel != NULL && atomic_load(s->cancel)) {
+			failf(s, "cancelled", _("cancelled"));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(chunk);
+	buf_free(&out);
+	return rc;
+}
+
+/* Reads and drops n replies (after a failure, to stay in step). */
+static void
+drain(struct session *s, size_t n)
+{
+	struct reply r = { 0 };
+	bool was_failed = s->failed;
+
+	s->failed = true;
+	while (n-- > 0 && get_reply(s, &r) == 0)
+		reply_free(&r);
+	s->failed = was_failed;
+}
+
+static void
+quit(struct session *s, bool already_sent)
+{
+	struct reply r = { 0 };
+	bool was_failed = s->failed;
+
+	s->failed = true;	/* errors after the end are not the outcome */
+	if ((already_sent || cmd(s, "QUIT") == 0) && get_reply(s, &r) == 0)
+		reply_free(&r);
+	s->failed = was_failed;
+}
+
+static int
+transaction(struct session *s)
+{
+	struct smtp_job *j = s->job;
+	struct msg *m = j->msg;
+	struct err e = { 0 };
+	struct reply r = { 0 };
+	struct buf out;
+	size_t i, nrcpt = msg_env_count(m);
+	unsigned flags = 0;
+	uint64_t size, first_chunk = 0;
+	bool pipe = (s->caps & CAP_PIPELINING) != 0;
+	bool chunking = (s->caps & CAP_CHUNKING) != 0;
+	bool utf8 = msg_needs_smtputf8(m);
+	bool data_sent = false, bdat_joined = false, quit_sent = false, go_data;
+	char *line, *chunkbuf = NULL;
+	int rc = -1;
+
+	s->stage = "mail";
+	if (utf8 && !(s->caps & CAP_SMTPUTF8))
+		return failf(s, "protocol", _("an address needs SMTPUTF8 (non-ASCII), "
+		    "which this server does not offer"));
+	if (s->caps & CAP_8BITMIME)
+		flags |= MSG_8BIT;
+	if (utf8)
+		flags |= MSG_UTF8;
+	if (msg_start(m, flags, &e) == -1)
+		return fail(s, &e);
+	size = msg_size(m);
+	if ((s->caps & CAP_SIZE) && s->size_limit > 0 && size > s->size_limit) {
+		char *msg = xasprintf(_("the message is %llu bytes; the server accepts "
+		    "at most %llu"), (unsigned long long)size, s->size_limit);
+
+		failf(s, "size", msg);
+		free(msg);
+		return -1;
+	}
+
+	buf_init(&out);
+	{
+		struct buf l;
+
+		buf_init(&l);
+		buf_addf(&l, "MAIL FROM:<%s>", msg_env_from(m));
+		if (s->caps & CAP_SIZE)
+			buf_addf(&l, " SIZE=%llu", (unsigned long long)size);
+		if (msg_is_8bit(m) && (s->caps & CAP_8BITMIME))
+			buf_adds(&l, " BODY=8BITMIME");
+		if (utf8)
+			buf_adds(&l, " SMTPUTF8");
+		cmd_add(s, &out, buf_cstr(&l), NULL);
+		buf_free(&l);
+	}
+	/* Without PIPELINING, one command, one answer: the RCPTs follow
+	 * one by one below. */
+	for (i = 0; pipe && i < nrcpt; i++) {
+		line = xasprintf("RCPT TO:<%s>", msg_env_rcpt(m, i));
+		cmd_add(s, &out, line, NULL);
+		free(line);
+	}
+	/* MAIL, every RCPT and DATA in one write; BDAT LAST joins them when
+	 * the whole message fits and a refusal cannot leave a partial
+	 * delivery we did not want. */
+	if (pipe && !chunking) {
+		cmd_add(s, &out, "DATA", NULL);
+		data_sent = true;
+	} else if (pipe && chunking && size <= BDAT_CHUNK && (nrcpt == 1 || j->partial)) {
+		ssize_t n;
+		size_t have = 0;
+
+		chunkbuf = xmalloc(size ? size : 1);
+		while (have < size) {
+			n = msg_read(m, chunkbuf + have, size - have, &e);
+			if (n <= 0) {
+				if (n == 0)
+					err_setr(&e, "protocol", _("the message ended before its "
+					    "announced size"));
+				fail(s, &e);
+				goto out;
+			}
+			have += (size_t)n;
+		}
+		line = xasprintf("BDAT %llu LAST", (unsigned long long)size);
+		cmd_add(s, &out, line, NULL);
+		free(line);
+		buf_add(&out, chunkbuf, size);
+		first_chunk = size;
+		bdat_joined = true;
+		/* Nothing is left to say after it: QUIT joins too. */
+		cmd_add(s, &out, "QUIT", NULL);
+		quit_sent = true;
+	}
+	if (send_raw(s, out.data, out.len) == -1)
+		goto out;
+
+	/* MAIL */
+	if (get_reply(s, &r) == -1)
+		goto out;
+	if (r.code / 100 != 2) {
+		fail_reply(s, r.code == 552 ? "size" : "server_error", "MAIL FROM", &r);
+		reply_free(&r);
+		/* The rest of the flight is answered too: take those answers,
+		 * or QUIT's reply would be one of them. */
+		if (pipe)
+			drain(s, nrcpt + (data_sent || bdat_joined ? 1 : 0));
+		goto abort;
+	}
+	reply_free(&r);
+	/* RCPT, one answer each */
+	s->stage = "rcpt";
+	for (i = 0; i < nrcpt; i++) {
+		struct event ev = { .type = EV_RCPT };
+
+		if (!pipe) {
+			line = xasprintf("RCPT TO:<%s>", msg_env_rcpt(m, i));
+			rc = cmd(s, line);
+			free(line);
+			if (rc == -1) {
+				rc = -1;
+				goto out;
+			}
+			rc = -1;
+		}
+		if (get_reply(s, &r) == -1)
+			goto out;
+		ev.address = (char *)msg_env_rcpt(m, i);
+		ev.code = r.code;
+		ev.text = (char *)reply_first(&r);
+		ev.accepted = r.code / 100 == 2;
+		emit(s, &ev);
+		if (ev.accepted)
+			list_add(&s->res->accepted, &s->res->naccepted, ev.address);
+		else
+			list_add(&s->res->refused, &s->res->nrefused, ev.address);
+		reply_free(&r);
+	}
+	go_data = s->res->naccepted > 0 && (s->res->nrefused == 0 || j->partial);
+	if (!go_data) {
+		char *msg = s->res->naccepted == 0 ?
+		    xasprintf(_("the server refused every recipient")) :
+		    xasprintf(ngettext("the server refused %zu recipient; nothing "
+		    "was sent (--partial sends to the others)",
+		    "the server refused %zu recipients; nothing was sent "
+		    "(--partial sends to the others)", s->res->nrefused),
+		    s->res->nrefused);
+
+		failf(s, "rcpt_refused", msg);
+		free(msg);
+	}
+	s->stage = "data";
+	if (data_sent) {
+		if (get_reply(s, &r) == -1)
+			goto out;
+		if (r.code != 354) {
+			if (go_data)
+				fail_reply(s, "server_error", "DATA", &r);
+			reply_free(&r);
+			goto abort;
+		}
+		reply_free(&r);
+		if (!go_data) {
+			/* The server waits for the message; ending the
+			 * connection without the final dot discards it. */
+			goto out;
+		}
+	} else if (bdat_joined) {
+		if (go_data)
+			s->stage = "data_end";
+		if (get_reply(s, &r) == -1)
+			goto out;
+		if (r.code / 100 != 2) {
+			if (go_data)
+				fail_reply(s, r.code == 552 ? "size" : "server_error", "BDAT", &r);
+			reply_free(&r);
+			goto abort;
+		}
+		/* Sent already: the data went with the flight. */
+		struct event ev = { .type = EV_DATA, .sent_bytes = size, .total_bytes = size };
+		emit(s, &ev);
+		goto final;
+	} else if (!go_data)
+		goto abort;
+	else if (!chunking) {
+		if (cmd(s, "DATA") == -1 || get_reply(s, &r) == -1)
+			goto out;
+		if (r.code != 354) {
+			fail_reply(s, "server_error", "DATA", &r);
+			reply_free(&r);
+			goto abort;
+		}
+		reply_free(&r);
+	}
+	if (chunking) {
+		if (send_bdat(s, size, first_chunk, pipe) == -1)
+			goto out;
+	} else if (send_data(s, size, pipe) == -1)
+		goto out;
+	quit_sent = pipe;	/* it went with the end of the message */
+	/* The message is out: a failure from here leaves its fate unknown. */
+	s->stage = "data_end";
+	if (get_reply(s, &r) == -1)
+		goto out;
+final:
+	if (r.code / 100 != 2) {
+		fail_reply(s, r.code == 552 ? "size" : "server_error",
+		    _("after the message"), &r);
+		reply_free(&r);
+		goto abort;
+	}
+	{
+		struct event ev = { .type = EV_SENT, .code = r.code };
+
+		ev.text = (char *)reply_first(&r);
+		s->res->sent = true;
+		emit(s, &ev);
+	}
+	reply_free(&r);
+	quit(s, pipe);
+	if (j->sent_maildir != NULL) {
+		/* The copy is the message as sent; failing to keep it does not
+		 * unsend it, so it is a warning. */
+		if (maildir_store(m, flags, j->sent_maildir, &s->res->sent_copy, &e) == -1)
+			emit_simple(s, EV_WARNING, e.msg);
+	}
+	rc = 0;
+	goto out;
+abort:
+	quit(s, quit_sent);
+out:
+	free(chunkbuf);
+	buf_free(&out);
+	return rc;
+}
+
+/* --- one connection from connect to QUIT */
+
+static enum outcome
+attempt(struct session *s, bool plain)
+{
+	struct smtp_job *j = s->job;
+	struct event ev = { .type = EV_CONNECT };
+	struct err e = { 0 };
+	struct reply r = { 0 };
+	bool cert_failed;
+	enum outcome o;
+
+	s->stage = "connect";
+	s->c = conn_open(s->ops, j->host, j->port, j->timeout, s->cancel,
+	    s->addr, sizeof s->addr, &e);
+	if (s->c == NULL) {
+		fail(s, &e);
+		return FAILED;
+	}
+	ev.host = j->host;
+	ev.port = j->port;
+	ev.address = s->addr;
+	emit(s, &ev);
+	reply_parser_free(s->rp);
+	s->rp = reply_parser_new();
+	if (j->tls == TLS_IMPLICIT && handshake(s, &cert_failed) == -1)
+		return FAILED;
+
+	s->stage = "greeting";
+	if (get_reply(s, &r) == -1)
+		return FAILED;
+	{
+		struct event g = { .type = EV_GREETING, .code = r.code };
+		char *text = reply_text(&r);
+
+		g.text = text;
+		emit(s, &g);
+		free(text);
+	}
+	if (r.code != 220) {
+		fail_reply(s, "server_error", _("greeting"), &r);
+		reply_free(&r);
+		quit(s, false);
+		return FAILED;
+	}
+	reply_free(&r);
+	s->greeted = true;
+	if (hello(s) == -1)
+		return FAILED;
+
+	if (!plain && (j->tls == TLS_OPPORTUNISTIC || j->tls == TLS_STARTTLS)) {
+		if (s->caps & CAP_STARTTLS) {
+			o = starttls(s);
+			if (o != OK)
+				return o;
+		} else if (j->tls == TLS_STARTTLS) {
+			failf(s, "tls_required", _("the server does not offer STARTTLS, "
+			    "and --tls starttls requires it; nothing was sent"));
+			quit(s, false);
+			return FAILED;
+		} else
+			emit_simple(s, EV_WARNING, _("the server does not offer STARTTLS: "
+			    "sending without encryption"));
+	}
+	if (j->probe) {
+		quit(s, false);
+		return OK;
+	}
+	if (j->user != NULL && authenticate(s) == -1) {
+		quit(s, false);
+		return FAILED;
+	}
+	return transaction(s) == -1 ? FAILED : OK;
+}
+
+static void
+close_conn(struct session *s)
+{
+	conn_close(s->c);
+	s->c = NULL;
+}
+
+static char *
+default_helo(void)
+{
+	char name[256];
+
+	if (gethostname(name, sizeof name) == -1 || name[0] == '\0')
+		return xstrdup("localhost");
+	name[sizeof name - 1] = '\0';
+	return xstrdup(name);
+}
+
+struct result *
+smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
+    const struct conn_ops *ops)
+{
+	struct session s;
+	struct event ev = { .type = EV_RESULT };
+	enum outcome o;
+	char *h;
+
+	memset(&s, 0, sizeof s);
+	s.job = job;
+	s.fn = fn;
+	s.arg = arg;
+	s.cancel = cancel;
+	s.ops = ops;
+	s.t0 = time_now();
+	s.res = xcalloc(1, sizeof *s.res);
+	h = job->helo != NULL ? xstrdup(job->helo) : default_helo();
+	snprintf(s.helo, sizeof s.helo, "%s", h);
+	free(h);
+
+	if (str_has_crlf(s.helo) || strchr(s.helo, ' ') != NULL) {
+		s.stage = "usage";
+		failf(&s, "usage", _("--helo: the name must not contain spaces or "
+		    "line breaks"));
+	} else if (!job->probe && job->msg == NULL) {
+		s.stage = "usage";
+		failf(&s, "usage", _("no message to send"));
+	} else {
+		o = attempt(&s, job->tls == TLS_OFF);
+		if (o == FALLBACK) {
+			struct event f = { .type = EV_FALLBACK };
+
+			close_conn(&s);
+			f.text = s.res->message;
+			emit(&s, &f);
+			s.res->fell_back = true;
+			s.res->encrypted = false;
+			tls_info_free(s.res->tls);
+			s.res->tls = NULL;
+			s.failed = false;
+			s.res->reason = NULL;
+			s.res->stage = NULL;
+			free(s.res->message);
+			s.res->message = NULL;
+			emit_simple(&s, EV_WARNING, _("TLS failed: sending WITHOUT "
+			    "encryption on a new connection (--fallback-plaintext)"));
+			o = attempt(&s, true);
+		}
+		if (o == OK && !s.failed && job->probe)
+			s.res->reason = NULL;
+	}
+	close_conn(&s);
+	reply_parser_free(s.rp);
+	free(s.auth_mechs);
+
+	if (s.res->reason != NULL && strcmp(s.res->reason, "usage") == 0)
+		s.res->exit_status = 2;
+	else if (job->probe)
+		s.res->exit_status = s.greeted ? 0 : 1;
+	else if (s.res->sent)
+		s.res->exit_status = s.res->nrefused > 0 ? 3 : 0;
+	else
+		s.res->exit_status = 1;
+	if (!s.res->sent && !job->probe && s.res->reason == NULL)
+		s.res->reason = "protocol";
+	ev.result = s.res;
+	emit(&s, &ev);
+	return s.res;
+}

@@ -1,0 +1,61 @@
+/* The SMTP client engine: one job from connect to QUIT, with the TLS
+ * policies of DESIGN.md, reporting every step through an event_fn. */
+#ifndef MISSIVE_SMTP_H
+#define MISSIVE_SMTP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "net/event.h"
+
+struct msg;
+struct conn_ops;
+
+enum tls_mode { TLS_OFF, TLS_OPPORTUNISTIC, TLS_STARTTLS, TLS_IMPLICIT };
+
+/* Parses "off", "opportunistic", "starttls", "implicit" (any case); -1
+ * otherwise. */
+#define TLS_MODE_NAMES "off, opportunistic, starttls, implicit"
+int tls_mode_parse(const char *s);
+const char *tls_mode_name(enum tls_mode m);
+
+struct smtp_job {
+	char *host;		/* name or address literal, no brackets */
+	int port;
+	enum tls_mode tls;
+	bool fallback_plaintext;
+	char *ca_file;		/* NULL: system store */
+	char *fingerprint;	/* SHA-256 hex, colons optional */
+	bool insecure;
+	int tls_min;		/* 12 or 13 */
+	char *user;
+	char *password;		/* secret: wiped by smtp_job_free */
+	char *password_cmd;	/* run when a password is needed and none given */
+	char *auth_mech;	/* NULL: best offered */
+	bool allow_plaintext_auth;
+	char *helo;		/* NULL: this host's name */
+	int timeout;		/* seconds, every network wait */
+	bool partial;
+	bool probe;		/* report capabilities/TLS only, send nothing */
+	char *sent_maildir;	/* keep a copy here once sent, or NULL */
+	struct msg *msg;	/* owned by the job; NULL for probe */
+};
+
+/* Parses SERVER ("host", "host:port", "[v6]:port") and fills host and port
+ * with the defaults of DESIGN.md; tls_given says whether --tls was given
+ * (then *mode is kept), else *mode is derived from the port. */
+int smtp_server_parse(const char *server, bool tls_given, char **host,
+    int *port, enum tls_mode *mode, struct err *e);
+
+void smtp_job_init(struct smtp_job *job);
+void smtp_job_free(struct smtp_job *job);	/* frees members, not job */
+
+/* Runs the job to the end on the calling thread and returns its result
+ * (caller frees with result_free); the last event emitted is EV_RESULT
+ * with the same record. cancel, when not NULL, is polled at every wait.
+ * ops NULL means real TCP; tests pass an in-memory transport. */
+struct result *smtp_run(struct smtp_job *job, event_fn fn, void *arg,
+    atomic_bool *cancel, const struct conn_ops *ops);
+
+#endif

@@ -1,0 +1,52 @@
+/* TLS through wolfSSL: a context built from the job's policy (CA file or
+ * system store, minimum version, cipher and group preferences), the
+ * handshake over any transport, and the diagnostic record afterwards.
+ * Only the engine's thread touches WOLFSSL objects. */
+#ifndef MISSIVE_TLS_H
+#define MISSIVE_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+struct tls_info;
+struct tls_session;
+
+struct tls_cfg {
+	const char *ca_file;		/* NULL: system store */
+	const char *fingerprint;	/* SHA-256 hex, colons optional, or NULL */
+	bool insecure;
+	int tls_min;			/* 12 or 13 */
+	int timeout;
+};
+
+/* Once per process, from main(). */
+int tls_init(void);
+void tls_cleanup(void);
+/* Frees what wolfSSL keeps per thread (its ECC fixed-point cache); every
+ * thread that did a handshake calls it before it ends. */
+void tls_thread_cleanup(void);
+
+/* Byte transport the session runs over. read/write follow conn_ops. */
+typedef ssize_t (*tls_io_fn)(void *ctx, void *buf, size_t n);
+
+/* Handshakes as a client for host over io; on success returns a session,
+ * on failure NULL with e (reason cert_verify/tls_handshake). *info is
+ * filled whenever a certificate was seen. */
+struct tls_session *tls_connect(const struct tls_cfg *cfg, const char *host,
+    tls_io_fn rd, tls_io_fn wr, void *io_ctx, struct tls_info **info,
+    struct err *e);
+/* Like read(2)/write(2) through the session; -1 with errno set. */
+ssize_t tls_read(struct tls_session *s, void *buf, size_t n);
+ssize_t tls_write(struct tls_session *s, const void *buf, size_t n);
+/* Bytes already decrypted and waiting. */
+bool tls_pending(struct tls_session *s);
+void tls_close(struct tls_session *s);
+
+/* Normalises a fingerprint to "AB:CD:..." upper case; NULL when it is not
+ * 64 hex digits. Caller frees. */
+char *tls_fingerprint_norm(const char *hex);
+
+#endif

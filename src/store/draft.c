@@ -1,0 +1,313 @@
+/* Atomic draft files; see draft.h. A crash at any point leaves either the
+ * old draft or the new one on disk, never a half-written file. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "store/draft.h"
+
+static const struct {
+	const char *name;
+	size_t off;
+} draft_keys[] = {
+	{ "Server", offsetof(struct draft, server) },
+	{ "From", offsetof(struct draft, from) },
+	{ "To", offsetof(struct draft, to) },
+	{ "Cc", offsetof(struct draft, cc) },
+	{ "Bcc", offsetof(struct draft, bcc) },
+	{ "Subject", offsetof(struct draft, subject) },
+	{ "Attach", offsetof(struct draft, attach) },
+	{ "Profile", offsetof(struct draft, profile) },
+};
+#define NKEYS (sizeof draft_keys / sizeof draft_keys[0])
+
+static char **
+slot(struct draft *d, size_t i)
+{
+	return (char **)((char *)d + draft_keys[i].off);
+}
+
+char *
+draft_dir(void)
+{
+	char *data = xdg_dir("data"), *d;
+
+	d = xasprintf("%s/drafts", data);
+	free(data);
+	return d;
+}
+
+char *
+draft_new_path(void)
+{
+	char *dir = draft_dir(), *p, stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	p = xasprintf("%s/draft-%s-%ld.txt", dir, stamp, (long)getpid());
+	free(dir);
+	return p;
+}
+
+int
+draft_save(const char *path, const struct draft *d, struct err *e)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	buf_init(&b);
+	for (i = 0; i < NKEYS; i++) {
+		const char *v = *slot((struct draft *)d, i);
+		const char *c;
+
+		if (v == NULL || *v == '\0')
+			continue;
+		buf_adds(&b, draft_keys[i].name);
+		buf_adds(&b, ": ");
+		/* Fields are single lines; never let one break the format. */
+		for (c = v; *c; c++)
+			buf_addc(&b, (*c == '\n' || *c == '\r') ? ' ' : *c);
+		buf_addc(&b, '\n');
+	}
+	buf_addc(&b, '\n');
+	if (d->body != NULL)
+		buf_adds(&b, d->body);
+	rc = file_write_atomic(path, b.data, b.len, 0600, e);
+	buf_wipe(&b);
+	return rc;
+}
+
+int
+draft_load(const char *path, struct draft *d, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	struct buf all;
+	char chunk[8192], *p, *nl;
+	size_t n, i;
+
+	memset(d, 0, sizeof *d);
+	if (f == NULL)
+		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
+	buf_init(&all);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&all, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&all);
+		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
+	}
+	fclose(f);
+	p = buf_cstr(&all);
+	while (*p != '\0' && *p != '\n') {
+		char *colon;
+
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		colon = strchr(p, ':');
+		if (colon != NULL) {
+			*colon = '\0';
+			for (i = 0; i < NKEYS; i++) {
+				if (strcasecmp(p, draft_keys[i].name) == 0) {
+					char *v = colon + 1;
+
+					while (*v == ' ')
+						v++;
+					free(*slot(d, i));
+					*slot(d, i) = xstrdup(v);
+				}
+			}
+		}
+		if (nl == NULL) {
+			p += strlen(p);
+			break;
+		}
+		p = nl + 1;
+	}
+	if (*p == '\n')
+		p++;
+	d->body = xstrdup(p);
+	buf_free(&all);
+	return 0;
+}
+
+void
+draft_free(struct draft *d)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		free(*slot(d, i));
+		*slot(d, i) = NULL;
+	}
+	free(d->body);
+	d->body = NULL;
+}
+
+struct draft_lock {
+	int fd;
+};
+
+/* dir/NAME.txt -> dir/.NAME.lock (caller frees). */
+static char *
+lock_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t dl = base != NULL ? (size_t)(base - path) + 1 : 0;
+	size_t bl = strlen(path + dl);
+
+	if (bl > 4 && strcmp(path + dl + bl - 4, ".txt") == 0)
+		bl -= 4;
+	return xasprintf("%.*s.%.*s.lock", (int)dl, path, (int)bl, path + dl);
+}
+
+struct draft_lock *
+draft_lock(const char *path, struct err *e)
+{
+	char *lp = lock_path(path), *dir = xstrdup(path);
+	struct draft_lock *l;
+	int fd, saved;
+
+	if (mkdir_p(dirname(dir)) == -1) {
+		saved = errno;
+		err_set(e, _("cannot create %s: %s"), dir, strerror(saved));
+		goto fail;
+	}
+	fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		saved = errno;
+		err_set(e, _("cannot create %s: %s"), lp, strerror(saved));
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		saved = errno;
+		close(fd);
+		err_set(e, _("%s is open in another missive"), path);
+		goto fail;
+	}
+	free(lp);
+	free(dir);
+	l = xmalloc(sizeof *l);
+	l->fd = fd;
+	return l;
+fail:
+	free(lp);
+	free(dir);
+	errno = saved;
+	return NULL;
+}
+
+void
+draft_unlock(struct draft_lock *l)
+{
+	if (l == NULL)
+		return;
+	close(l->fd);		/* drops the flock */
+	free(l);
+}
+
+static bool
+is_draft_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len >= 5 && strcmp(name + len - 4, ".txt") == 0;
+}
+
+struct cand {
+	char *path;
+	time_t mtime;
+};
+
+static int
+cand_newest_first(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return -strcmp(x->path, y->path);
+}
+
+int
+draft_claim_latest(const char *dir, char **path, time_t *mtime,
+    struct draft_lock **lock)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	struct cand *v = NULL;
+	size_t n = 0, i;
+	int found = 0;
+
+	if (dp == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		char *p;
+
+		if (!is_draft_name(de->d_name))
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n].path = p;
+			v[n++].mtime = st.st_mtime;
+		} else
+			free(p);
+	}
+	closedir(dp);
+	qsort(v, n, sizeof *v, cand_newest_first);
+	for (i = 0; i < n && !found; i++) {
+		struct draft_lock *l = draft_lock(v[i].path, NULL);
+
+		if (l == NULL)
+			continue;	/* a running composer has it */
+		/* It may have been sent and removed while we waited. */
+		if (stat(v[i].path, &st) == -1) {
+			draft_unlock(l);
+			continue;
+		}
+		*path = v[i].path;
+		v[i].path = NULL;
+		*mtime = st.st_mtime;
+		*lock = l;
+		found = 1;
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+	return found;
+}
+
+int
+draft_remove(const char *path, struct err *e)
+{
+	char *copy;
+	int rc = 0;
+
+	if (unlink(path) == -1 && errno != ENOENT)
+		return err_set(e, _("cannot remove %s: %s"), path, strerror(errno));
+	copy = lock_path(path);
+	(void)unlink(copy);	/* only ever a claim on what is now gone */
+	free(copy);
+	copy = xstrdup(path);
+	if (fsync_dir(dirname(copy)) == -1)
+		rc = 0;		/* the file is gone either way */
+	free(copy);
+	return rc;
+}

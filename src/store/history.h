@@ -1,0 +1,36 @@
+/* Addresses used before, for completion in the composer: one address a
+ * line in $XDG_STATE_HOME/missive/history, most recent first, bounded.
+ * Also the comma-list splitter that address fields share. No terminal. */
+#ifndef MISSIVE_HISTORY_H
+#define MISSIVE_HISTORY_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct history;
+
+/* $XDG_STATE_HOME/missive/history (caller frees). */
+char *history_path(void);
+/* Reads path (NULL: history_path()); a missing file is an empty history.
+ * Never NULL: on a read error e is set and the history starts empty. */
+struct history *history_load(const char *path, struct err *e);
+void history_free(struct history *h);
+size_t history_count(const struct history *h);
+const char *history_get(const struct history *h, size_t i);
+/* Puts one address first (an older entry with the same bare address is
+ * dropped). Entries with control characters are ignored. */
+void history_add(struct history *h, const char *addr);
+/* Adds every address of a comma-separated list. */
+void history_add_list(struct history *h, const char *list);
+/* Writes the file atomically (folder 0700, file 0600). */
+int history_save(struct history *h, struct err *e);
+
+/* Splits "a@b, \"Doe, J\" <j@d>" at commas outside quotes, <> and ();
+ * tokens trimmed, empty ones skipped. */
+char **addr_list_split(const char *list, size_t *n);
+void history_list_free(char **v, size_t n);
+/* The bare address of "Name <a@b>" or "a@b" (caller frees). */
+char *addr_bare(const char *token);
+
+#endif
