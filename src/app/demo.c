@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/demo.h"
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 

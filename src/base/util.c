@@ -1,19 +1,12 @@
 /* Small shared helpers; see util.h. */
 #include "config.h"
 
-#include <errno.h>
-#include <libgen.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "base/err.h"
-#include "base/i18n.h"
 #include "base/util.h"
 
 static void
@@ -175,116 +168,6 @@ buf_wipe(struct buf *b)
 	buf_free(b);
 }
 
-size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Like utf8_len, but C1 controls (U+0080..U+009F), which act as escapes
- * on some terminals, do not count as printable. */
-static size_t
-utf8_len_shown(const unsigned char *s, size_t n)
-{
-	size_t l = utf8_len(s, n);
-
-	return l == 2 && s[0] == 0xc2 && s[1] <= 0x9f ? 0 : l;
-}
-
-char *
-str_escape(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	struct buf b;
-	size_t i = 0, l;
-
-	buf_init(&b);
-	while (i < n) {
-		if (u[i] == '\r')
-			buf_adds(&b, "\\r");
-		else if (u[i] == '\n')
-			buf_adds(&b, "\\n");
-		else if (u[i] == '\t')
-			buf_adds(&b, "\\t");
-		else if (u[i] == '\\')
-			buf_adds(&b, "\\\\");
-		else if (u[i] < 0x20 || u[i] == 0x7f)
-			buf_addf(&b, "\\x%02x", u[i]);
-		else if ((l = utf8_len_shown(u + i, n - i)) == 0)
-			buf_addf(&b, "\\x%02x", u[i]);
-		else {
-			buf_add(&b, u + i, l);
-			i += l;
-			continue;
-		}
-		i++;
-	}
-	buf_cstr(&b);
-	return b.data;
-}
-
-void
-json_add_str(struct buf *b, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, l;
-
-	buf_addc(b, '"');
-	while (i < n) {
-		if (u[i] == '"')
-			buf_adds(b, "\\\"");
-		else if (u[i] == '\\')
-			buf_adds(b, "\\\\");
-		else if (u[i] == '\n')
-			buf_adds(b, "\\n");
-		else if (u[i] == '\r')
-			buf_adds(b, "\\r");
-		else if (u[i] == '\t')
-			buf_adds(b, "\\t");
-		else if (u[i] < 0x20 || u[i] == 0x7f)
-			buf_addf(b, "\\u%04x", u[i]);
-		else if ((l = utf8_len(u + i, n - i)) == 0)
-			buf_adds(b, "\\ufffd");
-		else if (l == 1)
-			buf_addc(b, (char)u[i]);
-		else {
-			buf_add(b, u + i, l);
-			i += l;
-			continue;
-		}
-		i++;
-	}
-	buf_addc(b, '"');
-}
-
 void
 mem_wipe(void *p, size_t n)
 {
@@ -303,12 +186,6 @@ secret_free(char *s)
 	free(s);
 }
 
-bool
-str_has_crlf(const char *s)
-{
-	return s != NULL && strpbrk(s, "\r\n") != NULL;
-}
-
 double
 time_now(void)
 {
@@ -318,158 +195,3 @@ time_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-mkdir_p(const char *path)
-{
-	char *p = xstrdup(path), *q;
-	int rc = 0;
-
-	for (q = p + 1; ; q++) {
-		if (*q == '/' || *q == '\0') {
-			char c = *q;
-
-			*q = '\0';
-			if (mkdir(p, 0700) == -1 && errno != EEXIST) {
-				rc = -1;
-				break;
-			}
-			*q = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
-char *
-xdg_dir(const char *kind)
-{
-	const char *var, *fallback, *v, *home;
-
-	if (strcmp(kind, "config") == 0) {
-		var = "XDG_CONFIG_HOME";
-		fallback = ".config";
-	} else if (strcmp(kind, "data") == 0) {
-		var = "XDG_DATA_HOME";
-		fallback = ".local/share";
-	} else {
-		var = "XDG_STATE_HOME";
-		fallback = ".local/state";
-	}
-	v = getenv(var);
-	if (v != NULL && *v == '/')
-		return xasprintf("%s/missive", v);
-	home = getenv("HOME");
-	if (home == NULL || *home == '\0')
-		home = "/";
-	return xasprintf("%s/%s/missive", home, fallback);
-}
-
-char *
-data_path(const char *rel)
-{
-	const char *d = getenv("MISSIVE_DATADIR");
-
-	if (d == NULL || *d == '\0')
-		d = PKGDATADIR;
-	return xasprintf("%s/%s", d, rel);
-}
-
-int
-tmpfile_make(const char *dir, const char *prefix, const char *suffix,
-    char **path)
-{
-	struct buf b;
-	int fd, i;
-
-	buf_init(&b);
-	buf_addf(&b, "%s/%s", dir, prefix);
-	for (i = 0; i < 6; i++)	/* the six characters mkstemps replaces */
-		buf_addc(&b, 'X');
-	buf_adds(&b, suffix);
-	if ((fd = mkstemps(buf_cstr(&b), (int)strlen(suffix))) == -1) {
-		int saved = errno;
-
-		buf_free(&b);
-		errno = saved;
-		*path = NULL;
-		return -1;
-	}
-	*path = b.data;
-	return fd;
-}
-
-int
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-int
-file_write_atomic(const char *path, const void *data, size_t len, int mode,
-    struct err *e)
-{
-	char *copy = xstrdup(path), *dir, *tmp, *prefix;
-	const char *p = data;
-	int fd, saved;
-
-	dir = dirname(copy);
-	if (mkdir_p(dir) == -1) {
-		err_set(e, _("cannot create %s: %s"), dir, strerror(errno));
-		free(copy);
-		return -1;
-	}
-	prefix = xasprintf(".%s.", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	fd = tmpfile_make(dir, prefix, "", &tmp);
-	free(prefix);
-	if (fd == -1) {
-		err_set(e, _("cannot write in %s: %s"), dir, strerror(errno));
-		goto fail;
-	}
-	if (fchmod(fd, (mode_t)mode) == -1)
-		goto fail_fd;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail_fd;
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) == -1)
-		goto fail_fd;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail_fd;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail_fd;
-	/* The rename is durable only once the folder itself is synced. */
-	if (fsync_dir(dir) == -1)
-		goto fail_fd;
-	free(tmp);
-	free(copy);
-	return 0;
-
-fail_fd:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	err_set(e, _("cannot save %s: %s"), path, strerror(saved));
-fail:
-	free(tmp);
-	free(copy);
-	return -1;
-}

@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "net/smtp.h"

@@ -16,6 +16,7 @@
 #include "cli/print.h"
 #include "mail/msg.h"
 #include "net/sasl.h"
+#include "net/server.h"
 #include "net/smtp.h"
 #include "net/tls.h"
 #include "store/profile.h"
@@ -193,9 +194,6 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
     struct err *e)
 {
 	int i = 0, mode = -1;
-	bool tls_given;
-	enum tls_mode m;
-	char *end;
 
 	/* Positional arguments: [SERVER] [FROM] TO... */
 	*server = NULL;
@@ -226,18 +224,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 		return err_setr(e, "usage", _("probe takes only SERVER, not `%s'"), o->args[i]);
 	*syntax = false;
 
-	if (o->tls != NULL) {
-		if ((mode = tls_mode_parse(o->tls)) == -1)
-			return err_setr(e, "usage", _("--tls: `%s' is not one of off, "
-			    "opportunistic, starttls, implicit"), o->tls);
-	} else if (pr != NULL && pr->tls != -1)
-		mode = pr->tls;
-	tls_given = mode != -1;
-	m = tls_given ? (enum tls_mode)mode : TLS_OPPORTUNISTIC;
-	if (smtp_server_parse(*server, tls_given, &job->host, &job->port, &m, e) == -1)
+	if (o->tls != NULL && (mode = tls_mode_parse(o->tls)) == -1)
+		return err_setr(e, "usage", _("--tls: `%s' is not one of %s"),
+		    o->tls, TLS_MODE_NAMES);
+	if (profile_job(pr, *server, mode, job, e) == -1) {
+		char *m = xasprintf(_("SERVER `%s': %s"), *server, e->msg);
+
+		err_setr(e, "usage", "%s", m);
+		free(m);
 		return -1;
-	job->tls = m;
-	profile_apply_job(pr, job);
+	}
 	/* Options over the profile. */
 	if (o->fallback)
 		job->fallback_plaintext = true;
@@ -256,22 +252,15 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 
 		if (norm == NULL)
 			return err_setr(e, "usage", _("--fingerprint: `%s' is not a "
-			    "SHA-256 fingerprint (64 hex digits, colons optional)"),
-			    o->fingerprint);
-		free(norm);
+			    "SHA-256 fingerprint (%s)"), o->fingerprint,
+			    tls_fingerprint_words());
 		free(job->fingerprint);
-		job->fingerprint = xstrdup(o->fingerprint);
+		job->fingerprint = norm;
 	}
 	job->insecure = o->insecure != 0;
-	if (o->tls_min != NULL) {
-		if (strcmp(o->tls_min, "1.2") == 0)
-			job->tls_min = 12;
-		else if (strcmp(o->tls_min, "1.3") == 0)
-			job->tls_min = 13;
-		else
-			return err_setr(e, "usage", _("--tls-min: `%s' is not 1.2 or 1.3"),
-			    o->tls_min);
-	}
+	if (o->tls_min != NULL && (job->tls_min = tls_version_parse(o->tls_min)) == -1)
+		return err_setr(e, "usage", _("--tls-min: `%s' is not one of %s"),
+		    o->tls_min, TLS_VERSION_NAMES);
 	if (o->user != NULL) {
 		free(job->user);
 		job->user = xstrdup(o->user);
@@ -284,29 +273,30 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 		job->password_cmd = xstrdup(o->password_cmd);
 	}
 	if (o->auth != NULL) {
-		if (!sasl_supported(o->auth))
+		const char *mech = sasl_canonical(o->auth);
+
+		if (mech == NULL)
 			return err_setr(e, "usage", _("--auth: missive does not know `%s' (it "
 			    "knows %s)"), o->auth, SASL_NAMES);
 		free(job->auth_mech);
-		job->auth_mech = xstrdup(o->auth);
+		job->auth_mech = xstrdup(mech);
 	}
 	if (o->plainauth)
 		job->allow_plaintext_auth = true;
 	if (o->helo != NULL) {
-		if (str_has_crlf(o->helo) || strchr(o->helo, ' '))
-			return err_setr(e, "usage", _("--helo: the name must not contain "
-			    "spaces or line breaks"));
+		if (server_helo_check(o->helo, e) == -1) {
+			char *m = xasprintf("--helo: `%s': %s", o->helo, e->msg);
+
+			err_setr(e, "usage", "%s", m);
+			free(m);
+			return -1;
+		}
 		free(job->helo);
 		job->helo = xstrdup(o->helo);
 	}
-	if (o->timeout != NULL) {
-		long t = strtol(o->timeout, &end, 10);
-
-		if (*o->timeout == '\0' || *end != '\0' || t < 1 || t > 3600)
-			return err_setr(e, "usage", _("--timeout: `%s' is not a number of "
-			    "seconds from 1 to 3600"), o->timeout);
-		job->timeout = (int)t;
-	}
+	if (o->timeout != NULL && smtp_timeout_parse(o->timeout, &job->timeout) == -1)
+		return err_setr(e, "usage", _("--timeout: `%s' is not a whole number "
+		    "of seconds from 1 to %d"), o->timeout, SMTP_TIMEOUT_MAX);
 	job->partial = o->partial != 0;
 	job->probe = o->probe;
 	return 0;

@@ -4,12 +4,14 @@
  * entry is read as "name <local@domain>" or a bare "local@domain". */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/address.h"
 
@@ -951,4 +953,83 @@ addr_render(struct enc_hdr *h, const struct addr_list *l, bool utf8)
 			render_mailbox(h, a, utf8, comma);
 		i = next;
 	}
+}
+
+bool
+addr_scan_sep(struct addr_scan *st, unsigned long c)
+{
+	if (st->escape) {
+		st->escape = false;
+		return false;
+	}
+	if (c == '\\' && (st->quote || st->paren > 0))
+		st->escape = true;
+	else if (c == '"' && st->paren == 0)
+		st->quote = !st->quote;
+	else if (st->quote)
+		return false;
+	else if (c == '(')
+		st->paren++;
+	else if (c == ')' && st->paren > 0)
+		st->paren--;
+	else if (st->paren > 0)
+		return false;
+	else if (c == '<')
+		st->angle++;
+	else if (c == '>' && st->angle > 0)
+		st->angle--;
+	else if (c == ',' && st->angle == 0)
+		return true;
+	return false;
+}
+
+char **
+addr_split(const char *list, size_t *np)
+{
+	struct addr_scan st = { 0 };
+	char **v = NULL;
+	size_t n = 0;
+	const char *p, *start = list;
+
+	for (p = list;; p++) {
+		if (*p == '\0' || addr_scan_sep(&st, (unsigned char)*p)) {
+			const char *s = start, *e = p;
+
+			while (s < e && isspace((unsigned char)*s))
+				s++;
+			while (e > s && isspace((unsigned char)e[-1]))
+				e--;
+			if (e > s) {
+				v = xrealloc(v, (n + 1) * sizeof *v);
+				v[n++] = xstrndup(s, (size_t)(e - s));
+			}
+			if (*p == '\0')
+				break;
+			start = p + 1;
+		}
+	}
+	*np = n;
+	return v;
+}
+
+void
+addr_split_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *
+addr_bare(const char *t)
+{
+	const char *lt = strrchr(t, '<'), *gt;
+
+	if (lt != NULL && (gt = strchr(lt, '>')) != NULL)
+		return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	while (isspace((unsigned char)*t))
+		t++;
+	return xstrdup(t);
 }

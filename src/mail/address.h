@@ -53,6 +53,23 @@ char *addr_spec(const struct addr *a, bool ascii);
  * between words. */
 void addr_render(struct enc_hdr *h, const struct addr_list *l, bool utf8);
 
+/* Where a typed list is cut into entries, short of parsing it: at a ','
+ * outside a quoted string, <...> and a (comment). Fed one character at
+ * a time (a byte, or a code point: only ASCII matters); true when c ends
+ * an entry. The one rule of every splitter (history, completion). */
+struct addr_scan {
+	bool quote, escape;
+	int angle, paren;
+};
+bool addr_scan_sep(struct addr_scan *st, unsigned long c);
+
+/* Splits "a@b, \"Doe, J\" <j@d>" with addr_scan_sep; entries trimmed,
+ * empty ones skipped. Free with addr_split_free. */
+char **addr_split(const char *list, size_t *n);
+void addr_split_free(char **v, size_t n);
+/* The bare address of "Name <a@b>" or "a@b" (caller frees). */
+char *addr_bare(const char *entry);
+
 /* Checks a header field's text typed by the user: no CR, LF or NUL
  * (header injection), valid UTF-8, no other control character than
  * tab. Returns 0 or -1 with e naming the field. */

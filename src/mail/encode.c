@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/encode.h"
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/address.h"
 #include "mail/encode.h"

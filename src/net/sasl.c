@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <wolfssl/options.h>
-#include <wolfssl/wolfcrypt/coding.h>
 #include <wolfssl/wolfcrypt/hmac.h>
 #include <wolfssl/wolfcrypt/pwdbased.h>
 #include <wolfssl/wolfcrypt/sha256.h>
@@ -15,6 +14,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "mail/encode.h"
 #include "net/sasl.h"
 
 enum mech { M_PLAIN, M_LOGIN, M_SCRAM, M_XOAUTH2, M_OAUTHBEARER };
@@ -57,12 +57,6 @@ sasl_canonical(const char *mech)
 	return NULL;
 }
 
-bool
-sasl_supported(const char *mech)
-{
-	return sasl_canonical(mech) != NULL;
-}
-
 const char *
 sasl_pick(const char *offered)
 {
@@ -86,40 +80,32 @@ sasl_pick(const char *offered)
 	return NULL;
 }
 
+/* The base64 of encode.h, as strings. */
 static char *
 b64_encode(const void *in, size_t n)
 {
-	word32 outlen = (word32)((n + 2) / 3 * 4 + 1);
-	char *out = xmalloc(outlen);
+	struct buf b;
 
-	if (n == 0) {
-		out[0] = '\0';
-		return out;
-	}
-	if (Base64_Encode_NoNl(in, (word32)n, (byte *)out, &outlen) != 0) {
-		free(out);
-		return NULL;
-	}
-	out[outlen] = '\0';
-	return out;
+	buf_init(&b);
+	enc_b64_encode(&b, in, n);
+	buf_cstr(&b);
+	return b.data;
 }
 
 /* Decodes base64 text; NULL when it is not base64. */
 static char *
 b64_decode(const char *in, size_t *outlen)
 {
-	word32 n = (word32)strlen(in), len = n / 4 * 3 + 4;
-	char *out = xmalloc(len + 1);
+	struct buf b;
 
-	if (n > 0 && Base64_Decode((const byte *)in, n, (byte *)out, &len) != 0) {
-		free(out);
+	buf_init(&b);
+	if (enc_b64_decode(&b, in, strlen(in)) == -1) {
+		buf_wipe(&b);
 		return NULL;
 	}
-	if (n == 0)
-		len = 0;
-	out[len] = '\0';
-	*outlen = len;
-	return out;
+	buf_cstr(&b);
+	*outlen = b.len;
+	return b.data;
 }
 
 struct sasl *

@@ -14,8 +14,6 @@ struct sasl;
 /* The mechanisms, for messages; the same list as the table in sasl.c. */
 #define SASL_NAMES "PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER"
 
-/* Whether missive can do mech (case-insensitive). */
-bool sasl_supported(const char *mech);
 /* mech's canonical (upper-case) name, or NULL when missive lacks it. */
 const char *sasl_canonical(const char *mech);
 /* The best mechanism in the server's space-separated list, or NULL. */

@@ -21,6 +21,7 @@
 #include "net/reply.h"
 #include "net/sasl.h"
 #include "net/secret.h"
+#include "net/server.h"
 #include "net/smtp.h"
 #include "net/tls.h"
 
@@ -81,6 +82,25 @@ tls_mode_name(enum tls_mode m)
 	return tls_names[m];
 }
 
+int
+smtp_timeout_parse(const char *s, int *secs)
+{
+	int v = 0;
+	const char *p;
+
+	if (*s == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > SMTP_TIMEOUT_MAX)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > SMTP_TIMEOUT_MAX)
+		return -1;
+	*secs = v;
+	return 0;
+}
+
 void
 smtp_job_init(struct smtp_job *job)
 {
@@ -110,49 +130,11 @@ int
 smtp_server_parse(const char *server, bool tls_given, char **host, int *port,
     enum tls_mode *mode, struct err *e)
 {
-	const char *p, *colon = NULL;
-	char *h;
-	long n = 0;
+	int n;
 
-	if (server == NULL || *server == '\0')
-		return err_setr(e, "usage", _("the server is empty"));
-	if (str_has_crlf(server) || strchr(server, ' ') != NULL)
-		return err_setr(e, "usage", _("server `%s': spaces and line breaks "
-		    "are not allowed"), server);
-	if (server[0] == '[') {
-		if ((p = strchr(server, ']')) == NULL)
-			return err_setr(e, "usage", _("server `%s': missing `]'"), server);
-		h = xstrndup(server + 1, (size_t)(p - server - 1));
-		if (p[1] == ':')
-			colon = p + 1;
-		else if (p[1] != '\0') {
-			free(h);
-			return err_setr(e, "usage", _("server `%s': expected `:PORT' "
-			    "after `]'"), server);
-		}
-	} else {
-		colon = strchr(server, ':');
-		if (colon != NULL && strchr(colon + 1, ':') != NULL)
-			return err_setr(e, "usage", _("server `%s': write an IPv6 address "
-			    "in brackets, as [%s]:587"), server, server);
-		h = colon ? xstrndup(server, (size_t)(colon - server)) : xstrdup(server);
-	}
-	if (*h == '\0') {
-		free(h);
-		return err_setr(e, "usage", _("server `%s': no host name"), server);
-	}
-	if (colon != NULL) {
-		char *end;
-
-		errno = 0;
-		n = strtol(colon + 1, &end, 10);
-		if (colon[1] == '\0' || *end != '\0' || errno != 0 || n < 1 || n > 65535) {
-			free(h);
-			return err_setr(e, "usage", _("server `%s': the port must be a "
-			    "number from 1 to 65535"), server);
-		}
-	}
-	if (colon == NULL) {
+	if (server_split(server, host, &n, e) == -1)
+		return -1;
+	if (n == 0) {
 		/* --tls without a port picks the port; nothing picks both. */
 		if (!tls_given)
 			n = 25;
@@ -164,8 +146,7 @@ smtp_server_parse(const char *server, bool tls_given, char **host, int *port,
 			n = 25;
 	} else if (!tls_given)
 		*mode = n == 465 ? TLS_IMPLICIT : n == 25 ? TLS_OPPORTUNISTIC : TLS_STARTTLS;
-	*host = h;
-	*port = (int)n;
+	*port = n;
 	return 0;
 }
 
@@ -1166,9 +1147,12 @@ default_helo(void)
 {
 	char name[256];
 
+	/* A machine name EHLO cannot carry is not the user's mistake. */
 	if (gethostname(name, sizeof name) == -1 || name[0] == '\0')
 		return xstrdup("localhost");
 	name[sizeof name - 1] = '\0';
+	if (server_helo_check(name, NULL) == -1)
+		return xstrdup("localhost");
 	return xstrdup(name);
 }
 
@@ -1178,6 +1162,7 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 {
 	struct session s;
 	struct event ev = { .type = EV_RESULT };
+	struct err he;
 	enum outcome o;
 	char *h;
 
@@ -1193,10 +1178,12 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	snprintf(s.helo, sizeof s.helo, "%s", h);
 	free(h);
 
-	if (str_has_crlf(s.helo) || strchr(s.helo, ' ') != NULL) {
+	if (server_helo_check(s.helo, &he) == -1) {
+		char *m = xasprintf("HELO `%s`: %s", s.helo, he.msg);
+
 		s.stage = "usage";
-		failf(&s, "usage", _("--helo: the name must not contain spaces or "
-		    "line breaks"));
+		failf(&s, "usage", m);
+		free(m);
 	} else if (!job->probe && job->msg == NULL) {
 		s.stage = "usage";
 		failf(&s, "usage", _("no message to send"));

@@ -42,11 +42,19 @@ struct smtp_job {
 	struct msg *msg;	/* owned by the job; NULL for probe */
 };
 
-/* Parses SERVER ("host", "host:port", "[v6]:port") and fills host and port
- * with the defaults of DESIGN.md; tls_given says whether --tls was given
- * (then *mode is kept), else *mode is derived from the port. */
+/* SERVER (server.h's grammar) with the defaults of doc/design.md: no
+ * port and no policy means 25, opportunistic; a port without a policy
+ * gives it (465 implicit, 25 opportunistic, any other starttls); a
+ * policy without a port gives the port (465 implicit, 587 starttls, else
+ * 25). tls_given says whether *mode holds a chosen policy. -1 with e
+ * (reason "usage") naming what is wrong. */
 int smtp_server_parse(const char *server, bool tls_given, char **host,
     int *port, enum tls_mode *mode, struct err *e);
+
+/* A timeout as written: whole seconds from 1 to SMTP_TIMEOUT_MAX, digits
+ * only. 0 with *secs set, or -1. */
+#define SMTP_TIMEOUT_MAX 3600
+int smtp_timeout_parse(const char *s, int *secs);
 
 void smtp_job_init(struct smtp_job *job);
 void smtp_job_free(struct smtp_job *job);	/* frees members, not job */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/i18n.h"
@@ -265,6 +266,24 @@ tls_fingerprint_norm(const char *hex)
 		out[i * 3 + 2] = i < 31 ? ':' : '\0';
 	}
 	return xstrdup(out);
+}
+
+const char *
+tls_fingerprint_words(void)
+{
+	return _("64 hex digits, colons optional");
+}
+
+int
+tls_version_parse(const char *s)
+{
+	if (strncasecmp(s, "TLSv", 4) == 0)
+		s += 4;
+	if (strcmp(s, "1.2") == 0)
+		return 12;
+	if (strcmp(s, "1.3") == 0)
+		return 13;
+	return -1;
 }
 
 static bool

@@ -45,8 +45,16 @@ ssize_t tls_write(struct tls_session *s, const void *buf, size_t n);
 bool tls_pending(struct tls_session *s);
 void tls_close(struct tls_session *s);
 
-/* Normalises a fingerprint to "AB:CD:..." upper case; NULL when it is not
- * 64 hex digits. Caller frees. */
+/* A SHA-256 fingerprint as people paste it (colons or spaces between
+ * the bytes, or none; any case) normalised to "AB:CD:..."; NULL when it
+ * is not 64 hex digits. Caller frees. */
 char *tls_fingerprint_norm(const char *hex);
+/* The forms it takes, in words, for messages. */
+const char *tls_fingerprint_words(void);
+
+/* The lowest TLS version as written ("1.2", "1.3"; "TLSv1.3" too): 12 or
+ * 13, or -1. */
+int tls_version_parse(const char *s);
+#define TLS_VERSION_NAMES "1.2, 1.3"
 
 #endif

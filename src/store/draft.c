@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "store/draft.h"

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "mail/address.h"
 #include "store/history.h"
 
 #define HISTORY_MAX	500
@@ -141,11 +143,11 @@ history_add_list(struct history *h, const char *list)
 
 	if (list == NULL)
 		return;
-	v = addr_list_split(list, &n);
+	v = addr_split(list, &n);
 	/* Backwards, so the list's first address ends up first. */
 	for (i = n; i > 0; i--)
 		history_add(h, v[i - 1]);
-	history_list_free(v, n);
+	addr_split_free(v, n);
 }
 
 int
@@ -163,71 +165,4 @@ history_save(struct history *h, struct err *e)
 	rc = file_write_atomic(h->path, b.data ? b.data : "", b.len, 0600, e);
 	buf_free(&b);
 	return rc;
-}
-
-char **
-addr_list_split(const char *list, size_t *np)
-{
-	char **v = NULL;
-	size_t n = 0;
-	const char *p = list, *start = list;
-	bool quote = false;
-	int angle = 0, paren = 0;
-
-	for (;; p++) {
-		if (*p == '\\' && quote && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (*p == '"' && paren == 0)
-			quote = !quote;
-		else if (!quote && *p == '(')
-			paren++;
-		else if (!quote && *p == ')' && paren > 0)
-			paren--;
-		else if (!quote && paren == 0 && *p == '<')
-			angle++;
-		else if (!quote && paren == 0 && *p == '>' && angle > 0)
-			angle--;
-		if (*p == '\0' || (*p == ',' && !quote && angle == 0 &&
-		    paren == 0)) {
-			const char *s = start, *e = p;
-
-			while (s < e && isspace((unsigned char)*s))
-				s++;
-			while (e > s && isspace((unsigned char)e[-1]))
-				e--;
-			if (e > s) {
-				v = xrealloc(v, (n + 1) * sizeof *v);
-				v[n++] = xstrndup(s, (size_t)(e - s));
-			}
-			if (*p == '\0')
-				break;
-			start = p + 1;
-		}
-	}
-	*np = n;
-	return v;
-}
-
-void
-history_list_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-char *
-addr_bare(const char *t)
-{
-	const char *lt = strrchr(t, '<'), *gt;
-
-	if (lt != NULL && (gt = strchr(lt, '>')) != NULL)
-		return xstrndup(lt + 1, (size_t)(gt - lt - 1));
-	while (isspace((unsigned char)*t))
-		t++;
-	return xstrdup(t);
 }

@@ -1,6 +1,6 @@
 /* Addresses used before, for completion in the composer: one address a
  * line in $XDG_STATE_HOME/missive/history, most recent first, bounded.
- * Also the comma-list splitter that address fields share. No terminal. */
+ * No terminal. */
 #ifndef MISSIVE_HISTORY_H
 #define MISSIVE_HISTORY_H
 
@@ -25,12 +25,5 @@ void history_add(struct history *h, const char *addr);
 void history_add_list(struct history *h, const char *list);
 /* Writes the file atomically (folder 0700, file 0600). */
 int history_save(struct history *h, struct err *e);
-
-/* Splits "a@b, \"Doe, J\" <j@d>" at commas outside quotes, <> and ();
- * tokens trimmed, empty ones skipped. */
-char **addr_list_split(const char *list, size_t *n);
-void history_list_free(char **v, size_t n);
-/* The bare address of "Name <a@b>" or "a@b" (caller frees). */
-char *addr_bare(const char *token);
 
 #endif

@@ -13,7 +13,9 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "net/sasl.h"
 #include "net/smtp.h"
+#include "net/tls.h"
 #include "store/profile.h"
 
 #define LINE_MAX_MSMTP	4096
@@ -333,35 +335,6 @@ bad:
 #undef ONOFF
 }
 
-static bool
-fingerprint_sha256(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s == ':')
-			continue;
-		if (!isxdigit((unsigned char)*s))
-			return false;
-		n++;
-	}
-	return n == 64;
-}
-
-static const char *
-auth_name(const char *m)
-{
-	static const char *const ok[] = {
-		"PLAIN", "LOGIN", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
-		if (strcasecmp(m, ok[i]) == 0)
-			return ok[i];
-	return NULL;
-}
-
 /* One msmtp account as a profile. */
 static void
 to_profile(struct mparse *mp, const struct acct *a, struct profile *p)
@@ -395,9 +368,7 @@ to_profile(struct mparse *mp, const struct acct *a, struct profile *p)
 			    a->name, a->trust);
 	}
 	if (a->fingerprint != NULL) {
-		if (fingerprint_sha256(a->fingerprint))
-			p->fingerprint = xstrdup(a->fingerprint);
-		else
+		if ((p->fingerprint = tls_fingerprint_norm(a->fingerprint)) == NULL)
 			warn(mp, _("%s: tls_fingerprint is not a SHA-256 fingerprint; not imported"),
 			    a->name);
 	}
@@ -413,7 +384,7 @@ to_profile(struct mparse *mp, const struct acct *a, struct profile *p)
 	else if (a->user != NULL)
 		p->user = xstrdup(a->user);
 	if (a->auth != NULL && *a->auth != '\0') {
-		if ((mech = auth_name(a->auth)) != NULL)
+		if ((mech = sasl_canonical(a->auth)) != NULL)
 			p->auth = xstrdup(mech);
 		else
 			warn(mp, _("%s: missive cannot do auth %s; the profile uses the best mechanism the server offers"),
@@ -423,7 +394,7 @@ to_profile(struct mparse *mp, const struct acct *a, struct profile *p)
 		p->password_cmd = xstrdup(a->passwordeval);
 	if (a->domain != NULL)
 		p->helo = xstrdup(a->domain);
-	if (a->timeout > 0 && a->timeout <= 3600)
+	if (a->timeout > 0 && a->timeout <= SMTP_TIMEOUT_MAX)
 		p->timeout = a->timeout;
 }
 

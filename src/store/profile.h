@@ -70,6 +70,14 @@ struct smtp_job;
  * options on top. p may be NULL. */
 void profile_apply_job(const struct profile *p, struct smtp_job *job);
 
+/* Fills job's server, port and TLS policy from server (as typed; NULL
+ * or "" for the profile's own) and tls (an enum tls_mode, or -1 for the
+ * profile's policy, or else the port's), then the profile's session
+ * settings (p may be NULL). The one place where a profile and a server
+ * make a policy. -1 with e naming the server's problem. */
+int profile_job(const struct profile *p, const char *server, int tls,
+    struct smtp_job *job, struct err *e);
+
 /* An empty profile (every value unset), and freeing its members (the
  * password is wiped); p itself is not freed. */
 void profile_init(struct profile *p);

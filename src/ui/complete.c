@@ -8,7 +8,7 @@
 #include <wctype.h>
 
 #include "base/util.h"
-#include "store/history.h"
+#include "mail/address.h"
 #include "ui/complete.h"
 
 struct completer {
@@ -64,10 +64,10 @@ completer_add_list(struct completer *c, const char *list)
 
 	if (list == NULL)
 		return;
-	v = addr_list_split(list, &n);
+	v = addr_split(list, &n);
 	for (i = 0; i < n; i++)
 		completer_add(c, v[i]);
-	history_list_free(v, n);
+	addr_split_free(v, n);
 }
 
 size_t
@@ -123,22 +123,15 @@ void
 addr_token_at(const wchar_t *s, size_t len, size_t cur, size_t *start,
     size_t *end)
 {
+	struct addr_scan sc = { 0 };
 	size_t i, st = 0;
-	bool quote = false;
-	int angle = 0;
 
 	if (cur > len)
 		cur = len;
-	/* The separators around cur, honouring quotes and <>: the last one
-	 * before it starts the entry, the first one after it ends it. */
+	/* The separators around cur: the last one before it starts the
+	 * entry, the first one after it ends it. */
 	for (i = 0; i < len; i++) {
-		if (s[i] == L'"')
-			quote = !quote;
-		else if (!quote && s[i] == L'<')
-			angle++;
-		else if (!quote && s[i] == L'>' && angle > 0)
-			angle--;
-		else if (!quote && angle == 0 && s[i] == L',') {
+		if (addr_scan_sep(&sc, (unsigned long)s[i])) {
 			if (i >= cur)
 				break;
 			st = i + 1;

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "ui/complete.h"

@@ -144,28 +144,20 @@ build_msg(struct ui *u, struct err *e, int *field)
 static int
 build_job(struct ui *u, struct smtp_job *job, struct err *e)
 {
-	const struct profile *p = ui_profile(u);
-	bool given = p != NULL && p->tls >= 0;
-	enum tls_mode mode = given ? (enum tls_mode)p->tls : TLS_OPPORTUNISTIC;
 	char *server = ui_field(u, F_SERVER);
 	struct err pe;
+	int rc;
 
 	smtp_job_init(job);
-	if (*server == '\0') {
-		free(server);
-		return err_set(e, _("Server: empty; type host[:port], or pick a "
-		    "profile with ^P"));
-	}
 	err_clear(&pe);
-	if (smtp_server_parse(server, given, &job->host, &job->port, &mode,
-	    &pe) == -1) {
-		free(server);
-		return err_set(e, "%s: %s", _("Server"), pe.msg);
-	}
+	/* The field is what is sent to, even when a profile names another. */
+	if (*server == '\0')
+		rc = err_set(e, _("Server: empty; type host[:port], or pick a "
+		    "profile with ^P"));
+	else if ((rc = profile_job(ui_profile(u), server, -1, job, &pe)) == -1)
+		err_set(e, "%s: %s", _("Server"), pe.msg);
 	free(server);
-	job->tls = mode;
-	profile_apply_job(p, job);
-	return 0;
+	return rc;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"

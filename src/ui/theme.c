@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "ui/theme.h"

@@ -211,23 +211,25 @@ ui_field(const struct ui *u, int f)
 int
 ui_policy(const struct ui *u, bool *fallback)
 {
-	const struct profile *p = ui_profile(u);
-	bool given = p != NULL && p->tls >= 0;
-	enum tls_mode mode = given ? (enum tls_mode)p->tls : TLS_OPPORTUNISTIC;
-	char *server = ui_field(u, F_SERVER), *host = NULL;
-	struct err e;
-	int port, rc;
+	char *server = ui_field(u, F_SERVER);
+	struct smtp_job job;
+	int mode;
 
-	*fallback = p != NULL && p->fallback_plaintext == 1;
+	smtp_job_init(&job);
 	if (*server == '\0') {
-		free(server);
-		return given ? (int)mode : -1;
+		/* No server yet: only a policy the profile names. */
+		mode = u->prof != NULL ? u->prof->tls : -1;
+		*fallback = u->prof != NULL && u->prof->fallback_plaintext == 1;
+	} else if (profile_job(u->prof, server, -1, &job, NULL) == 0) {
+		mode = (int)job.tls;
+		*fallback = job.fallback_plaintext;
+	} else {
+		mode = -1;
+		*fallback = false;
 	}
-	err_clear(&e);
-	rc = smtp_server_parse(server, given, &host, &port, &mode, &e);
-	free(host);
+	smtp_job_free(&job);
 	free(server);
-	return rc == 0 ? (int)mode : -1;
+	return mode;
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "net/smtp.h"
 #include "ui/status.h"

@@ -65,7 +65,7 @@ tui_wait "▸Server:"
 tui_keys C-u
 tui_type "[::1"
 tui_keys C-x
-tui_wait "missing"
+tui_wait "without a closing"
 tui_has "Nothing was sent." || { tui_dump; fail "bad server accepted"; }
 pass "a bad Server field is refused"
 stop_server

@@ -352,10 +352,32 @@ test_render_long_names(void **state)
 	buf_free(&in);
 }
 
+/* The one rule of the splitters: a comma in quotes, <> or a comment does
+ * not end an entry. */
+static void
+test_split(void **state)
+{
+	size_t n;
+	char **v = addr_split(" a@x.org ,\"Doe, J\" <j@x.org>,, "
+	    "Jo (work, home) <jo@x.org>,", &n);
+	char *b;
+
+	(void)state;
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "a@x.org");
+	assert_string_equal(v[1], "\"Doe, J\" <j@x.org>");
+	assert_string_equal(v[2], "Jo (work, home) <jo@x.org>");
+	addr_split_free(v, n);
+	b = addr_bare("\"Doe, J\" <j@x.org>");
+	assert_string_equal(b, "j@x.org");
+	free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_nul_inside),

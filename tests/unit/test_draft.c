@@ -218,25 +218,6 @@ test_history(void **state)
 	free(path);
 }
 
-static void
-test_split(void **state)
-{
-	size_t n;
-	char **v = addr_list_split(" a@x.org ,\"Doe, J\" <j@x.org>,, "
-	    "Jo (work, home) <jo@x.org>,", &n);
-	char *b;
-
-	(void)state;
-	assert_int_equal(n, 3);
-	assert_string_equal(v[0], "a@x.org");
-	assert_string_equal(v[1], "\"Doe, J\" <j@x.org>");
-	assert_string_equal(v[2], "Jo (work, home) <jo@x.org>");
-	history_list_free(v, n);
-	b = addr_bare("\"Doe, J\" <j@x.org>");
-	assert_string_equal(b, "j@x.org");
-	free(b);
-}
-
 int
 main(void)
 {
@@ -245,7 +226,6 @@ main(void)
 		cmocka_unit_test(test_claim_latest),
 		cmocka_unit_test(test_atomic_failure_keeps_old),
 		cmocka_unit_test(test_history),
-		cmocka_unit_test(test_split),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

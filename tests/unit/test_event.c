@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "net/event.h"
 

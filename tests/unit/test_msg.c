@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/msg.h"
 

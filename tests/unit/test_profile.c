@@ -23,9 +23,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/fs.h"
 #include "base/util.h"
-#include "net/smtp.h"
 #include "net/secret.h"
+#include "net/smtp.h"
 #include "store/profile.h"
 
 static char tmpdir[4096];
@@ -191,8 +192,9 @@ test_parse_all_keys(void **state)
 	ca = path_in("certs/ca.pem");
 	assert_string_equal(p->ca_file, ca);
 	free(ca);
-	assert_string_equal(p->fingerprint,
-	    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	/* kept as tls_fingerprint_norm writes it, as --fingerprint is */
+	assert_string_equal(p->fingerprint, "AB:CD:EF:01:23:45:67:89:AB:CD:EF:"
+	    "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89");
 	assert_int_equal(p->tls_min, 13);
 	assert_string_equal(p->from, "Me Myself <me@example.org>");
 	assert_string_equal(p->user, "me@example.org");
@@ -316,7 +318,9 @@ static const struct {
 	{ "[a]\nserver = [::1]25\n",
 	  "profiles.ini:2: server: `[::1]25`: expected `:PORT` after `]`" },
 	{ "[a]\nserver = bad host\n",
-	  "profiles.ini:2: server: `bad host`: not a host name, `host:port` or `[IPv6]:port`" },
+	  "profiles.ini:2: server: `bad host`: spaces and control characters are not allowed" },
+	{ "[a]\nserver = bad!host\n",
+	  "profiles.ini:2: server: `bad!host`: not a host name, `host:port` or `[IPv6]:port`" },
 	{ "[a]\nserver = 999.1.1.1\n",
 	  "profiles.ini:2: server: `999.1.1.1`: not a host name, `host:port` or `[IPv6]:port`" },
 	{ "[a]\nserver = -x.example.org\n",
@@ -337,7 +341,7 @@ static const struct {
 	{ "[a]\nauth = CRAM-MD5\n",
 	  "profiles.ini:2: auth: `CRAM-MD5` is not one of PLAIN, LOGIN, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER (leave auth out to use the best one the server offers)" },
 	{ "[a]\nhelo = not a name\n",
-	  "profiles.ini:2: helo: `not a name` is not a host name or an address literal like [192.0.2.1]" },
+	  "profiles.ini:2: helo: `not a name`: not a host name or an address literal like [192.0.2.1]" },
 	{ "[a]\ntheme = ../../etc/passwd\n",
 	  "profiles.ini:2: theme: `../../etc/passwd` is not a theme name (letters, digits, `.`, `-`, `_`)" },
 	{ "[a]\nca_file = certs/ca.pem\n",
@@ -950,7 +954,8 @@ test_save_append_roundtrip(void **state)
 	assert_int_equal(q->fallback_plaintext, 0);
 	assert_int_equal(q->allow_plaintext_auth, 1);
 	assert_int_equal(q->tls_min, 13);
-	assert_string_equal(q->fingerprint, p.fingerprint);
+	assert_string_equal(q->fingerprint, "00:11:22:33:44:55:66:77:88:99:AA:BB:"
+	    "CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
 	assert_string_equal(q->from, p.from);
 	assert_string_equal(q->password_cmd, p.password_cmd);
 	assert_null(q->password);
@@ -1060,7 +1065,7 @@ test_save_refusals(void **state)
 	p.tls = 7;
 	p.server = xstrdup("nope nope");
 	assert_int_equal(profiles_save(tmpdir, &p, &e), -1);
-	assert_string_equal(e.msg, "cannot save profile `a`: server: `nope nope`: not a host name, `host:port` or `[IPv6]:port`");
+	assert_string_equal(e.msg, "cannot save profile `a`: server: `nope nope`: spaces and control characters are not allowed");
 
 	/* A profile of profiles.d is not duplicated into profiles.ini. */
 	free(p.name);

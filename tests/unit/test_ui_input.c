@@ -58,6 +58,12 @@ test_token_at(void **state)
 	addr_token_at(s, wcslen(s), 3, &st, &en);	/* inside the quotes */
 	assert_int_equal(st, 0);
 	assert_int_equal(en, 18);
+	/* A comma in a comment does not cut an entry, as for the history's
+	 * splitter (completion once cut "Jo (work," off here). */
+	s = L"Jo (work, home) <jo@x.org>, bo";
+	addr_token_at(s, wcslen(s), 11, &st, &en);
+	assert_int_equal(st, 0);
+	assert_int_equal(en, 26);
 }
 
 static void

@@ -1,0 +1,133 @@
+/* Text from anywhere made safe to show or to put in JSON; see text.h. */
+#include "config.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "base/text.h"
+#include "base/util.h"
+
+size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Like utf8_len, but C1 controls (U+0080..U+009F), which act as escapes
+ * on some terminals, do not count as printable. */
+static size_t
+utf8_len_shown(const unsigned char *s, size_t n)
+{
+	size_t l = utf8_len(s, n);
+
+	return l == 2 && s[0] == 0xc2 && s[1] <= 0x9f ? 0 : l;
+}
+
+char *
+str_escape(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b;
+	size_t i = 0, l;
+
+	buf_init(&b);
+	while (i < n) {
+		if (u[i] == '\r')
+			buf_adds(&b, "\\r");
+		else if (u[i] == '\n')
+			buf_adds(&b, "\\n");
+		else if (u[i] == '\t')
+			buf_adds(&b, "\\t");
+		else if (u[i] == '\\')
+			buf_adds(&b, "\\\\");
+		else if (u[i] < 0x20 || u[i] == 0x7f)
+			buf_addf(&b, "\\x%02x", u[i]);
+		else if ((l = utf8_len_shown(u + i, n - i)) == 0)
+			buf_addf(&b, "\\x%02x", u[i]);
+		else {
+			buf_add(&b, u + i, l);
+			i += l;
+			continue;
+		}
+		i++;
+	}
+	buf_cstr(&b);
+	return b.data;
+}
+
+void
+json_add_str(struct buf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, l;
+
+	buf_addc(b, '"');
+	while (i < n) {
+		if (u[i] == '"')
+			buf_adds(b, "\\\"");
+		else if (u[i] == '\\')
+			buf_adds(b, "\\\\");
+		else if (u[i] == '\n')
+			buf_adds(b, "\\n");
+		else if (u[i] == '\r')
+			buf_adds(b, "\\r");
+		else if (u[i] == '\t')
+			buf_adds(b, "\\t");
+		else if (u[i] < 0x20 || u[i] == 0x7f)
+			buf_addf(b, "\\u%04x", u[i]);
+		else if ((l = utf8_len(u + i, n - i)) == 0)
+			buf_adds(b, "\\ufffd");
+		else if (l == 1)
+			buf_addc(b, (char)u[i]);
+		else {
+			buf_add(b, u + i, l);
+			i += l;
+			continue;
+		}
+		i++;
+	}
+	buf_addc(b, '"');
+}
+
+bool
+str_has_crlf(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+bool
+str_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return true;
+	return false;
+}

@@ -1,0 +1,32 @@
+/* Untrusted text (server replies, certificate fields, file contents)
+ * made safe for a terminal or for JSON, and the checks that keep header
+ * injection out. Pure; any thread. */
+#ifndef MISSIVE_TEXT_H
+#define MISSIVE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
+ * the bytes there are not valid UTF-8. */
+size_t utf8_len(const unsigned char *s, size_t n);
+
+/* Returns a new string in which control characters, escape sequences and
+ * invalid UTF-8 in untrusted text (server replies, certificate fields) are
+ * shown as \xNN / \r / \n / \t; valid UTF-8 is kept. Caller frees. */
+char *str_escape(const char *s, size_t n);
+
+/* Appends s as a JSON string (with quotes) to b; any bytes, always valid
+ * JSON: invalid UTF-8 becomes U+FFFD. */
+void json_add_str(struct buf *b, const char *s);
+
+/* True when s (NULL is fine) holds CR or LF (header injection). */
+bool str_has_crlf(const char *s);
+
+/* True when s holds a control character other than tab (CR, LF, ESC,
+ * DEL ...): such a value cannot be a single-line setting. */
+bool str_has_control(const char *s);
+
+#endif
