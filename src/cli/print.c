@@ -8,16 +8,8 @@
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "app/explain.h"
 #include "cli/print.h"
-
-static void
-eprint_escaped(const char *prefix, const char *text)
-{
-	char *esc = str_escape(text != NULL ? text : "", text != NULL ? strlen(text) : 0);
-
-	fprintf(stderr, "%s%s\n", prefix, esc);
-	free(esc);
-}
 
 static void
 json_line(const struct event *ev)
@@ -61,66 +53,18 @@ progress_bar(struct printer *p, const struct event *ev)
 		bar_clear(p);
 }
 
-static void
-human_tls(const struct tls_info *ti)
-{
-	const struct cert_info *leaf = ti->nchain > 0 ? &ti->chain[0] : NULL;
-	char *subj = str_escape(leaf ? leaf->subject : "?", strlen(leaf ? leaf->subject : "?"));
-
-	fprintf(stderr, _("%s %s, %s%s%s\n"), ti->verified || ti->pinned ? "✓" : "!",
-	    ti->version, ti->cipher, ti->group ? ", " : "", ti->group ? ti->group : "");
-	if (ti->pinned)
-		fprintf(stderr, _("  certificate accepted by its fingerprint: %s\n"), subj);
-	else if (ti->verified)
-		fprintf(stderr, _("  certificate verified: %s\n"), subj);
-	else
-		eprint_escaped(_("  certificate NOT verified: "), ti->verify_error);
-	if (leaf != NULL)
-		fprintf(stderr, _("  valid until %s (%ld days)\n"), leaf->not_after,
-		    leaf->days_left);
-	free(subj);
-}
-
+/* The verdict, and for a refused certificate the exact pin to copy. */
 static void
 human_result(const struct result *r, bool probe)
 {
-	size_t n = r->naccepted;
+	enum sev sev;
+	char *v = explain_verdict(r, probe, FOR_CLI, &sev);
 
-	if (probe) {
-		if (r->exit_status == 0)
-			fprintf(stderr, _("Probe finished: the server answered%s.\n"),
-			    r->encrypted ? _(" and TLS was negotiated") : "");
-		else
-			eprint_escaped(_("Probe failed: "), r->message);
-		return;
-	}
-	if (r->sent) {
-		const char *how = r->encrypted ? (r->tls && r->tls->verified ?
-		    _("over TLS (certificate verified)") : _("over TLS (certificate NOT verified)")) :
-		    _("WITHOUT encryption");
-
-		fprintf(stderr, ngettext("Message sent to %zu recipient %s",
-		    "Message sent to %zu recipients %s", n), n, how);
-		if (r->tls != NULL && r->encrypted)
-			fprintf(stderr, " [%s]", r->tls->version);
-		fputs(".\n", stderr);
-		if (r->nrefused > 0)
-			fprintf(stderr, ngettext("%zu recipient was refused.\n",
-			    "%zu recipients were refused.\n", r->nrefused), r->nrefused);
-		return;
-	}
-	/* Once the message went out, only the final reply was missing: the
-	 * server may have taken it (the seed's wording, where it is true). */
-	if (result_maybe_sent(r))
-		fputs(_("Your message may not have been sent!\n"), stderr);
-	else
-		fputs(_("Your message was not sent.\n"), stderr);
-	eprint_escaped("  ", r->message != NULL ? r->message : _("unknown error"));
+	fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), v);
+	free(v);
 	if (r->reason != NULL && strcmp(r->reason, "cert_verify") == 0 &&
 	    r->tls != NULL && r->tls->nchain > 0)
-		fprintf(stderr, _("  If you trust this server, name its CA with "
-		    "--ca-file FILE, or pin its certificate:\n  --fingerprint %s\n"),
-		    r->tls->chain[0].fingerprint);
+		fprintf(stderr, "  --fingerprint %s\n", r->tls->chain[0].fingerprint);
 }
 
 void
@@ -128,7 +72,6 @@ print_event(const struct event *ev, void *arg)
 {
 	struct printer *p = arg;
 	char *esc;
-	size_t i;
 
 	if (ev->type == EV_DIALOGUE) {
 		esc = str_escape(ev->text, strlen(ev->text));
@@ -150,68 +93,9 @@ print_event(const struct event *ev, void *arg)
 	if (ev->type != EV_DATA)
 		bar_clear(p);
 	switch (ev->type) {
-	case EV_CONNECT:
-		fprintf(stderr, _("· connected to %s port %d (%s)\n"), ev->host, ev->port,
-		    ev->address);
-		break;
-	case EV_GREETING:
-		if (!p->verbose)
-			eprint_escaped("· ", ev->text);
-		break;
-	case EV_EHLO:
-		if (!p->verbose) {
-			struct buf b;
-
-			buf_init(&b);
-			for (i = 0; i < ev->ncaps; i++) {
-				buf_adds(&b, i ? " " : "");
-				buf_adds(&b, ev->caps[i]);
-			}
-			fprintf(stderr, "· EHLO%s: ", ev->tls ? _(" (TLS)") : "");
-			eprint_escaped("", b.data ? b.data : "");
-			buf_free(&b);
-		}
-		break;
-	case EV_HELO:
-		fputs(_("! EHLO refused; using HELO (no extensions)\n"), stderr);
-		break;
-	case EV_STARTTLS:
-		fputs(_("· STARTTLS\n"), stderr);
-		break;
-	case EV_TLS:
-		if (ev->tls_info != NULL)
-			human_tls(ev->tls_info);
-		break;
-	case EV_TLS_FAILED:
-		eprint_escaped("✗ ", ev->text);
-		break;
-	case EV_FALLBACK:
-		fputs(_("! falling back to a new connection without TLS\n"), stderr);
-		break;
-	case EV_AUTH:
-		fprintf(stderr, "%s AUTH %s: %s\n", ev->ok ? "✓" : "✗", ev->mechanism,
-		    ev->ok ? _("accepted") : _("refused"));
-		break;
-	case EV_RCPT:
-		esc = str_escape(ev->text, strlen(ev->text));
-		fprintf(stderr, "%s %s: %d %s\n", ev->accepted ? "✓" : "✗", ev->address,
-		    ev->code, esc);
-		free(esc);
-		break;
 	case EV_DATA:
 		if (p->progress_tty && ev->total_bytes > 0)
 			progress_bar(p, ev);
-		break;
-	case EV_SENT:
-		esc = str_escape(ev->text, strlen(ev->text));
-		fprintf(stderr, _("✓ accepted: %d %s\n"), ev->code, esc);
-		free(esc);
-		break;
-	case EV_ERROR:
-		eprint_escaped("✗ ", ev->text);
-		break;
-	case EV_WARNING:
-		eprint_escaped("! ", ev->text);
 		break;
 	case EV_RESULT:
 		if (ev->result != NULL) {
@@ -220,14 +104,29 @@ print_event(const struct event *ev, void *arg)
 			human_result(ev->result, p->probe);
 		}
 		break;
-	case EV_DIALOGUE:
+	case EV_GREETING:
+	case EV_EHLO:
+		/* -v shows them as the dialogue already. */
+		if (p->verbose)
+			break;
+		/* FALLTHROUGH */
+	default: {
+		enum sev sev;
+		char *line = explain_event(ev, &sev);
+
+		if (line != NULL)
+			fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), line);
+		free(line);
 		break;
+	}
 	}
 }
 
 void
 print_usage_failure(struct printer *p, const char *message)
 {
+	char *esc;
+
 	if (p->json) {
 		struct result r = { .reason = "usage", .stage = "usage",
 		    .exit_status = 2 };
@@ -239,7 +138,10 @@ print_usage_failure(struct printer *p, const char *message)
 		ev = (struct event){ .type = EV_RESULT, .result = &r };
 		json_line(&ev);
 	}
-	fprintf(stderr, "missive: %s\n", message);
+	/* It may quote what was typed, line breaks and escapes included. */
+	esc = str_escape(message, strlen(message));
+	fprintf(stderr, "missive: %s\n", esc);
+	free(esc);
 }
 
 static void

@@ -19,6 +19,8 @@
 #include "base/util.h"
 #include "store/draft.h"
 
+#define DRAFT_MAX	(256 * 1024 * 1024)
+
 static const struct {
 	const char *name;
 	size_t off;
@@ -96,24 +98,17 @@ draft_save(const char *path, const struct draft *d, struct err *e)
 int
 draft_load(const char *path, struct draft *d, struct err *e)
 {
-	FILE *f = fopen(path, "r");
-	struct buf all;
-	char chunk[8192], *p, *nl;
-	size_t n, i;
+	struct err fe;
+	char *all, *p, *nl;
+	size_t i;
+	int rc;
 
 	memset(d, 0, sizeof *d);
-	if (f == NULL)
-		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
-	buf_init(&all);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&all, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		buf_free(&all);
-		return err_set(e, _("cannot read %s: %s"), path, strerror(errno));
-	}
-	fclose(f);
-	p = buf_cstr(&all);
+	err_clear(&fe);
+	if ((rc = file_read(path, DRAFT_MAX, &all, NULL, NULL, &fe)) != 0)
+		return err_set(e, _("cannot read %s: %s"), path,
+		    rc == 1 ? strerror(ENOENT) : fe.msg);
+	p = all;
 	while (*p != '\0' && *p != '\n') {
 		char *colon;
 
@@ -143,7 +138,7 @@ draft_load(const char *path, struct draft *d, struct err *e)
 	if (*p == '\n')
 		p++;
 	d->body = xstrdup(p);
-	buf_free(&all);
+	free(all);
 	return 0;
 }
 

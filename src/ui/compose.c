@@ -19,6 +19,8 @@
 #include "ui/complete.h"
 #include "ui/uistate.h"
 
+#define EDITOR_FILE_MAX	(64 * 1024 * 1024)	/* a body, not an archive */
+
 static const char *labels[F_COUNT] = {
 	N_("Server"), N_("From"), N_("To"), N_("Cc"), N_("Bcc"),
 	N_("Subject"), N_("Attach"),
@@ -714,26 +716,6 @@ compose_key(struct ui *u, const struct key *k)
 
 /* ---- the external editor ---- */
 
-static char *
-read_file(const char *path, struct err *e)
-{
-	FILE *f = fopen(path, "r");
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	buf_cstr(&b);
-	return b.data;
-}
-
 void
 compose_run_editor(struct ui *u)
 {
@@ -798,9 +780,10 @@ compose_run_editor(struct ui *u)
 		goto out;
 	}
 	err_clear(&e);
-	if ((back = read_file(path, &e)) == NULL) {
-		ui_msg(u, SEV_ERROR, _("Cannot read the editor's file back: %s"),
-		    e.msg);
+	if (file_read(path, EDITOR_FILE_MAX, &back, NULL, NULL, &e) != 0) {
+		ui_msg(u, SEV_ERROR, _("Cannot read the editor's file back: "
+		    "%s: %s; the body is unchanged."), path, e.msg[0] ? e.msg :
+		    strerror(ENOENT));
 		goto out;
 	}
 	/* Editors add a final newline; don't count it as a change. */

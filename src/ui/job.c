@@ -431,7 +431,7 @@ on_result(struct ui *u, const struct event *ev)
 	result_free(u->last);
 	u->last = result_dup(r);
 	u->last_probe = u->job_probe;
-	l = add_line(u, ev->t, SEV_INFO, status_verdict(r, u->job_probe, &sev));
+	l = add_line(u, ev->t, SEV_INFO, explain_verdict(r, u->job_probe, FOR_COMPOSER, &sev));
 	l->sev = sev;
 	l->verdict = true;
 	if (u->job_probe || !r->sent)
@@ -498,7 +498,7 @@ on_event(struct ui *u, const struct event *ev)
 	default:
 		break;
 	}
-	if ((text = status_event_text(ev, &sev)) != NULL)
+	if ((text = explain_event(ev, &sev)) != NULL)
 		add_line(u, ev->t, sev, text);
 }
 
@@ -579,7 +579,7 @@ entry_text(struct ui *u, const struct stline *l)
 		double secs = u->prog_t - u->prog_t0;
 		int w = u->cols - 11 - 5;
 
-		return status_progress(u->prog_sent, u->prog_total,
+		return explain_progress(u->prog_sent, u->prog_total,
 		    secs > 0.01 ? secs : (u->prog_t > 0 ? u->prog_t : 0.01),
 		    w, u->utf8);
 	}
@@ -637,7 +637,7 @@ status_draw(struct ui *u, int y, int h)
 				else
 					snprintf(tcol, sizeof tcol, "%s", l->clock);
 				draw_str(row, 0, 8, tcol, theme_attr(R_DIM));
-				draw_str(row, 9, 1, status_symbol(l->progress ?
+				draw_str(row, 9, 1, explain_symbol(l->progress ?
 				    SEV_INFO : l->sev, u->utf8), a | A_BOLD);
 			}
 			draw_wcs(row, ind, w, ws + s, end - s, a, u->utf8);

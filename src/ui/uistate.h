@@ -14,7 +14,7 @@
 #include "net/event.h"
 #include "store/profile.h"
 #include "ui/lines.h"
-#include "ui/status.h"
+#include "app/explain.h"
 #include "ui/textbuf.h"
 #include "ui/theme.h"
 #include "ui/ui.h"

@@ -10,7 +10,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "net/smtp.h"
-#include "ui/status.h"
+#include "app/explain.h"
 #include "ui/textbuf.h"
 #include "ui/views.h"
 
@@ -108,49 +108,6 @@ view_help(struct lines *out)
 	    "a draft is removed only after the server accepted the message."));
 }
 
-const char *
-view_policy_words(int policy)
-{
-	switch (policy) {
-	case TLS_OFF:
-		return _("off: plain text, TLS never tried");
-	case TLS_OPPORTUNISTIC:
-		return _("opportunistic: STARTTLS when the server offers it, "
-		    "else plain text");
-	case TLS_STARTTLS:
-		return _("starttls: STARTTLS required; never plain text");
-	case TLS_IMPLICIT:
-		return _("implicit: TLS from the first byte; never plain text");
-	default:
-		return _("unknown (fix the Server field)");
-	}
-}
-
-const char *
-view_verify_words(const char *v)
-{
-	if (v == NULL)
-		return _("The certificate could not be verified.");
-	if (strcasestr(v, "expired") || strcasestr(v, "AFTER_DATE"))
-		return _("The certificate has expired.");
-	if (strcasestr(v, "not yet") || strcasestr(v, "BEFORE_DATE"))
-		return _("The certificate is not valid yet (check the clock).");
-	if (strcasestr(v, "name") || strcasestr(v, "DOMAIN") ||
-	    strcasestr(v, "host"))
-		return _("The certificate does not name this server (compare "
-		    "the Names below with the Server field).");
-	if (strcasestr(v, "self"))
-		return _("The certificate is self-signed: nobody vouches for "
-		    "it. Pin its fingerprint if you know it is right.");
-	if (strcasestr(v, "signer") || strcasestr(v, "issuer") ||
-	    strcasestr(v, "CA") || strcasestr(v, "trust") ||
-	    strcasestr(v, "chain"))
-		return _("The certificate was signed by an authority you do not "
-		    "trust: set ca_file in the profile, or pin the "
-		    "certificate's fingerprint.");
-	return _("The certificate could not be verified.");
-}
-
 /* k padded with spaces to 14 columns (not bytes: labels are translated).
  * The result lives until the next call; the UI is one thread. */
 static const char *
@@ -237,7 +194,7 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 	kv(out, R_BODY, _("Server"), in->server && *in->server ? in->server :
 	    _("(empty)"));
 	lines_addf(out, R_BODY, "  %s %s%s", label(_("Policy")),
-	    view_policy_words(in->policy), in->fallback ?
+	    explain_policy(in->policy), in->fallback ?
 	    _("; falls back to plain text when the handshake fails") : "");
 	if (in->running)
 		lines_add(out, R_STATUS_INFO, _("  A send or probe is running; "
@@ -276,7 +233,7 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		}
 	}
 	if (ti != NULL) {
-		s = status_tls_version(ti->version);
+		s = explain_tls_version(ti->version);
 		kv(out, R_BODY, _("Version"), s);
 		free(s);
 		kv(out, R_BODY, _("Cipher"), ti->cipher);
@@ -292,7 +249,7 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			    label(_("Verification")), ti->insecure ? "" : _("FAILED: "),
 			    ti->insecure ? _("SKIPPED (insecure mode): anyone "
 			    "on the path could read this") :
-			    view_verify_words(ti->verify_error));
+			    explain_verify(ti->verify_error));
 			if (ti->verify_error != NULL)
 				kv(out, R_DIM, "", ti->verify_error);
 		}

@@ -21,9 +21,5 @@ struct tls_view_in {
 
 void view_help(struct lines *out);
 void view_tls(struct lines *out, const struct tls_view_in *in);
-/* Plain words for a certificate verification failure. */
-const char *view_verify_words(const char *verify_error);
-/* Words for a TLS policy ("starttls: TLS required ..."). */
-const char *view_policy_words(int policy);
 
 #endif

@@ -101,7 +101,7 @@ tui_keys Escape
 tui_wait "^C Cancel"
 tui_keys C-c
 tui_wait "Not sent:" 10
-tui_has "You cancelled the send." || { tui_dump; fail "no cancel verdict"; }
+tui_has "Not sent: cancelled. Your text is kept." || { tui_dump; fail "no cancel verdict"; }
 tui_has "kept while sending" || fail "text lost"
 tui_wait "^C Quit"
 pass "typing, the TLS screen and ^C work during a slow send"

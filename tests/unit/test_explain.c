@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "net/event.h"
-#include "ui/status.h"
+#include "app/explain.h"
 #include "ui/textbuf.h"
 
 static void
@@ -34,7 +34,7 @@ test_greeting_escaped(void **state)
 
 	(void)state;
 	ev.text = "evil\x1b]0;pwned\x07 \r\n\x9b" "2J host";
-	s = status_event_text(&ev, &sev);
+	s = explain_event(&ev, &sev);
 	assert_non_null(s);
 	assert_no_controls(s);
 	assert_non_null(strstr(s, "\\x1b]0;pwned\\x07"));
@@ -55,25 +55,25 @@ test_rcpt_and_symbols(void **state)
 	char *s;
 
 	(void)state;
-	s = status_event_text(&ok, &sev);
+	s = explain_event(&ok, &sev);
 	assert_int_equal(sev, SEV_OK);
 	assert_non_null(strstr(s, "bob@example.org accepted"));
 	free(s);
-	s = status_event_text(&no, &sev);
+	s = explain_event(&no, &sev);
 	assert_int_equal(sev, SEV_ERROR);
 	assert_non_null(strstr(s, "eve@example.org refused: 550"));
 	assert_no_controls(s);
 	free(s);
 	/* meaning never rests on colour alone */
-	assert_string_equal(status_symbol(SEV_OK, true), "✓");
-	assert_string_equal(status_symbol(SEV_ERROR, true), "✗");
-	assert_string_equal(status_symbol(SEV_WARN, true), "!");
-	assert_string_equal(status_symbol(SEV_INFO, true), "·");
-	assert_string_equal(status_symbol(SEV_CLIENT, true), "→");
-	assert_string_equal(status_symbol(SEV_ERROR, false), "x");
+	assert_string_equal(explain_symbol(SEV_OK, true), "✓");
+	assert_string_equal(explain_symbol(SEV_ERROR, true), "✗");
+	assert_string_equal(explain_symbol(SEV_WARN, true), "!");
+	assert_string_equal(explain_symbol(SEV_INFO, true), "·");
+	assert_string_equal(explain_symbol(SEV_CLIENT, true), "→");
+	assert_string_equal(explain_symbol(SEV_ERROR, false), "x");
 	/* dialogue, data and result lines are drawn elsewhere */
 	ok.type = EV_DIALOGUE;
-	assert_null(status_event_text(&ok, &sev));
+	assert_null(explain_event(&ok, &sev));
 }
 
 static void
@@ -87,14 +87,14 @@ test_verdict_sent(void **state)
 	char *s;
 
 	(void)state;
-	s = status_verdict(&r, false, &sev);
+	s = explain_verdict(&r, false, FOR_COMPOSER, &sev);
 	assert_string_equal(s, "Sent to 2 recipients over TLS 1.3 (verified)");
 	assert_int_equal(sev, SEV_OK);
 	free(s);
 	r.naccepted = 1;
 	r.encrypted = false;
 	r.tls = NULL;
-	s = status_verdict(&r, false, &sev);
+	s = explain_verdict(&r, false, FOR_COMPOSER, &sev);
 	assert_string_equal(s, "Sent to 1 recipient WITHOUT encryption");
 	free(s);
 }
@@ -109,7 +109,7 @@ test_verdict_failures(void **state)
 	char *s;
 
 	(void)state;
-	s = status_verdict(&r, false, &sev);
+	s = explain_verdict(&r, false, FOR_COMPOSER, &sev);
 	assert_int_equal(sev, SEV_ERROR);
 	assert_non_null(strstr(s, "Not sent: certificate for other.example"));
 	assert_non_null(strstr(s, "CA file"));
@@ -118,7 +118,7 @@ test_verdict_failures(void **state)
 	free(s);
 	r.reason = "tls_required";
 	r.message = "the server does not offer STARTTLS\x1b[0m";
-	s = status_verdict(&r, false, &sev);
+	s = explain_verdict(&r, false, FOR_COMPOSER, &sev);
 	assert_non_null(strstr(s, "does not offer STARTTLS"));
 	assert_no_controls(s);
 	free(s);
@@ -126,20 +126,33 @@ test_verdict_failures(void **state)
 	r.message = "every recipient was refused";
 	r.refused = ref;
 	r.nrefused = 1;
-	s = status_verdict(&r, false, &sev);
+	s = explain_verdict(&r, false, FOR_COMPOSER, &sev);
 	assert_non_null(strstr(s, "eve@example.org"));
 	assert_non_null(strstr(s, "Fix or remove"));
 	free(s);
 	/* every reason of the JSON contract has advice */
-	assert_true(strlen(status_hint("network")) > 10);
-	assert_true(strlen(status_hint("timeout")) > 10);
-	assert_true(strlen(status_hint("tls_handshake")) > 10);
-	assert_true(strlen(status_hint("auth")) > 10);
-	assert_true(strlen(status_hint("auth_plaintext_refused")) > 10);
-	assert_true(strlen(status_hint("size")) > 10);
-	assert_true(strlen(status_hint("protocol")) > 10);
-	assert_true(strlen(status_hint("server_error")) > 10);
-	assert_true(strlen(status_hint("cancelled")) > 5);
+	assert_true(strlen(explain_hint("network", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("timeout", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("tls_handshake", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("auth", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("auth_plaintext_refused", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("size", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("protocol", FOR_COMPOSER)) > 10);
+	assert_true(strlen(explain_hint("server_error", FOR_COMPOSER)) > 10);
+	/* "cancelled" needs no advice: the fact is said once */
+	assert_string_equal(explain_hint("cancelled", FOR_COMPOSER), "");
+	/* The command line's advice names options, and keeps no text. */
+	r.reason = "cert_verify";
+	r.nrefused = 0;
+	r.message = "certificate for other.example does not match localhost";
+	s = explain_verdict(&r, false, FOR_CLI, &sev);
+	assert_non_null(strstr(s, "--ca-file"));
+	assert_non_null(strstr(s, "--fingerprint"));
+	assert_null(strstr(s, "Your text is kept"));
+	free(s);
+	assert_non_null(strstr(explain_hint("timeout", FOR_CLI), "--timeout"));
+	assert_non_null(strstr(explain_hint("timeout", FOR_COMPOSER),
+	    "`timeout` in the profile"));
 }
 
 static void
@@ -149,14 +162,14 @@ test_progress(void **state)
 	int w;
 
 	(void)state;
-	s = status_progress(512 * 1024, 1024 * 1024, 0.5, 70, true);
+	s = explain_progress(512 * 1024, 1024 * 1024, 0.5, 70, true);
 	assert_non_null(strstr(s, " 50%"));
 	assert_non_null(strstr(s, "512.0 KiB of 1.0 MiB"));
 	assert_non_null(strstr(s, "1.0 MiB/s"));
 	w = str_width(s);
 	assert_true(w <= 70);
 	free(s);
-	s = status_progress(10, 0, 0, 20, false);	/* no total, narrow */
+	s = explain_progress(10, 0, 0, 20, false);	/* no total, narrow */
 	assert_true(str_width(s) <= 40);
 	free(s);
 }

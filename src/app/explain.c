@@ -1,17 +1,19 @@
-/* Status pane words; see status.h. */
+/* Words for what the engine reports; see explain.h. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
-#include "ui/status.h"
+#include "app/explain.h"
+#include "net/smtp.h"
 
 const char *
-status_symbol(enum sev s, bool utf8)
+explain_symbol(enum sev s, bool utf8)
 {
 	switch (s) {
 	case SEV_OK:
@@ -34,7 +36,7 @@ esc(const char *s)
 }
 
 char *
-status_tls_version(const char *v)
+explain_tls_version(const char *v)
 {
 	if (v == NULL)
 		return xstrdup(_("TLS"));
@@ -63,7 +65,7 @@ caps_text(char **caps, size_t n)
 }
 
 char *
-status_event_text(const struct event *ev, enum sev *sev)
+explain_event(const struct event *ev, enum sev *sev)
 {
 	char *a = NULL, *b = NULL, *s = NULL;
 
@@ -101,7 +103,7 @@ status_event_text(const struct event *ev, enum sev *sev)
 		if (ev->tls_info != NULL) {
 			const struct tls_info *ti = ev->tls_info;
 
-			a = status_tls_version(ti->version);
+			a = explain_tls_version(ti->version);
 			b = esc(ti->cipher);
 			if (ti->verified && ti->pinned)
 				s = xasprintf(_("%s established (%s); certificate "
@@ -185,47 +187,68 @@ status_event_text(const struct event *ev, enum sev *sev)
 	return s;
 }
 
+/* What to do next, for the composer (fields, keys, profile keys) and
+ * for the command line (options). */
+static const struct {
+	const char *reason, *composer, *cli;
+} hints[] = {
+	{ "network", N_("Check the server name and port (Server field) and "
+	    "your connection."), N_("Check the server name and port, and your "
+	    "connection.") },
+	{ "timeout", N_("The server did not answer in time: try again, or "
+	    "raise `timeout` in the profile."), N_("The server did not answer "
+	    "in time: try again, or raise --timeout.") },
+	{ "tls_required", N_("The server does not offer STARTTLS. Try its TLS "
+	    "port (465, implicit TLS) or another server; choose plain text "
+	    "only on a network you trust."), N_("The server does not offer "
+	    "STARTTLS. Try its TLS port (465, --tls implicit) or another "
+	    "server; --tls off only on a network you trust.") },
+	{ "tls_handshake", N_("The TLS handshake failed: check the port and "
+	    "TLS mode (465 needs implicit TLS), and tls_min."), N_("The TLS "
+	    "handshake failed: check the port and --tls (465 needs --tls "
+	    "implicit), and --tls-min.") },
+	{ "cert_verify", N_("Check the profile's CA file (ca_file) or pin the "
+	    "certificate's fingerprint; ^T shows the certificate."),
+	    N_("If you trust this server, name its CA with --ca-file FILE, or "
+	    "pin its certificate with --fingerprint (missive probe shows it).") },
+	{ "auth", N_("Check the user name and the password command of the "
+	    "profile."), N_("Check --user and --password-cmd (or the "
+	    "profile's user and password_cmd).") },
+	{ "auth_plaintext_refused", N_("The connection is not encrypted, so "
+	    "the password was not sent: use TLS, or set allow_plaintext_auth "
+	    "only on a network you trust."), N_("The connection is not "
+	    "encrypted, so the password was not sent: use TLS, or "
+	    "--allow-plaintext-auth only on a network you trust.") },
+	{ "rcpt_refused", N_("Fix or remove the refused addresses and send "
+	    "again."), N_("Fix or remove the refused addresses, or send to "
+	    "the others with --partial.") },
+	{ "size", N_("The message is larger than the server accepts: remove "
+	    "or shrink attachments."), N_("The message is larger than the "
+	    "server accepts: remove or shrink attachments.") },
+	{ "protocol", N_("The server broke the SMTP protocol: the dialogue "
+	    "(^O) shows what it said."), N_("The server broke the SMTP "
+	    "protocol: -v shows what it said.") },
+	{ "server_error", N_("The server refused the message: its reply is "
+	    "above; try again later or ask its admin."), N_("The server "
+	    "refused the message: its reply is above; try again later or ask "
+	    "its admin.") },
+	{ "cancelled", "", "" },
+	{ "usage", N_("Check the fields."), "" },
+};
+
 const char *
-status_hint(const char *reason)
+explain_hint(const char *reason, enum explain_for who)
 {
-	static const struct {
-		const char *reason, *hint;
-	} hints[] = {
-		{ "network", N_("Check the server name and port (Server field) "
-		    "and your connection.") },
-		{ "timeout", N_("The server did not answer in time: try again, "
-		    "or raise `timeout` in the profile.") },
-		{ "tls_required", N_("The server does not offer STARTTLS. Try "
-		    "its TLS port (465, implicit TLS) or another server; choose "
-		    "plain text only on a network you trust.") },
-		{ "tls_handshake", N_("The TLS handshake failed: check the port "
-		    "and TLS mode (465 needs implicit TLS), and tls_min.") },
-		{ "cert_verify", N_("Check the profile's CA file (ca_file) or "
-		    "pin the certificate's fingerprint; ^T shows the "
-		    "certificate.") },
-		{ "auth", N_("Check the user name and the password command of "
-		    "the profile.") },
-		{ "auth_plaintext_refused", N_("The connection is not "
-		    "encrypted, so the password was not sent: use TLS, or set "
-		    "allow_plaintext_auth only on a network you trust.") },
-		{ "rcpt_refused", N_("Fix or remove the refused addresses and "
-		    "send again.") },
-		{ "size", N_("The message is larger than the server accepts: "
-		    "remove or shrink attachments.") },
-		{ "protocol", N_("The server broke the SMTP protocol: the "
-		    "dialogue (F6) shows what it said.") },
-		{ "server_error", N_("The server refused the message: its "
-		    "reply is above; try again later or ask its admin.") },
-		{ "cancelled", N_("You cancelled the send.") },
-		{ "usage", N_("Check the fields.") },
-	};
 	size_t i;
 
 	if (reason == NULL)
 		return "";
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++)
+	for (i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		const char *h = who == FOR_CLI ? hints[i].cli : hints[i].composer;
+
 		if (strcmp(hints[i].reason, reason) == 0)
-			return _(hints[i].hint);
+			return *h != '\0' ? _(h) : "";
+	}
 	return "";
 }
 
@@ -237,7 +260,7 @@ tls_words(const struct result *r)
 	if (!r->encrypted || r->tls == NULL)
 		return xstrdup(r->fell_back ? _("WITHOUT encryption (TLS failed; "
 		    "fell back to plain text)") : _("WITHOUT encryption"));
-	v = status_tls_version(r->tls->version);
+	v = explain_tls_version(r->tls->version);
 	if (r->tls->insecure || !r->tls->verified)
 		s = xasprintf(_("over %s (certificate NOT verified)"), v);
 	else if (r->tls->pinned)
@@ -255,7 +278,8 @@ join_escaped(char **v, size_t n)
 }
 
 char *
-status_verdict(const struct result *r, bool probe, enum sev *sev)
+explain_verdict(const struct result *r, bool probe, enum explain_for who,
+    enum sev *sev)
 {
 	char *t, *m, *s;
 	const char *hint;
@@ -264,8 +288,14 @@ status_verdict(const struct result *r, bool probe, enum sev *sev)
 	if (probe && r->reason == NULL) {
 		t = tls_words(r);
 		s = xasprintf(_("Probe done: the server can be reached %s; %zu "
-		    "capabilities. ^T shows the details."), t,
-		    r->ncaps_tls ? r->ncaps_tls : r->ncaps_plain);
+		    "capabilities."), t, r->ncaps_tls ? r->ncaps_tls :
+		    r->ncaps_plain);
+		if (who == FOR_COMPOSER) {
+			char *both = xasprintf(_("%s ^T shows the details."), s);
+
+			free(s);
+			s = both;
+		}
 		free(t);
 		*sev = (r->encrypted && r->tls && r->tls->verified) ? SEV_OK :
 		    SEV_WARN;
@@ -303,29 +333,84 @@ status_verdict(const struct result *r, bool probe, enum sev *sev)
 	ml = strlen(m);
 	while (ml > 0 && (m[ml - 1] == '.' || m[ml - 1] == ' '))
 		m[--ml] = '\0';
-	hint = status_hint(r->reason);
+	hint = explain_hint(r->reason, who);
 	if (r->reason && strcmp(r->reason, "rcpt_refused") == 0 && r->nrefused) {
 		char *ref = join_escaped(r->refused, r->nrefused);
 
-		s = xasprintf(probe ? _("Probe failed: %s (refused: %s). %s") :
-		    _("Not sent: %s (refused: %s). %s Your text is kept."), m, ref,
-		    hint);
+		s = xasprintf(probe ? _("Probe failed: %s (refused: %s).") :
+		    _("Not sent: %s (refused: %s)."), m, ref);
 		free(ref);
-	} else if (!probe && result_maybe_sent(r))
+	} else if (!probe && result_maybe_sent(r)) {
 		/* The message went out and only the answer is missing. */
 		s = xasprintf(_("Maybe not sent: %s. The server got the whole "
 		    "message but did not confirm it; check with the recipient "
-		    "before sending again. Your text is kept."), m);
-	else
-		s = xasprintf(probe ? _("Probe failed: %s. %s") :
-		    _("Not sent: %s. %s Your text is kept."), m, hint);
+		    "before sending again."), m);
+		hint = "";
+	} else
+		s = xasprintf(probe ? _("Probe failed: %s.") : _("Not sent: %s."),
+		    m);
+	if (*hint != '\0') {
+		char *both = xasprintf("%s %s", s, hint);
+
+		free(s);
+		s = both;
+	}
+	if (!probe && who == FOR_COMPOSER) {
+		char *both = xasprintf(_("%s Your text is kept."), s);
+
+		free(s);
+		s = both;
+	}
 	free(m);
 	*sev = SEV_ERROR;
 	return s;
 }
 
+const char *
+explain_policy(int policy)
+{
+	switch (policy) {
+	case TLS_OFF:
+		return _("off: plain text, TLS never tried");
+	case TLS_OPPORTUNISTIC:
+		return _("opportunistic: STARTTLS when the server offers it, "
+		    "else plain text");
+	case TLS_STARTTLS:
+		return _("starttls: STARTTLS required; never plain text");
+	case TLS_IMPLICIT:
+		return _("implicit: TLS from the first byte; never plain text");
+	default:
+		return _("unknown (fix the Server field)");
+	}
+}
+
+const char *
+explain_verify(const char *v)
+{
+	if (v == NULL)
+		return _("The certificate could not be verified.");
+	if (strcasestr(v, "expired") || strcasestr(v, "AFTER_DATE"))
+		return _("The certificate has expired.");
+	if (strcasestr(v, "not yet") || strcasestr(v, "BEFORE_DATE"))
+		return _("The certificate is not valid yet (check the clock).");
+	if (strcasestr(v, "name") || strcasestr(v, "DOMAIN") ||
+	    strcasestr(v, "host"))
+		return _("The certificate does not name this server (compare "
+		    "the Names below with the Server field).");
+	if (strcasestr(v, "self"))
+		return _("The certificate is self-signed: nobody vouches for "
+		    "it. Pin its fingerprint if you know it is right.");
+	if (strcasestr(v, "signer") || strcasestr(v, "issuer") ||
+	    strcasestr(v, "CA") || strcasestr(v, "trust") ||
+	    strcasestr(v, "chain"))
+		return _("The certificate was signed by an authority you do not "
+		    "trust: name its CA (ca_file, --ca-file), or pin the "
+		    "certificate's fingerprint.");
+	return _("The certificate could not be verified.");
+}
+
 char *
-status_size(uint64_t n)
+explain_size(uint64_t n)
 {
 	if (n < 1024)
 		return xasprintf(ngettext("%llu byte", "%llu bytes",
@@ -338,7 +423,7 @@ status_size(uint64_t n)
 }
 
 char *
-status_progress(uint64_t sent, uint64_t total, double secs, int width,
+explain_progress(uint64_t sent, uint64_t total, double secs, int width,
     bool utf8)
 {
 	struct buf b;
@@ -350,9 +435,9 @@ status_progress(uint64_t sent, uint64_t total, double secs, int width,
 	if (sent > total)
 		sent = total;
 	pct = (int)(sent * 100 / total);
-	ss = status_size(sent);
-	ts = status_size(total);
-	rs = status_size(secs > 0.01 ? (uint64_t)((double)sent / secs) : 0);
+	ss = explain_size(sent);
+	ts = explain_size(total);
+	rs = explain_size(secs > 0.01 ? (uint64_t)((double)sent / secs) : 0);
 	tail = xasprintf(_(" %3d%%  %s of %s  %s/s"), pct, ss, ts, rs);
 	free(ss);
 	free(ts);
