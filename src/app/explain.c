@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/explain.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
-#include "app/explain.h"
 #include "net/smtp.h"
 
 const char *

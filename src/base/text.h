@@ -6,12 +6,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
  * the bytes there are not valid UTF-8. */
 size_t utf8_len(const unsigned char *s, size_t n);
+
+/* Decodes one code point (s must be valid: utf8_len said so); returns
+ * its length. */
+size_t utf8_decode(const unsigned char *s, uint32_t *cp);
+/* Appends the UTF-8 form of cp. */
+void utf8_put(struct buf *b, uint32_t cp);
 
 /* Returns a new string in which control characters, escape sequences and
  * invalid UTF-8 in untrusted text (server replies, certificate fields) are

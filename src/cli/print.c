@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/explain.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
-#include "app/explain.h"
 #include "cli/print.h"
 
 static void

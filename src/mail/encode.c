@@ -36,55 +36,6 @@ enc_utf8_valid(const char *s, size_t n, size_t *bad)
 	return true;
 }
 
-size_t
-enc_utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] < 0xe0) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return 2;
-	}
-	if (s[0] < 0xf0) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return 3;
-	}
-	*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-	return 4;
-}
-
-void
-enc_utf8_put(struct buf *b, uint32_t cp)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | (cp >> 6));
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | (cp >> 12));
-		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | (cp >> 18));
-		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(b, u, n);
-}
-
 bool
 enc_has_8bit(const char *s, size_t n)
 {
@@ -643,7 +594,7 @@ latin1_to_utf8(struct buf *out, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		enc_utf8_put(out, (unsigned char)s[i]);
+		utf8_put(out, (unsigned char)s[i]);
 }
 
 /* Tries to decode one encoded-word at s; on success appends its text and
@@ -890,7 +841,7 @@ enc_puny_decode(struct buf *out, const char *in, size_t n)
 		len++;
 	}
 	for (j = 0; j < len; j++)
-		enc_utf8_put(out, cp[j]);
+		utf8_put(out, cp[j]);
 	rc = 0;
 out:
 	free(cp);
@@ -961,7 +912,7 @@ enc_idn_to_ascii(const char *domain, struct err *e)
 					err_set(e, _("the domain is not valid UTF-8"));
 					goto fail;
 				}
-				d += enc_utf8_decode(u + d, &cp[ncp]);
+				d += utf8_decode(u + d, &cp[ncp]);
 				cp[ncp] = idn_lower(cp[ncp]);
 				ncp++;
 			}

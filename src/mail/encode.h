@@ -14,14 +14,10 @@
 
 /* --- UTF-8 */
 
-/* (utf8_len() of util.h measures one sequence.) */
+/* (base/text.h measures, decodes and writes one sequence.) */
 /* True when s[0..n) is valid UTF-8; else *bad (if not NULL) is the offset
  * of the first bad byte. */
 bool enc_utf8_valid(const char *s, size_t n, size_t *bad);
-/* Decodes one code point (s must be valid); returns its length. */
-size_t enc_utf8_decode(const unsigned char *s, uint32_t *cp);
-/* Appends the UTF-8 form of cp. */
-void enc_utf8_put(struct buf *b, uint32_t cp);
 /* True when s[0..n) has a byte >= 0x80. */
 bool enc_has_8bit(const char *s, size_t n);
 

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "ui/complete.h"
 #include "ui/uistate.h"
+#include "ui/wide.h"
 
 #define EDITOR_FILE_MAX	(64 * 1024 * 1024)	/* a body, not an archive */
 
@@ -142,7 +143,7 @@ draw_field(struct ui *u, int f, int y)
 		draw_str(y, 0, 1, u->utf8 ? "▸" : ">", theme_attr(R_FOCUS));
 	draw_str(y, 1, u->label_w + 1, field_label(f),
 	    theme_attr(focus ? R_FOCUS : R_LABEL));
-	draw_str(y, 1 + str_width(field_label(f)), 1, ":",
+	draw_str(y, 1 + wide_width(field_label(f)), 1, ":",
 	    theme_attr(focus ? R_FOCUS : R_LABEL));
 	if (w < 2)
 		return x;
@@ -153,10 +154,10 @@ draw_field(struct ui *u, int f, int y)
 	}
 	ws = tb_wcs_range(tb, 0, len);
 	for (i = 0; i < cur; i++)
-		ccol += tb_charwidth(ws[i], ccol);
+		ccol += wide_charwidth(ws[i], ccol);
 	/* Horizontal scrolling keeps the cursor in view with some context. */
 	for (i = cur, col = ccol; i < len; i++)
-		col += tb_charwidth(ws[i], col);
+		col += wide_charwidth(ws[i], col);
 	hs = u->hscroll[f];
 	if (ccol < hs)
 		hs = ccol - w / 3;
@@ -171,7 +172,7 @@ draw_field(struct ui *u, int f, int y)
 	first = len;
 	last = len;
 	for (i = 0, col = 0; i < len; i++) {
-		int cw = tb_charwidth(ws[i], col);
+		int cw = wide_charwidth(ws[i], col);
 
 		if (col >= hs && first == len)
 			first = i;
@@ -246,7 +247,7 @@ completions_here(struct ui *u)
 	w = tb_wcs_range(tb, 0, len);
 	addr_token_at(w, len, tb_cursor(tb), &st, &en);
 	if (en > st && tb_cursor(tb) >= en) {
-		typed = wcs_to_utf8(w + st, en - st);
+		typed = wide_to_utf8(w + st, en - st);
 		n = completer_match(u->comp, typed, &m);
 		if (n == 1 && strcmp(completer_get(u->comp, m[0]), typed) == 0)
 			n = 0;
@@ -300,7 +301,7 @@ compose_draw(struct ui *u)
 
 	geometry(u, &g);
 	for (f = 0; f < F_COUNT; f++) {
-		int w = str_width(field_label(f));
+		int w = wide_width(field_label(f));
 
 		if (w > lw)
 			lw = w;
@@ -436,7 +437,7 @@ try_complete(struct ui *u)
 		free(w);
 		return false;
 	}
-	typed = wcs_to_utf8(w + st, en - st);
+	typed = wide_to_utf8(w + st, en - st);
 	free(w);
 	nm = completer_match(u->comp, typed, &m);
 	if (nm == 0 || (nm == 1 &&

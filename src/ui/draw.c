@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "net/smtp.h"
 #include "ui/uistate.h"
+#include "ui/wide.h"
 
 void
 draw_clear_line(int y)
@@ -73,7 +74,7 @@ int
 draw_str(int y, int x, int w, const char *s, unsigned long attr)
 {
 	size_t n;
-	wchar_t *ws = utf8_to_wcs(s, strlen(s), &n);
+	wchar_t *ws = wide_from_utf8(s, strlen(s), &n);
 	int used;
 	/* stdscr knows whether the locale is UTF-8 through MB_CUR_MAX */
 	bool utf8 = MB_CUR_MAX > 1;
@@ -88,7 +89,7 @@ draw_hline(struct ui *u, int y, const char *title, const char *right)
 {
 	unsigned long b = theme_attr(R_BORDER);
 	const char *ch = u->utf8 ? "─" : "-";
-	int x, used = 0, rw = right ? str_width(right) : 0;
+	int x, used = 0, rw = right ? wide_width(right) : 0;
 
 	for (x = 0; x < u->cols; x++)
 		draw_str(y, x, 1, ch, b);
@@ -191,7 +192,7 @@ draw_title(struct ui *u, const char *view_name)
 		right = xasprintf(_("draft saved %s "), u->saved_clock);
 	else
 		right = xstrdup("");
-	rw = str_width(right);
+	rw = wide_width(right);
 	if (x + rw + 2 <= u->cols)
 		draw_str(0, u->cols - rw, rw, right, t);
 	free(right);
@@ -248,11 +249,11 @@ draw_prompt(struct ui *u, int y)
 		for (i = 0; i < n; i++)
 			w[i] = tb_at(in, i);
 		for (i = 0; i < cur; i++)
-			ccol += tb_charwidth(w[i], ccol);
+			ccol += wide_charwidth(w[i], ccol);
 		/* Keep the end of a long answer and the cursor in view. */
 		i = 0;
 		while (ccol - skip >= avail && i < n) {
-			skip += tb_charwidth(w[i], 0);
+			skip += wide_charwidth(w[i], 0);
 			i++;
 		}
 		draw_wcs(y, used + 1, avail, w + i, n - i,
@@ -288,7 +289,7 @@ hang_indent(const wchar_t *ws, size_t n)
 		i += run;
 	}
 	for (k = 0; k < best; k++)
-		col += tb_charwidth(ws[k], col);
+		col += wide_charwidth(ws[k], col);
 	return col;
 }
 
@@ -304,7 +305,7 @@ draw_lines(struct ui *u, const struct lines *l, int y, int h, size_t *top)
 		*top = l->n ? l->n - 1 : 0;
 	for (i = *top; i < l->n && row < h; i++) {
 		size_t n, k = 0;
-		wchar_t *ws = utf8_to_wcs(l->v[i].text, strlen(l->v[i].text), &n);
+		wchar_t *ws = wide_from_utf8(l->v[i].text, strlen(l->v[i].text), &n);
 		unsigned long a = theme_attr(l->v[i].role);
 		int ind = hang_indent(ws, n), x = 0;
 
@@ -312,28 +313,15 @@ draw_lines(struct ui *u, const struct lines *l, int y, int h, size_t *top)
 			ind = 0;
 		/* Word wrap; continuation rows hang under the value. */
 		do {
-			size_t start = k, brk = 0;
-			int col = 0, avail = w - x;
+			size_t start = k, end;
+			int avail = w - x;
 
-			while (k < n) {
-				int cw = tb_charwidth(ws[k], col);
-
-				if (col + cw > avail && col > 0)
-					break;
-				col += cw;
-				if (ws[k] == L' ')
-					brk = k + 1;
-				k++;
-			}
-			if (k < n && brk > start)
-				k = brk;
+			end = wide_row(wide_at_wcs, ws, start, n, avail, &k);
 			draw_clear_line(y + row);
-			draw_wcs(y + row, x, avail, ws + start, k - start, a,
+			draw_wcs(y + row, x, avail, ws + start, end - start, a,
 			    u->utf8);
 			row++;
 			x = ind;
-			while (k < n && ws[k] == L' ')
-				k++;
 		} while (k < n && row < h);
 		free(ws);
 	}

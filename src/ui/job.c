@@ -18,6 +18,7 @@
 #include "store/draft.h"
 #include "store/history.h"
 #include "ui/uistate.h"
+#include "ui/wide.h"
 
 enum { ST_START, ST_CHECK, ST_ATTACH, ST_GO };
 
@@ -536,38 +537,17 @@ sev_role(enum sev s)
 	}
 }
 
-/* Splits ws into rows of at most w columns, breaking after blanks where
- * possible. Returns the row count; starts[] receives each row's start. */
+/* The row starts of ws shown in w columns (at most max); the count. */
 static size_t
 wrap(const wchar_t *ws, size_t n, int w, size_t *starts, size_t max)
 {
-	size_t rows = 0, i = 0, rs = 0, brk = 0;
-	int col = 0;
+	size_t rows = 0, st = 0, next;
 
-	if (max == 0)
-		return 0;
-	starts[rows++] = 0;
-	for (i = 0; i < n; i++) {
-		int cw = tb_charwidth(ws[i], col);
-
-		if (col + cw > w && i > rs) {
-			size_t end = brk > rs ? brk : i;
-
-			if (rows == max)
-				break;
-			starts[rows++] = end;
-			rs = end;
-			brk = 0;
-			col = 0;
-			for (size_t k = rs; k < i; k++)
-				col += tb_charwidth(ws[k], col);
-			cw = tb_charwidth(ws[i], col);
-		}
-		col += cw;
-		/* Blanks, and slashes of long paths, are good places. */
-		if (ws[i] == L' ' || (ws[i] == L'/' && i + 1 < n &&
-		    ws[i + 1] != L' '))
-			brk = i + 1;
+	while (rows < max) {
+		starts[rows++] = st;
+		if (wide_row(wide_at_wcs, ws, st, n, w, &next) >= n)
+			break;
+		st = next;
 	}
 	return rows;
 }
@@ -597,7 +577,7 @@ status_last_rows(struct ui *u)
 	if (u->nst == 0 || u->st_scroll != 0 || u->cols - 11 < 5)
 		return 0;
 	text = entry_text(u, &u->st[u->nst - 1]);
-	ws = utf8_to_wcs(text, strlen(text), &n);
+	ws = wide_from_utf8(text, strlen(text), &n);
 	rows = (int)wrap(ws, n, u->cols - 11, starts, 64);
 	free(ws);
 	free(text);
@@ -619,7 +599,7 @@ status_draw(struct ui *u, int y, int h)
 		const struct stline *l = &u->st[e - 1];
 		char *text = entry_text(u, l), tcol[16];
 		size_t n, nr, r, starts[64];
-		wchar_t *ws = utf8_to_wcs(text, strlen(text), &n);
+		wchar_t *ws = wide_from_utf8(text, strlen(text), &n);
 		unsigned long a = theme_attr(l->progress ? R_PROGRESS :
 		    sev_role(l->sev));
 

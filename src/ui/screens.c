@@ -15,6 +15,7 @@
 #include "net/smtp.h"
 #include "ui/uistate.h"
 #include "ui/views.h"
+#include "ui/wide.h"
 
 #define FOLLOW ((size_t)-1)	/* pager_top: stay at the end */
 
@@ -193,13 +194,13 @@ draw_profiles(struct ui *u)
 	if (u->pick_sel >= u->pick_top + (size_t)list_h)
 		u->pick_top = u->pick_sel - (size_t)list_h + 1;
 	/* Columns as wide as their (translated) headings at least. */
-	wn = str_width(_("NAME"));
-	ws = str_width(_("SERVER"));
-	wt = str_width(_("TLS"));
+	wn = wide_width(_("NAME"));
+	ws = wide_width(_("SERVER"));
+	wt = wide_width(_("TLS"));
 	for (i = 0; i < n; i++) {
 		const struct profile *p = profiles_get(u->ps, idx[i]);
-		int a = str_width(p->name), b = p->server ? str_width(p->server) : 1;
-		int c = str_width(p->tls >= 0 ? tls_mode_name(p->tls) :
+		int a = wide_width(p->name), b = p->server ? wide_width(p->server) : 1;
+		int c = wide_width(p->tls >= 0 ? tls_mode_name(p->tls) :
 		    _("(by port)"));
 
 		wn = a > wn ? a : wn;
@@ -209,8 +210,8 @@ draw_profiles(struct ui *u)
 	wn = wn > 16 ? 16 : wn;
 	ws = ws > 30 ? 30 : ws;
 	{
-		char *c1 = str_pad(_("NAME"), wn), *c2 = str_pad(_("SERVER"), ws);
-		char *c3 = str_pad(_("TLS"), wt);
+		char *c1 = wide_pad(_("NAME"), wn), *c2 = wide_pad(_("SERVER"), ws);
+		char *c3 = wide_pad(_("TLS"), wt);
 
 		line = xasprintf("  %s %s %s %s", c1, c2, c3, _("FROM"));
 		free(c1);
@@ -237,9 +238,9 @@ draw_profiles(struct ui *u)
 		bool sel = i == u->pick_sel;
 
 		{
-			char *c1 = str_pad(p->name, wn);
-			char *c2 = str_pad(p->server ? p->server : "-", ws);
-			char *c3 = str_pad(p->tls >= 0 ? tls_mode_name(p->tls) :
+			char *c1 = wide_pad(p->name, wn);
+			char *c2 = wide_pad(p->server ? p->server : "-", ws);
+			char *c3 = wide_pad(p->tls >= 0 ? tls_mode_name(p->tls) :
 			    _("(by port)"), wt);
 
 			line = xasprintf("%s %s %s %s %s", sel ? (u->utf8 ?
@@ -285,7 +286,7 @@ draw_profiles(struct ui *u)
 		size_t cur = tb_cursor(u->filter);
 		char *pre = tb_utf8_range(u->filter, 0, cur);
 
-		move(1, fx + str_width(pre) < u->cols ? fx + str_width(pre) :
+		move(1, fx + wide_width(pre) < u->cols ? fx + wide_width(pre) :
 		    u->cols - 1);
 		free(pre);
 	}
@@ -297,7 +298,7 @@ static void
 draw_themes(struct ui *u)
 {
 	const char *title = _("Theme: Enter keeps, Esc undoes");
-	int w = str_width(title) + 2 > 34 ? str_width(title) + 2 : 34;
+	int w = wide_width(title) + 2 > 34 ? wide_width(title) + 2 : 34;
 	int h, x, y0 = 2, y;
 	size_t i;
 

@@ -10,6 +10,7 @@
 
 #include "base/util.h"
 #include "ui/textbuf.h"
+#include "ui/wide.h"
 
 #define UNDO_MAX	256
 
@@ -286,7 +287,7 @@ void
 tb_insert_utf8(struct textbuf *tb, const char *s, size_t n)
 {
 	size_t wn;
-	wchar_t *w = utf8_to_wcs(s, n, &wn);
+	wchar_t *w = wide_from_utf8(s, n, &wn);
 
 	tb_insert(tb, w, wn);
 	free(w);
@@ -491,7 +492,7 @@ tb_set_utf8(struct textbuf *tb, const char *s)
 	size_t len = tb_len(tb), wn, k;
 	wchar_t *w, *clean, *old;
 
-	w = utf8_to_wcs(s ? s : "", s ? strlen(s) : 0, &wn);
+	w = wide_from_utf8(s ? s : "", s ? strlen(s) : 0, &wn);
 	clean = sanitize(tb, w, wn, &k);
 	free(w);
 	tb->coalesce = false;
@@ -538,7 +539,7 @@ tb_utf8_range(const struct textbuf *tb, size_t start, size_t end)
 	if (start > end)
 		start = end;
 	w = tb_wcs_range(tb, start, end);
-	s = wcs_to_utf8(w, end - start);
+	s = wide_to_utf8(w, end - start);
 	free(w);
 	return s;
 }
@@ -548,7 +549,7 @@ tb_utf8(const struct textbuf *tb)
 {
 	size_t len = tb_len(tb);
 	wchar_t *w = tb_wcs_range(tb, 0, len);
-	char *s = wcs_to_utf8(w, len);
+	char *s = wide_to_utf8(w, len);
 
 	free(w);
 	return s;
@@ -608,38 +609,6 @@ tb_end(struct textbuf *tb)
 	tb_move(tb, tb_len(tb));
 }
 
-int
-tb_charwidth(wchar_t c, int col)
-{
-	int w;
-
-	if (c == L'\t')
-		return 8 - col % 8;
-	w = wcwidth(c);
-	return w < 0 ? 1 : w;
-}
-
-int
-str_width(const char *s)
-{
-	size_t n, i;
-	wchar_t *w = utf8_to_wcs(s, strlen(s), &n);
-	int col = 0;
-
-	for (i = 0; i < n; i++)
-		col += tb_charwidth(w[i], col);
-	free(w);
-	return col;
-}
-
-char *
-str_pad(const char *s, int cols)
-{
-	int w = str_width(s);
-
-	return xasprintf("%s%*s", s, w < cols ? cols - w : 0, "");
-}
-
 void
 tb_layout_init(struct tb_layout *l)
 {
@@ -672,51 +641,32 @@ span_width(const struct textbuf *tb, size_t start, size_t end)
 	int col = 0;
 
 	while (start < end)
-		col += tb_charwidth(tb_at(tb, start++), col);
+		col += wide_charwidth(tb_at(tb, start++), col);
 	return col;
+}
+
+static wchar_t
+tb_char(const void *tb, size_t i)
+{
+	return tb_at(tb, i);
 }
 
 void
 tb_layout_make(const struct textbuf *tb, int width, struct tb_layout *l)
 {
-	size_t len = tb_len(tb), i, rs = 0, brk = 0;
-	int col = 0;
+	size_t len = tb_len(tb), rs = 0, end, next;
 
-	if (width < 1)
-		width = 1;
 	l->n = 0;
-	l->width = width;
+	l->width = width < 1 ? 1 : width;
 	l->gen = tb->gen;
-	for (i = 0; i < len; i++) {
-		wchar_t c = tb_at(tb, i);
-		int w;
-
-		if (c == L'\n') {
-			add_row(l, rs, i);
-			rs = i + 1;
-			brk = 0;
-			col = 0;
-			continue;
-		}
-		w = tb_charwidth(c, col);
-		if (c == L' ' || c == L'\t') {
-			/* Blanks may hang past the edge; a row breaks after them. */
-			col += w;
-			brk = i + 1;
-			continue;
-		}
-		if (col + w > width && i > rs) {
-			size_t end = brk > rs ? brk : i;
-
-			add_row(l, rs, end);
-			rs = end;
-			brk = 0;
-			col = span_width(tb, rs, i);
-			w = tb_charwidth(c, col);
-		}
-		col += w;
+	/* A final newline leaves an empty last row for the cursor. */
+	for (;;) {
+		end = wide_row(tb_char, tb, rs, len, l->width, &next);
+		add_row(l, rs, end);
+		if (end >= len)
+			break;
+		rs = next;
 	}
-	add_row(l, rs, len);
 }
 
 size_t
@@ -760,7 +710,7 @@ tb_layout_pos(const struct textbuf *tb, const struct tb_layout *l, size_t r,
 	if (r + 1 < l->n && l->rows[r + 1].start == row->end && last > row->start)
 		last--;
 	while (p < last) {
-		int w = tb_charwidth(tb_at(tb, p), c);
+		int w = wide_charwidth(tb_at(tb, p), c);
 
 		if (c + w > col)
 			break;
@@ -788,84 +738,4 @@ tb_move_rows(struct textbuf *tb, const struct tb_layout *l, long delta,
 	tb->cur = tb_layout_pos(tb, l, (size_t)nr, *goal);
 	tb->coalesce = false;
 	return true;
-}
-
-wchar_t *
-utf8_to_wcs(const char *s, size_t n, size_t *outlen)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	wchar_t *w = xmalloc((n + 1) * sizeof *w);
-	size_t i = 0, k = 0;
-
-	while (i < n) {
-		unsigned c = u[i], cp, len, j;
-
-		if (c < 0x80) {
-			w[k++] = (wchar_t)c;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else
-			goto bad;
-		if (i + len > n)
-			goto bad;
-		for (j = 1; j < len; j++) {
-			if ((u[i + j] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (u[i + j] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 ||
-		    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		w[k++] = (wchar_t)cp;
-		i += len;
-		continue;
-bad:
-		w[k++] = (wchar_t)0xfffd;
-		i++;
-	}
-	w[k] = L'\0';
-	if (outlen != NULL)
-		*outlen = k;
-	return w;
-}
-
-char *
-wcs_to_utf8(const wchar_t *s, size_t n)
-{
-	char *o = xmalloc(n * 4 + 1), *p = o;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned long c = (unsigned long)s[i];
-
-		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			c = 0xfffd;
-		if (c < 0x80)
-			*p++ = (char)c;
-		else if (c < 0x800) {
-			*p++ = (char)(0xc0 | (c >> 6));
-			*p++ = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			*p++ = (char)(0xe0 | (c >> 12));
-			*p++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*p++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*p++ = (char)(0xf0 | (c >> 18));
-			*p++ = (char)(0x80 | ((c >> 12) & 0x3f));
-			*p++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*p++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	*p = '\0';
-	return o;
 }

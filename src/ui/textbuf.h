@@ -67,16 +67,8 @@ void tb_line_end(struct textbuf *tb);
 void tb_start(struct textbuf *tb);
 void tb_end(struct textbuf *tb);
 
-/* Display width of c drawn at column col: tabs reach the next multiple of
- * 8, unprintable characters take one column (drawn as U+FFFD or '?'). */
-int tb_charwidth(wchar_t c, int col);
-/* Columns taken by the UTF-8 string s (for labels). */
-int str_width(const char *s);
-/* s followed by spaces up to cols columns (a new string). */
-char *str_pad(const char *s, int cols);
-
 /* Soft-wrap layout: screen rows of the text at the given width, broken
- * after spaces where possible. Row ends exclude the newline. */
+ * as wide_row says. Row ends exclude the newline. */
 struct tb_row {
 	size_t start, end;
 };
@@ -100,9 +92,5 @@ size_t tb_layout_pos(const struct textbuf *tb, const struct tb_layout *l,
  * column; -1 to take the current one). Returns false at the edge. */
 bool tb_move_rows(struct textbuf *tb, const struct tb_layout *l, long delta,
     int *goal);
-
-/* UTF-8 <-> wide conversion used throughout the UI (invalid -> U+FFFD). */
-wchar_t *utf8_to_wcs(const char *s, size_t n, size_t *outlen);
-char *wcs_to_utf8(const wchar_t *s, size_t n);
 
 #endif

@@ -11,10 +11,10 @@
 #include <wchar.h>
 
 #include "app/demo.h"
+#include "app/explain.h"
 #include "net/event.h"
 #include "store/profile.h"
 #include "ui/lines.h"
-#include "app/explain.h"
 #include "ui/textbuf.h"
 #include "ui/theme.h"
 #include "ui/ui.h"

@@ -6,13 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/explain.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
 #include "net/smtp.h"
-#include "app/explain.h"
 #include "ui/textbuf.h"
 #include "ui/views.h"
+#include "ui/wide.h"
 
 static const struct {
 	const char *keys, *what;
@@ -94,7 +95,7 @@ view_help(struct lines *out)
 		{
 			/* Field names in the key column are translated;
 			 * key names are not in the catalogue and stay. */
-			char *k = str_pad(_(help_keys[i].keys), 22);
+			char *k = wide_pad(_(help_keys[i].keys), 22);
 
 			lines_addf(out, R_BODY, "  %s %s", k, _(help_keys[i].what));
 			free(k);
@@ -116,7 +117,7 @@ label(const char *k)
 	static char *last;
 
 	free(last);
-	last = str_pad(k, 14);
+	last = wide_pad(k, 14);
 	return last;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/encode.h"
 
@@ -558,7 +559,7 @@ test_punycode_rfc3492(void **state)
 		buf_init(&u);
 		buf_adds(&u, "");
 		for (k = 0; k < v[i].n; k++)
-			enc_utf8_put(&u, v[i].cp[k]);
+			utf8_put(&u, v[i].cp[k]);
 		assert_string_equal(d.data, u.data);
 		buf_free(&b);
 		buf_free(&d);

@@ -12,9 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "net/event.h"
 #include "app/explain.h"
+#include "net/event.h"
 #include "ui/textbuf.h"
+#include "ui/wide.h"
 
 static void
 assert_no_controls(const char *s)
@@ -166,11 +167,11 @@ test_progress(void **state)
 	assert_non_null(strstr(s, " 50%"));
 	assert_non_null(strstr(s, "512.0 KiB of 1.0 MiB"));
 	assert_non_null(strstr(s, "1.0 MiB/s"));
-	w = str_width(s);
+	w = wide_width(s);
 	assert_true(w <= 70);
 	free(s);
 	s = explain_progress(10, 0, 0, 20, false);	/* no total, narrow */
-	assert_true(str_width(s) <= 40);
+	assert_true(wide_width(s) <= 40);
 	free(s);
 }
 

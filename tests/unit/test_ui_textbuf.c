@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "ui/textbuf.h"
+#include "ui/wide.h"
 
 static void
 assert_text(const struct textbuf *tb, const char *want)
@@ -33,7 +34,7 @@ test_insert_utf8_and_wide(void **state)
 	assert_int_equal(tb_len(tb), 6);
 	assert_int_equal(tb_cursor(tb), 6);
 	assert_text(tb, "Zoë 日本");
-	assert_int_equal(str_width("Zoë 日本"), 8);	/* two wide chars */
+	assert_int_equal(wide_width("Zoë 日本"), 8);	/* two wide chars */
 	tb_left(tb);
 	tb_left(tb);
 	tb_insert_char(tb, L'→');
@@ -232,10 +233,10 @@ static void
 test_tabs(void **state)
 {
 	(void)state;
-	assert_int_equal(tb_charwidth(L'\t', 0), 8);
-	assert_int_equal(tb_charwidth(L'\t', 3), 5);
-	assert_int_equal(tb_charwidth(L'a', 3), 1);
-	assert_int_equal(tb_charwidth(L'世', 0), 2);
+	assert_int_equal(wide_charwidth(L'\t', 0), 8);
+	assert_int_equal(wide_charwidth(L'\t', 3), 5);
+	assert_int_equal(wide_charwidth(L'a', 3), 1);
+	assert_int_equal(wide_charwidth(L'世', 0), 2);
 }
 
 int
