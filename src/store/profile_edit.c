@@ -333,7 +333,7 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 
 	if (p == NULL || p->name == NULL)
 		return err_setr(e, "usage", "%s", _("the profile has no name"));
-	if (pkey_name_check(p->name, strlen(p->name), e) == -1)
+	if (ini_name_check(p->name, strlen(p->name), e) == -1)
 		return -1;
 	if (strcmp(p->name, "missive") == 0)
 		return err_setr(e, "usage", "%s",
@@ -411,7 +411,7 @@ profiles_set_default(const char *dir, const char *name, struct err *e)
 	char *owned = NULL;
 	int rc;
 
-	if (pkey_name_check(name, strlen(name), e) == -1)
+	if (ini_name_check(name, strlen(name), e) == -1)
 		return -1;
 	if (dir == NULL)
 		dir = owned = profiles_dir();

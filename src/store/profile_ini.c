@@ -5,17 +5,23 @@
  * as a continuation); each key's value goes to pkey_set. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
+#include "net/smtp.h"
 #include "store/profile_int.h"
+
+#define REPORT_MAX		50	/* problems shown before "more not shown" */
 
 static const char *const missive_keys[] = { "default_profile" };
 
@@ -27,6 +33,213 @@ ini_space(int c)
 	    c == '\r';
 }
 
+
+int
+ini_name_check(const char *s, size_t n, struct err *e)
+{
+	size_t i;
+
+	if (n == 0)
+		return err_setr(e, "usage", "%s", _("the profile name is empty"));
+	if (n > PROFILE_NAME_MAX)
+		return err_setr(e, "usage",
+		    _("the profile name is %zu bytes long; at most %d fit"),
+		    n, PROFILE_NAME_MAX);
+	if (ini_space((unsigned char)s[0]) || ini_space((unsigned char)s[n - 1]))
+		return err_setr(e, "usage", "%s",
+		    _("the profile name starts or ends with a space"));
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '[' || c == ']')
+			return err_setr(e, "usage", "%s",
+			    _("the profile name holds a control character or a bracket"));
+	}
+	return 0;
+}
+
+/* Records one problem in the current file, prefixed with "FILE:LINE: ". */
+void
+problem(struct loader *ld, int line, const char *fmt, ...)
+{
+	char msg[sizeof ((struct err *)0)->msg - 64];
+	char full[sizeof ((struct err *)0)->msg];
+	struct problem *pr;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (ld->rel == NULL)
+		snprintf(full, sizeof full, "%s", msg);
+	else if (line > 0)
+		snprintf(full, sizeof full, "%s:%d: %s", ld->rel, line, msg);
+	else
+		snprintf(full, sizeof full, "%s: %s", ld->rel, msg);
+	ld->cur_ok = false;
+	/* Past the reporting limit only the count matters. */
+	if (ld->nerr <= REPORT_MAX) {
+		ld->problems = xrealloc(ld->problems,
+		    (size_t)(ld->nerr + 1) * sizeof *ld->problems);
+		pr = &ld->problems[ld->nerr];
+		pr->file = ld->file;
+		pr->line = line;
+		pr->seq = (size_t)ld->nerr;
+		pr->msg = xstrdup(full);
+	}
+	ld->nerr++;
+}
+
+static int
+problem_cmp(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts the problems by file and line, hands them to report, and returns
+ * the first one (owned by ld). */
+const char *
+problems_flush(struct loader *ld, profiles_report_fn report, void *arg)
+{
+	size_t i, n;
+
+	if (ld->nerr == 0)
+		return NULL;
+	n = ld->nerr <= REPORT_MAX ? (size_t)ld->nerr : REPORT_MAX + 1;
+	qsort(ld->problems, n, sizeof *ld->problems, problem_cmp);
+	for (i = 0; report != NULL && i < n; i++)
+		report(arg, ld->problems[i].msg);
+	if (report != NULL && ld->nerr > REPORT_MAX + 1)
+		report(arg, _("(more problems not shown)"));
+	return ld->problems[0].msg;
+}
+
+/* Checks between keys once a section is complete, then keeps it. */
+void
+section_end(struct loader *ld)
+{
+	struct profile *p = &ld->cur;
+	int lp = ld->keyline[pkey_index("password")];
+	int lc = ld->keyline[pkey_index("password_cmd")];
+	int lf = ld->keyline[pkey_index("fallback_plaintext")];
+	int lt = ld->keyline[pkey_index("tls")];
+	const char *file;
+	int i, line;
+
+	if (ld->sec != SEC_PROFILE) {
+		ld->sec = SEC_NONE;
+		return;
+	}
+	if (lp > 0 && lc > 0)
+		problem(ld, lp > lc ? lp : lc, "%s",
+		    _("set either password or password_cmd, not both"));
+	if (lf > 0 && lt > 0 && p->fallback_plaintext == 1 &&
+	    p->tls != TLS_OPPORTUNISTIC)
+		problem(ld, lf > lt ? lf : lt,
+		    _("fallback_plaintext: applies only to tls = opportunistic, not %s"),
+		    tls_mode_name((enum tls_mode)p->tls));
+	for (i = 0; ld->check_files && i < 2; i++) {
+		file = i == 0 ? p->ca_file : p->signature;
+		line = ld->keyline[pkey_index(i == 0 ? "ca_file" : "signature")];
+		if (file != NULL && access(file, R_OK) == -1) {
+			char *esc = str_escape(file, strlen(file));
+
+			problem(ld, line, "%s: %s: %s",
+			    i == 0 ? "ca_file" : "signature", esc,
+			    strerror(errno));
+			free(esc);
+		}
+	}
+	if (ld->cur_ok) {
+		if (ld->ps->n == ld->ps->cap) {
+			ld->ps->cap = ld->ps->cap ? ld->ps->cap * 2 : 8;
+			ld->ps->v = xrealloc(ld->ps->v,
+			    ld->ps->cap * sizeof *ld->ps->v);
+		}
+		ld->ps->v[ld->ps->n++] = *p;
+		profile_init(p);
+	} else
+		profile_clear(p);
+	ld->sec = SEC_NONE;
+}
+
+void
+section_begin(struct loader *ld, const char *name, size_t n, bool header_ok)
+{
+	struct err e;
+	char *esc, *nm;
+	size_t i;
+	bool ok = header_ok;
+
+	section_end(ld);
+	ld->cur_ok = true;
+	memset(ld->keyline, 0, sizeof ld->keyline);
+	ld->missive_keyline = 0;
+	esc = str_escape(name, n);
+	nm = xstrndup(name, n);
+	err_clear(&e);
+	if (ok && ini_name_check(name, n, &e) == -1) {
+		problem(ld, ld->lineno, "[%s]: %s", esc, e.msg);
+		ok = false;
+	}
+	if (ok) {
+		for (i = 0; i < ld->nseen; i++) {
+			if (strcmp(ld->seen[i].name, nm) != 0)
+				continue;
+			problem(ld, ld->lineno,
+			    strcmp(nm, "missive") == 0 ?
+			    _("section [%s] is already defined at %s") :
+			    _("profile `%s` is already defined at %s"),
+			    esc, ld->seen[i].where);
+			ok = false;
+			break;
+		}
+	}
+	if (ok) {
+		ld->seen = xrealloc(ld->seen, (ld->nseen + 1) * sizeof *ld->seen);
+		ld->seen[ld->nseen].name = xstrdup(nm);
+		ld->seen[ld->nseen].where = xasprintf("%s:%d", REL(ld),
+		    ld->lineno);
+		ld->nseen++;
+	}
+	free(esc);
+	if (strcmp(nm, "missive") == 0) {
+		free(nm);
+		ld->sec = SEC_MISSIVE;
+		return;
+	}
+	/* A bad header still opens a section, so its keys are checked and
+	 * not taken for the previous profile's; it is dropped at the end. */
+	ld->sec = SEC_PROFILE;
+	profile_init(&ld->cur);
+	ld->cur.name = nm;
+	ld->cur.file = xstrdup(ld->rel);
+	ld->cur.line = ld->lineno;
+	ld->cur_ok = ok;
+}
+
+void
+loader_free(struct loader *ld)
+{
+	size_t i;
+
+	for (i = 0; i < ld->nseen; i++) {
+		free(ld->seen[i].name);
+		free(ld->seen[i].where);
+	}
+	free(ld->seen);
+	free(ld->default_where);
+	for (i = 0; (int)i < ld->nerr && i <= REPORT_MAX; i++)
+		free(ld->problems[i].msg);
+	free(ld->problems);
+	profile_clear(&ld->cur);
+}
 
 size_t
 ini_scan(const char *s, size_t n, const char *chars, bool *comment)
@@ -243,7 +456,7 @@ missive_key(struct loader *ld, const char *name, const char *v)
 	}
 	ld->missive_keyline = ld->lineno;
 	err_clear(&e);
-	if (pkey_name_check(v, strlen(v), &e) == -1) {
+	if (ini_name_check(v, strlen(v), &e) == -1) {
 		problem(ld, ld->lineno, "default_profile: %s", e.msg);
 		return;
 	}

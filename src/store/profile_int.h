@@ -1,7 +1,8 @@
 /* What the parts of the profile reader share (profile.c the loader,
- * profile_keys.c the key table and its checks, profile_ini.c the line
- * reader under libinih, profile_edit.c the INI editor). Not for use
- * outside src/store/profile*.c. */
+ * profile_ini.c the line reader under libinih, profile_keys.c the key
+ * table and its checks, profile_edit.c the INI editor). Not for use
+ * outside src/store/profile*.c. The loader uses the reader, the reader
+ * the key table; the editor uses all three. */
 #ifndef MISSIVE_PROFILE_INT_H
 #define MISSIVE_PROFILE_INT_H
 
@@ -36,9 +37,6 @@ int pkey_index(const char *name);
 /* The closest of names to word when it is close enough to be a typo. */
 const char *pkey_suggest(const char *word, const char *const *names,
     size_t n);
-/* A section (profile) name: what fits libinih's buffer and a command
- * line. -1 with e. */
-int pkey_name_check(const char *s, size_t n, struct err *e);
 
 struct profiles {
 	struct profile *v;
@@ -100,16 +98,7 @@ struct loader {
 /* The file as messages name it ("" while checking a profile to save). */
 #define REL(ld) ((ld)->rel != NULL ? (ld)->rel : "")
 
-/* profile.c */
-void problem(struct loader *ld, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-const char *problems_flush(struct loader *ld, profiles_report_fn report,
-    void *arg);
-void section_begin(struct loader *ld, const char *name, size_t n,
-    bool header_ok);
-void section_end(struct loader *ld);
-void loader_free(struct loader *ld);
-/* profiles.d/NAME.ini, sorted byte-wise; NULL with *n 0 when there is
+/* profile.c: profiles.d/NAME.ini, sorted byte-wise; NULL with *n 0 when there is
  * no such folder; -1 in *n with e when it cannot be read. */
 char **profile_dropins(const char *dir, size_t *n, struct err *e);
 
@@ -120,7 +109,19 @@ int pkey_set(struct loader *ld, struct profile *p, const struct pkey *k,
 /* The value of k in p as written in a file, or NULL when unset. */
 char *pkey_render(const struct pkey *k, const struct profile *p);
 
-/* profile_ini.c */
+/* profile_ini.c: the reader; problems are collected with file and line,
+ * reported sorted (the first one is returned). */
+void problem(struct loader *ld, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *problems_flush(struct loader *ld, profiles_report_fn report,
+    void *arg);
+void section_begin(struct loader *ld, const char *name, size_t n,
+    bool header_ok);
+void section_end(struct loader *ld);
+void loader_free(struct loader *ld);
+/* A section (profile) name: what fits libinih's buffer and a command
+ * line. -1 with e. */
+int ini_name_check(const char *s, size_t n, struct err *e);
 bool ini_space(int c);
 /* Where libinih would stop scanning s for one of chars: at the first of
  * them or at an inline comment (';' after a space); *comment tells which. */

@@ -136,30 +136,6 @@ bool_parse(const char *s, int *v)
 	return false;
 }
 
-int
-pkey_name_check(const char *s, size_t n, struct err *e)
-{
-	size_t i;
-
-	if (n == 0)
-		return err_setr(e, "usage", "%s", _("the profile name is empty"));
-	if (n > PROFILE_NAME_MAX)
-		return err_setr(e, "usage",
-		    _("the profile name is %zu bytes long; at most %d fit"),
-		    n, PROFILE_NAME_MAX);
-	if (ini_space((unsigned char)s[0]) || ini_space((unsigned char)s[n - 1]))
-		return err_setr(e, "usage", "%s",
-		    _("the profile name starts or ends with a space"));
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (c < 0x20 || c == 0x7f || c == '[' || c == ']')
-			return err_setr(e, "usage", "%s",
-			    _("the profile name holds a control character or a bracket"));
-	}
-	return 0;
-}
-
 /* path from /, for a hint to copy and paste. */
 static char *
 path_absolute(const char *path)

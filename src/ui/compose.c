@@ -17,15 +17,14 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "ui/complete.h"
-#include "ui/uistate.h"
+#include "ui/compose.h"
+#include "ui/draw.h"
+#include "ui/editor.h"
+#include "ui/job.h"
+#include "ui/keep.h"
+#include "ui/prompt.h"
+#include "ui/title.h"
 #include "ui/wide.h"
-
-#define EDITOR_FILE_MAX	(64 * 1024 * 1024)	/* a body, not an archive */
-
-static const char *labels[F_COUNT] = {
-	N_("Server"), N_("From"), N_("To"), N_("Cc"), N_("Bcc"),
-	N_("Subject"), N_("Attach"),
-};
 
 /* Shown (dim, in parentheses so they never pass for typed text) while a
  * field is empty. */
@@ -38,12 +37,6 @@ static const char *hints[F_COUNT] = {
 	"",
 	N_("(file paths, comma-separated)"),
 };
-
-const char *
-field_label(int f)
-{
-	return f >= 0 && f < F_COUNT ? _(labels[f]) : _("Body");
-}
 
 static bool
 is_addr_field(int f)
@@ -79,7 +72,7 @@ geometry(struct ui *u, struct geom *g)
 	/* The newest line (a verdict, often) is never cut off, while the
 	 * body keeps a few rows. */
 	if (g->status_h > 0) {
-		int need = status_last_rows(u), cap = rows / 3;
+		int need = pane_last_rows(&u->pane, u->cols, u->utf8), cap = rows / 3;
 
 		if (need > g->status_h)
 			g->status_h = need < cap ? need : cap;
@@ -215,7 +208,6 @@ draw_body(struct ui *u, int y, int h)
 		u->body_top = 0;
 	u->body_y = y;
 	u->body_h = h;
-	u->body_w = w;
 	if (tb_empty(u->body)) {
 		draw_str(y, 0, u->cols, _("(Write your message here; ^_ or F4 "
 		    "opens your editor.)"), theme_attr(R_DIM));
@@ -289,10 +281,10 @@ draw_compose_help(struct ui *u, int y, int h)
 		it[n++] = (struct help_item){ "^_", _("Editor") };
 		it[n++] = (struct help_item){ "^O", _("Dialogue") };
 	}
-	draw_help(u, y, h, it, n);
+	draw_help(y, h, u->cols, it, n);
 }
 
-void
+static void
 compose_draw(struct ui *u)
 {
 	struct geom g;
@@ -307,16 +299,20 @@ compose_draw(struct ui *u)
 			lw = w;
 	}
 	u->label_w = lw;
-	draw_title(u, NULL);
+	title_draw(u, NULL);
 	y = 1;
 	for (f = 0; f < F_COUNT; f++) {
-		u->field_y[f] = -1;
+		int x;
+
 		if (!g.shown[f])
 			continue;
-		u->field_y[f] = y;
-		cx = draw_field(u, f, y);
-		if (u->focus == f)
+		/* The cursor goes where the next character of the focused
+		 * field goes (screen readers and braille follow it). */
+		x = draw_field(u, f, y);
+		if (u->focus == f) {
 			cy = y;
+			cx = x;
+		}
 		y++;
 	}
 	if (u->signature != NULL) {
@@ -325,21 +321,22 @@ compose_draw(struct ui *u)
 		right = xasprintf(_("signature %s appended"), b ? b + 1 :
 		    u->signature);
 	}
-	draw_hline(u, y++, _("Message"), right);
+	draw_hline(y++, u->cols, u->utf8, _("Message"), right);
 	free(right);
 	draw_body(u, y, g.body_h);
 	y += g.body_h;
 	if (g.status_h > 0) {
 		if (job_running(u))
 			right = xstrdup(_("^C cancels the send"));
-		else if (u->st_scroll > 0)
-			right = xasprintf(_("%zu newer below: M-Down"), u->st_scroll);
+		else if (u->pane.scroll > 0)
+			right = xasprintf(_("%zu newer below: M-Down"),
+			    u->pane.scroll);
 		else
-			right = xstrdup(u->nst > (size_t)g.status_h ?
+			right = xstrdup(u->pane.n > (size_t)g.status_h ?
 			    _("M-Up scrolls back") : "");
-		draw_hline(u, y++, _("Status"), right);
+		draw_hline(y++, u->cols, u->utf8, _("Status"), right);
 		free(right);
-		status_draw(u, y, g.status_h);
+		pane_draw(&u->pane, y, g.status_h, u->cols, u->utf8);
 		y += g.status_h;
 	}
 	if (u->prompt.kind != P_NONE) {
@@ -348,8 +345,8 @@ compose_draw(struct ui *u)
 		};
 
 		if (g.help_h > 1)
-			draw_help(u, y + 1, g.help_h - 1, it, 2);
-		draw_prompt(u, y);
+			draw_help(y + 1, g.help_h - 1, u->cols, it, 2);
+		prompt_draw(u, y);
 		return;
 	}
 	draw_compose_help(u, y, g.help_h);
@@ -466,20 +463,6 @@ try_complete(struct ui *u)
 }
 
 static void
-status_scroll(struct ui *u, long d)
-{
-	long s = (long)u->st_scroll + d;
-
-	if (s < 0)
-		s = 0;
-	if (u->nst == 0)
-		s = 0;
-	else if (s > (long)u->nst - 1)
-		s = (long)u->nst - 1;
-	u->st_scroll = (size_t)s;
-}
-
-static void
 body_rows(struct ui *u, long d)
 {
 	if (u->lay.gen != tb_generation(u->body) || u->lay.width != u->cols - 1)
@@ -498,31 +481,31 @@ command_key(struct ui *u, int c)
 {
 	switch (c) {
 	case CTRL('X'):
-		job_send(u, 0);
+		job_send(u);
 		break;
 	case CTRL('C'):
 		if (job_running(u))
 			job_cancel(u);
 		else
-			ui_quit_request(u);
+			compose_quit(u);
 		break;
 	case CTRL('G'):
-		screens_open(u, V_HELP);
+		ui_open(u, V_HELP);
 		break;
 	case CTRL('S'):
-		ui_draft_save(u, true);
+		keep_save(u, true);
 		break;
 	case CTRL('T'):
-		screens_open(u, V_TLS);
+		ui_open(u, V_TLS);
 		break;
 	case CTRL('P'):
-		screens_open(u, V_PROFILES);
+		ui_open(u, V_PROFILES);
 		break;
 	case CTRL('O'):
-		screens_open(u, V_DIALOGUE);
+		ui_open(u, V_DIALOGUE);
 		break;
 	case CTRL('_'):
-		compose_run_editor(u);
+		editor_run(u);
 		break;
 	case CTRL('L'):
 		clearok(curscr, TRUE);
@@ -536,21 +519,21 @@ static void
 fkey(struct ui *u, int code)
 {
 	if (code == KEY_F(1))
-		screens_open(u, V_HELP);
+		ui_open(u, V_HELP);
 	else if (code == KEY_F(2))
-		ui_draft_save(u, true);
+		keep_save(u, true);
 	else if (code == KEY_F(3))
-		screens_open(u, V_TLS);
+		ui_open(u, V_TLS);
 	else if (code == KEY_F(4))
-		compose_run_editor(u);
+		editor_run(u);
 	else if (code == KEY_F(5))
-		screens_open(u, V_PROFILES);
+		ui_open(u, V_PROFILES);
 	else if (code == KEY_F(6))
-		screens_open(u, V_DIALOGUE);
+		ui_open(u, V_DIALOGUE);
 	else if (code == KEY_F(7))
-		screens_open(u, V_THEMES);
+		ui_open(u, V_THEMES);
 	else if (code == KEY_F(10))
-		job_send(u, 0);
+		job_send(u);
 	else if (code == KEY_F(12))
 		command_key(u, CTRL('C'));
 }
@@ -564,7 +547,7 @@ enter_key(struct ui *u)
 		focus_to(u, u->focus + 1);
 }
 
-void
+static void
 compose_key(struct ui *u, const struct key *k)
 {
 	struct textbuf *tb;
@@ -580,11 +563,11 @@ compose_key(struct ui *u, const struct key *k)
 	if (k->mods & MOD_ALT) {
 		if (k->fn) {
 			switch (c) {
-			case KEY_UP: status_scroll(u, 1); return;
-			case KEY_DOWN: status_scroll(u, -1); return;
-			case KEY_PPAGE: status_scroll(u, 5); return;
-			case KEY_NPAGE: status_scroll(u, -5); return;
-			case KEY_END: u->st_scroll = 0; return;
+			case KEY_UP: pane_scroll(&u->pane, 1); return;
+			case KEY_DOWN: pane_scroll(&u->pane, -1); return;
+			case KEY_PPAGE: pane_scroll(&u->pane, 5); return;
+			case KEY_NPAGE: pane_scroll(&u->pane, -5); return;
+			case KEY_END: u->pane.scroll = 0; return;
 			case KEY_LEFT: tb_word_left(tb); return;
 			case KEY_RIGHT: tb_word_right(tb); return;
 			case KEY_DC: tb_kill_word_fwd(tb); return;
@@ -706,7 +689,7 @@ compose_key(struct ui *u, const struct key *k)
 		break;
 	case 27:
 		u->cs.on = false;
-		u->st_scroll = 0;
+		u->pane.scroll = 0;
 		return;
 	default:
 		command_key(u, c);
@@ -715,93 +698,57 @@ compose_key(struct ui *u, const struct key *k)
 	u->goal = -1;
 }
 
-/* ---- the external editor ---- */
+/* ---- quitting ---- */
+
+static void
+quit_answer(struct ui *u, int a, const char *text, int arg)
+{
+	struct err e;
+
+	(void)text;
+	(void)arg;
+	if (a == 'y') {
+		if (ui_gen(u) != u->saved_gen)
+			keep_save(u, false);
+		u->quit = true;
+	} else if (a == 'd') {
+		(void)keep_drop(u, &e);
+		u->saved_gen = ui_gen(u);
+		u->quit = true;
+	} else if (a == 'c') {
+		job_cancel(u);
+		if (ui_gen(u) != u->saved_gen)
+			keep_save(u, false);
+		u->quit = true;
+	}
+}
 
 void
-compose_run_editor(struct ui *u)
+compose_quit(struct ui *u)
 {
-	const char *ed = getenv("VISUAL"), *tmp = getenv("TMPDIR");
-	char *path, *cmd, *text, *back;
-	struct err e;
-	size_t tl, bl;
-	pid_t pid;
-	int fd, status = 0;
+	unsigned long g = ui_gen(u);
 
-	if (ed == NULL || *ed == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || *ed == '\0')
-		ed = "vi";
-	if (tmp == NULL || *tmp != '/')
-		tmp = "/tmp";
-	if ((fd = tmpfile_make(tmp, "missive-body-", ".txt", &path)) == -1) {
-		ui_msg(u, SEV_ERROR, _("Cannot make a file for the editor in %s: "
-		    "%s"), tmp, strerror(errno));
+	if (job_running(u)) {
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
+		ui_prompt_keys(u, "nc", quit_answer, 0, _("A send is running. "
+		    "[c] cancel it and quit, [n] stay"));
 		return;
 	}
-	text = tb_utf8(u->body);
-	tl = strlen(text);
-	if (write(fd, text, tl) != (ssize_t)tl || close(fd) == -1) {
-		ui_msg(u, SEV_ERROR, _("Cannot write %s: %s"), path,
-		    strerror(errno));
-		unlink(path);
-		free(path);
-		free(text);
-		return;
-	}
-	/* "$1" keeps any path safe from the shell; the editor variable may
-	 * hold arguments (emacs -nw), as git treats it. */
-	cmd = xasprintf("%s \"$1\"", ed);
-	ui_suspend(u);
-	pid = fork();
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-	ui_resume(u);
-	free(cmd);
-	if (pid == -1) {
-		ui_msg(u, SEV_ERROR, _("Cannot start the editor: %s"),
-		    strerror(errno));
-		unlink(path);
-		goto out;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		ui_msg(u, SEV_ERROR, _("The editor (%s) failed (status %d); the "
-		    "body is unchanged. Its file is kept: %s"), ed,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
-		    WTERMSIG(status), path);
-		goto out;
-	}
-	err_clear(&e);
-	if (file_read(path, EDITOR_FILE_MAX, &back, NULL, NULL, &e) != 0) {
-		ui_msg(u, SEV_ERROR, _("Cannot read the editor's file back: "
-		    "%s: %s; the body is unchanged."), path, e.msg[0] ? e.msg :
-		    strerror(ENOENT));
-		goto out;
-	}
-	/* Editors add a final newline; don't count it as a change. */
-	bl = strlen(back);
-	if (bl == tl + 1 && back[bl - 1] == '\n' && strncmp(back, text, tl) == 0)
-		back[--bl] = '\0';
-	if (strcmp(back, text) != 0) {
-		/* The editor had the text: its own undo covers what it did. */
-		tb_load_utf8(u->body, back);
-		ui_msg(u, SEV_OK, _("Body read back from %s."), ed);
-	} else
-		ui_msg(u, SEV_INFO, _("The editor left the body unchanged."));
-	free(back);
-	unlink(path);
-	u->focus = FOCUS_BODY;
-	u->goal = -1;
-out:
-	free(text);
-	free(path);
+	if (g != u->saved_gen)
+		keep_save(u, false);
+	if (u->draft_path != NULL && !(u->sent_ok && g == u->sent_gen))
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
+		ui_prompt_keys(u, "ynd", quit_answer, 0, _("Quit? [y] quit, [n] "
+		    "stay, [d] discard the draft and quit. Your text is saved as "
+		    "a draft (%s)."), u->draft_path);
+	else
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
+		ui_prompt_keys(u, "yn", quit_answer, 0, _("Quit missive? [y/n]"));
 }
+
+const struct mode compose_mode = {
+	NULL, NULL, compose_draw, compose_key, false,
+};

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +16,9 @@
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
-#include "ui/uistate.h"
+#include "ui/job.h"
+#include "ui/keep.h"
+#include "ui/state.h"
 #include "ui/wide.h"
 
 enum { ST_START, ST_CHECK, ST_ATTACH, ST_GO };
@@ -167,20 +168,20 @@ job_reset(struct ui *u)
 	lines_clear(&u->dialogue);
 	tls_info_free(u->live_tls);
 	u->live_tls = NULL;
-	u->prog_line = -1;
-	u->prog_sent = u->prog_total = 0;
+	pane_progress_end(&u->pane, u->utf8);
 	u->prog_pending = false;
 	u->job_t0 = time_now();
-	free(u->cancel_note);
-	u->cancel_note = NULL;
+	u->cancelling = false;
 }
+
+static void review(struct ui *u, int stage);
 
 static void
 send_answer(struct ui *u, int a, const char *text, int arg)
 {
 	(void)text;
 	if (a == 'y')
-		job_send(u, arg);
+		review(u, arg);
 	else
 		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
 }
@@ -255,7 +256,7 @@ go(struct ui *u)
 	job_reset(u);
 	u->job_gen = ui_gen(u);
 	if (u->job_gen != u->saved_gen)
-		ui_draft_save(u, false);
+		keep_save(u, false);
 	to = ui_field(u, F_TO);
 	cc = ui_field(u, F_CC);
 	bcc = ui_field(u, F_BCC);
@@ -274,8 +275,8 @@ go(struct ui *u)
 	}
 }
 
-void
-job_send(struct ui *u, int stage)
+static void
+review(struct ui *u, int stage)
 {
 	struct msg *m;
 	struct smtp_job job;
@@ -381,60 +382,29 @@ job_probe(struct ui *u)
 void
 job_cancel(struct ui *u)
 {
-	if (u->w == NULL || u->cancel_note != NULL)
+	if (u->w == NULL || u->cancelling)
 		return;
 	worker_cancel(u->w);
-	u->cancel_note = xstrdup("cancelling");
+	u->cancelling = true;
 	ui_msg(u, SEV_WARN, u->job_probe ? _("Cancelling the probe...") :
 	    _("Cancelling the send..."));
-}
-
-void
-status_trim(struct ui *u)
-{
-	size_t drop = 500, i;
-
-	/* A long session keeps the newest lines, bounded. */
-	if (u->nst < 2000)
-		return;
-	for (i = 0; i < drop; i++)
-		free(u->st[i].text);
-	memmove(u->st, u->st + drop, (u->nst - drop) * sizeof *u->st);
-	u->nst -= drop;
-	u->prog_line = u->prog_line >= (long)drop ? u->prog_line - (long)drop : -1;
-}
-
-static struct stline *
-add_line(struct ui *u, double t, enum sev sev, char *text)
-{
-	struct stline *l;
-
-	status_trim(u);
-	u->st = xrealloc(u->st, (u->nst + 1) * sizeof *u->st);
-	l = &u->st[u->nst++];
-	memset(l, 0, sizeof *l);
-	l->t = t;
-	l->sev = sev;
-	l->text = text;
-	u->st_scroll = 0;
-	u->dirty = true;
-	return l;
 }
 
 static void
 on_result(struct ui *u, const struct event *ev)
 {
 	const struct result *r = ev->result;
-	struct stline *l;
 	enum sev sev;
 	struct err e;
+	char *s;
 
 	result_free(u->last);
 	u->last = result_dup(r);
 	u->last_probe = u->job_probe;
-	l = add_line(u, ev->t, SEV_INFO, explain_verdict(r, u->job_probe, FOR_COMPOSER, &sev));
-	l->sev = sev;
-	l->verdict = true;
+	pane_progress_end(&u->pane, u->utf8);
+	s = explain_verdict(r, u->job_probe, FOR_COMPOSER, &sev);
+	pane_add(&u->pane, ev->t, sev, s)->verdict = true;
+	u->dirty = true;
 	if (u->job_probe || !r->sent)
 		return;
 	u->sent_ok = true;
@@ -451,7 +421,7 @@ on_result(struct ui *u, const struct event *ev)
 	 * changed while sending (then the draft holds the newer text). */
 	if (ui_gen(u) == u->job_gen && u->draft_path != NULL) {
 		err_clear(&e);
-		if (ui_draft_drop(u, &e) == 0) {
+		if (keep_drop(u, &e) == 0) {
 			u->saved_gen = ui_gen(u);
 			u->saved_clock[0] = '\0';
 		} else
@@ -471,21 +441,10 @@ on_event(struct ui *u, const struct event *ev)
 	case EV_DIALOGUE:
 		lines_add_escaped(&u->dialogue, ev->dir == '>' ? R_STATUS_CLIENT :
 		    R_BODY, ev->dir == '>' ? "C: " : "S: ", ev->text);
-		if (u->view == V_DIALOGUE)
-			u->dirty = true;
+		u->dirty = true;	/* the dialogue screen may show it */
 		return;
 	case EV_DATA:
-		if (u->prog_line < 0) {
-			struct stline *l = add_line(u, ev->t, SEV_INFO, NULL);
-
-			l->progress = true;
-			u->prog_line = (long)(u->nst - 1);
-			u->prog_t0 = ev->t;
-		}
-		u->prog_sent = ev->sent_bytes;
-		u->prog_total = ev->total_bytes;
-		u->prog_t = ev->t;
-		u->st[u->prog_line].t = ev->t;
+		pane_progress(&u->pane, ev->t, ev->sent_bytes, ev->total_bytes);
 		/* Drawn at most five times a second, by the main loop. */
 		u->prog_pending = true;
 		return;
@@ -500,7 +459,8 @@ on_event(struct ui *u, const struct event *ev)
 		break;
 	}
 	if ((text = explain_event(ev, &sev)) != NULL)
-		add_line(u, ev->t, sev, text);
+		pane_add(&u->pane, ev->t, sev, text);
+	u->dirty = true;
 }
 
 void
@@ -523,106 +483,8 @@ job_drain(struct ui *u)
 	}
 }
 
-/* ---- the status pane ---- */
-
-static enum role
-sev_role(enum sev s)
-{
-	switch (s) {
-	case SEV_OK: return R_STATUS_OK;
-	case SEV_WARN: return R_STATUS_WARN;
-	case SEV_ERROR: return R_STATUS_ERROR;
-	case SEV_CLIENT: return R_STATUS_CLIENT;
-	default: return R_STATUS_INFO;
-	}
-}
-
-/* The row starts of ws shown in w columns (at most max); the count. */
-static size_t
-wrap(const wchar_t *ws, size_t n, int w, size_t *starts, size_t max)
-{
-	size_t rows = 0, st = 0, next;
-
-	while (rows < max) {
-		starts[rows++] = st;
-		if (wide_row(wide_at_wcs, ws, st, n, w, &next) >= n)
-			break;
-		st = next;
-	}
-	return rows;
-}
-
-static char *
-entry_text(struct ui *u, const struct stline *l)
-{
-	if (l->progress) {
-		double secs = u->prog_t - u->prog_t0;
-		int w = u->cols - 11 - 5;
-
-		return explain_progress(u->prog_sent, u->prog_total,
-		    secs > 0.01 ? secs : (u->prog_t > 0 ? u->prog_t : 0.01),
-		    w, u->utf8);
-	}
-	return xstrdup(l->text ? l->text : "");
-}
-
-int
-status_last_rows(struct ui *u)
-{
-	size_t n, starts[64];
-	wchar_t *ws;
-	char *text;
-	int rows;
-
-	if (u->nst == 0 || u->st_scroll != 0 || u->cols - 11 < 5)
-		return 0;
-	text = entry_text(u, &u->st[u->nst - 1]);
-	ws = wide_from_utf8(text, strlen(text), &n);
-	rows = (int)wrap(ws, n, u->cols - 11, starts, 64);
-	free(ws);
-	free(text);
-	return rows;
-}
-
 void
-status_draw(struct ui *u, int y, int h)
+job_send(struct ui *u)
 {
-	int row = y + h, ind = 11, w = u->cols - ind;
-	size_t e;
-
-	if (h <= 0 || w < 5)
-		return;
-	if (u->st_scroll >= u->nst)
-		u->st_scroll = u->nst ? u->nst - 1 : 0;
-	/* From the newest shown entry upwards, until the pane is full. */
-	for (e = u->nst - u->st_scroll; e > 0 && row > y; e--) {
-		const struct stline *l = &u->st[e - 1];
-		char *text = entry_text(u, l), tcol[16];
-		size_t n, nr, r, starts[64];
-		wchar_t *ws = wide_from_utf8(text, strlen(text), &n);
-		unsigned long a = theme_attr(l->progress ? R_PROGRESS :
-		    sev_role(l->sev));
-
-		if (l->verdict)
-			a |= A_BOLD;
-		nr = wrap(ws, n, w, starts, 64);
-		for (r = nr; r > 0 && row > y; r--) {
-			size_t s = starts[r - 1], end = r < nr ? starts[r] : n;
-
-			row--;
-			draw_clear_line(row);
-			if (r == 1) {
-				if (l->t >= 0)
-					snprintf(tcol, sizeof tcol, "%7.3fs", l->t);
-				else
-					snprintf(tcol, sizeof tcol, "%s", l->clock);
-				draw_str(row, 0, 8, tcol, theme_attr(R_DIM));
-				draw_str(row, 9, 1, explain_symbol(l->progress ?
-				    SEV_INFO : l->sev, u->utf8), a | A_BOLD);
-			}
-			draw_wcs(row, ind, w, ws + s, end - s, a, u->utf8);
-		}
-		free(ws);
-		free(text);
-	}
+	review(u, ST_START);
 }

@@ -37,6 +37,11 @@ tui_keys PgDn
 tui_wait_gone "missive — keys"
 help="$help
 $(tui_screen)"
+# Pages are screen rows: wrapped lines take more than one.
+tui_keys PgDn
+sleep 0.3
+help="$help
+$(tui_screen)"
 for want in "^X  F10" "^C  F12" "^S  F2" "^T  F3" "^_  F4" "^P  F5" "^O  F6" \
     "F7" "^Z  M-u" "S-Tab" "^K" "^W" "^Y" "M-b M-f"; do
 	echo "$help" | grep -F -q -e "$want" || { echo "$help"; fail "help lacks '$want'"; }

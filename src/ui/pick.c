@@ -1,6 +1,6 @@
-/* The screens over the composer: the pagers (help, TLS diagnostics, SMTP
- * dialogue), the profile picker with its filter and "save as profile",
- * the live theme picker, and the answers to prompts. */
+/* The pickers over the composer: profiles (filtered as you type; Enter
+ * fills the fields, ^S saves the current settings as a profile) and
+ * themes (previewed live; Enter keeps, Esc undoes). UI thread. */
 #include "config.h"
 
 #include <ctype.h>
@@ -13,23 +13,40 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"
-#include "ui/uistate.h"
-#include "ui/views.h"
+#include "ui/draw.h"
+#include "ui/pick.h"
+#include "ui/prompt.h"
+#include "ui/title.h"
 #include "ui/wide.h"
 
-#define FOLLOW ((size_t)-1)	/* pager_top: stay at the end */
+static const char *profiles_name(void) { return _("Profiles"); }
+static const char *themes_name(void) { return _("Themes"); }
 
-static const char *
-view_name(enum view v)
+static void
+profiles_open(struct ui *u)
 {
-	switch (v) {
-	case V_HELP: return _("Help");
-	case V_TLS: return _("TLS diagnostics");
-	case V_DIALOGUE: return _("SMTP dialogue");
-	case V_PROFILES: return _("Profiles");
-	case V_THEMES: return _("Themes");
-	default: return NULL;
-	}
+	size_t i;
+
+	u->pick_top = u->pick_sel = 0;
+	tb_set_utf8(u->filter, "");
+	for (i = 0; u->ps != NULL && i < profiles_count(u->ps); i++)
+		if (profiles_get(u->ps, i) == u->prof)
+			u->pick_sel = i;
+}
+
+static void
+themes_open(struct ui *u)
+{
+	size_t i;
+
+	u->pick_top = u->pick_sel = 0;
+	theme_list_free(u->themes, u->nthemes);
+	u->themes = theme_list(&u->nthemes);
+	free(u->theme_before);
+	u->theme_before = xstrdup(u->theme.name ? u->theme.name : "default");
+	for (i = 0; i < u->nthemes; i++)
+		if (strcmp(u->themes[i], u->theme_before) == 0)
+			u->pick_sel = i;
 }
 
 static bool
@@ -58,112 +75,6 @@ filtered(struct ui *u, size_t **out)
 	return k;
 }
 
-void
-screens_open(struct ui *u, enum view v)
-{
-	size_t i;
-
-	u->view = v;
-	u->pager_top = v == V_DIALOGUE ? FOLLOW : 0;
-	u->pick_top = 0;
-	u->pick_sel = 0;
-	if (v == V_PROFILES) {
-		tb_set_utf8(u->filter, "");
-		for (i = 0; u->ps != NULL && i < profiles_count(u->ps); i++)
-			if (profiles_get(u->ps, i) == u->prof)
-				u->pick_sel = i;
-	} else if (v == V_THEMES) {
-		theme_list_free(u->themes, u->nthemes);
-		u->themes = theme_list(&u->nthemes);
-		free(u->theme_before);
-		u->theme_before = xstrdup(u->theme.name ? u->theme.name :
-		    "default");
-		for (i = 0; i < u->nthemes; i++)
-			if (strcmp(u->themes[i], u->theme_before) == 0)
-				u->pick_sel = i;
-	}
-	u->dirty = true;
-}
-
-static void
-close_view(struct ui *u)
-{
-	u->view = V_COMPOSE;
-	u->dirty = true;
-}
-
-/* ---- drawing ---- */
-
-static void
-draw_bottom(struct ui *u, const struct help_item *it, size_t n)
-{
-	int h = u->rows >= 18 ? 2 : 1, y = u->rows - h;
-
-	if (u->prompt.kind != P_NONE) {
-		draw_prompt(u, u->rows - 1);
-		return;
-	}
-	draw_help(u, y, h, it, n);
-}
-
-static void
-draw_pager(struct ui *u)
-{
-	struct lines l;
-	struct tls_view_in in;
-	int h = u->rows - 1 - (u->rows >= 18 ? 2 : 1);
-	char *server;
-	struct help_item it[6];
-	size_t n = 0;
-
-	lines_init(&l);
-	server = ui_field(u, F_SERVER);
-	if (u->view == V_HELP)
-		view_help(&l);
-	else if (u->view == V_TLS) {
-		memset(&in, 0, sizeof in);
-		in.server = server;
-		in.policy = ui_policy(u, &in.fallback);
-		in.result = job_running(u) ? NULL : u->last;
-		in.live = u->live_tls;
-		in.running = job_running(u);
-		in.probe = u->last_probe;
-		view_tls(&l, &in);
-	} else {
-		size_t i;
-
-		lines_add(&l, R_HEADING, _("SMTP dialogue of the last send or "
-		    "probe (C: missive, S: the server; passwords hidden)"));
-		lines_add(&l, R_BODY, "");
-		if (u->dialogue.n == 0)
-			lines_add(&l, R_DIM, _("Nothing yet: send (^X) or probe "
-			    "(p on the TLS screen)."));
-		for (i = 0; i < u->dialogue.n; i++)
-			lines_add(&l, u->dialogue.v[i].role, u->dialogue.v[i].text);
-	}
-	free(server);
-	/* End (and the dialogue view) show the last page; nothing scrolls
-	 * past it. */
-	if (u->pager_top == FOLLOW || (l.n > (size_t)h &&
-	    u->pager_top > l.n - (size_t)h) || (l.n <= (size_t)h))
-		u->pager_top = l.n > (size_t)h ? l.n - (size_t)h : 0;
-	draw_title(u, view_name(u->view));
-	draw_lines(u, &l, 1, h, &u->pager_top);
-	lines_clear(&l);
-	it[n++] = (struct help_item){ "Esc", _("Back") };
-	it[n++] = (struct help_item){ "Up/Dn", _("Scroll") };
-	it[n++] = (struct help_item){ "PgUp/PgDn", _("Page") };
-	if (u->view == V_TLS)
-		it[n++] = (struct help_item){ "p", _("Probe server") };
-	if (u->view == V_HELP)
-		it[n++] = (struct help_item){ "t", _("Themes") };
-	if (job_running(u))
-		it[n++] = (struct help_item){ "^C", _("Cancel") };
-	draw_bottom(u, it, n);
-	if (u->prompt.kind == P_NONE)
-		move(1, 0);
-}
-
 static void
 draw_profiles(struct ui *u)
 {
@@ -179,7 +90,7 @@ draw_profiles(struct ui *u)
 	int y, list_h, fx, wn, ws, wt;
 	char *f, *line;
 
-	draw_title(u, view_name(V_PROFILES));
+	title_draw(u, _("Profiles"));
 	fx = draw_str(1, 0, u->cols, _("Filter: "), theme_attr(R_LABEL));
 	f = tb_utf8(u->filter);
 	draw_str(1, fx, u->cols - fx, f, theme_attr(R_FIELD));
@@ -281,7 +192,7 @@ draw_profiles(struct ui *u)
 		tr[i].key = _(it[i].key);	/* only "type" is translated */
 		tr[i].label = _(it[i].label);
 	}
-	draw_bottom(u, tr, 5);
+	prompt_bottom(u, tr, 5);
 	if (u->prompt.kind == P_NONE) {
 		size_t cur = tb_cursor(u->filter);
 		char *pre = tb_utf8_range(u->filter, 0, cur);
@@ -334,91 +245,6 @@ draw_themes(struct ui *u)
 		free(line);
 	}
 	move(y0 + 1 + (int)(u->pick_sel - u->pick_top), x + 1);
-}
-
-void
-screens_draw(struct ui *u)
-{
-	switch (u->view) {
-	case V_HELP:
-	case V_TLS:
-	case V_DIALOGUE:
-		draw_pager(u);
-		break;
-	case V_PROFILES:
-		draw_profiles(u);
-		break;
-	case V_THEMES:
-		draw_themes(u);
-		break;
-	default:
-		break;
-	}
-}
-
-/* ---- keys ---- */
-
-static void
-pager_key(struct ui *u, const struct key *k)
-{
-	int page = u->rows - 4 > 1 ? u->rows - 4 : 1;
-	long top = u->pager_top == FOLLOW ? 1L << 20 : (long)u->pager_top;
-
-	if (k->fn) {
-		switch (k->code) {
-		case KEY_UP: top--; break;
-		case KEY_DOWN: top++; break;
-		case KEY_PPAGE: top -= page; break;
-		case KEY_NPAGE: top += page; break;
-		case KEY_HOME: top = 0; break;
-		case KEY_END: u->pager_top = FOLLOW; return;
-		default:
-			if ((k->code == KEY_F(1) && u->view == V_HELP) ||
-			    (k->code == KEY_F(3) && u->view == V_TLS) ||
-			    (k->code == KEY_F(6) && u->view == V_DIALOGUE))
-				close_view(u);
-			else if (k->code == KEY_F(7))
-				screens_open(u, V_THEMES);
-			return;
-		}
-	} else {
-		switch (k->code) {
-		case 27: case 'q': case 'Q':
-			close_view(u);
-			return;
-		case CTRL('C'):
-			if (job_running(u))
-				job_cancel(u);
-			else
-				close_view(u);
-			return;
-		case CTRL('G'):
-		case CTRL('T'):
-		case CTRL('O'):
-			close_view(u);
-			return;
-		case 'p': case 'P':
-			if (u->view == V_TLS)
-				job_probe(u);
-			return;
-		case 't': case 'T':
-			if (u->view == V_HELP)
-				screens_open(u, V_THEMES);
-			return;
-		case ' ': top += page; break;
-		case 'b': top -= page; break;
-		case 'k': top--; break;
-		case 'j': case CTRL('M'): case CTRL('J'): top++; break;
-		case 'g': top = 0; break;
-		case 'G': u->pager_top = FOLLOW; return;
-		default:
-			return;
-		}
-	}
-	if (top < 0)
-		top = 0;
-	/* draw_lines clamps past the end */
-	u->pager_top = (size_t)top;
 }
 
 static int
@@ -509,7 +335,7 @@ save_profile_answer(struct ui *u, int a, const char *name, int arg)
 	ui_build_completer(u);
 	ui_msg(u, SEV_OK, _("Profile %s saved in %s/profiles.ini (no password "
 	    "is written)."), name, dir);
-	close_view(u);
+	ui_open(u, V_COMPOSE);
 out:
 	free(keep);
 	free(dir);
@@ -517,48 +343,6 @@ out:
 	free(p.from);
 	free(p.cc);
 	free(p.bcc);
-}
-
-static void
-text_edit_key(struct textbuf *tb, const struct key *k)
-{
-	if (!k->fn && k->mods == 0 && k->code >= 0x20 && k->code != 0x7f) {
-		tb_insert_char(tb, (wchar_t)k->code);
-		return;
-	}
-	if (k->fn) {
-		switch (k->code) {
-		case KEY_LEFT: tb_left(tb); break;
-		case KEY_RIGHT: tb_right(tb); break;
-		case KEY_HOME: tb_start(tb); break;
-		case KEY_END: tb_end(tb); break;
-		case KEY_BACKSPACE: tb_backspace(tb); break;
-		case KEY_DC: tb_delete(tb); break;
-		default: break;
-		}
-		return;
-	}
-	if (k->mods & MOD_ALT) {
-		if (k->code == 'b')
-			tb_word_left(tb);
-		else if (k->code == 'f')
-			tb_word_right(tb);
-		return;
-	}
-	switch (k->code) {
-	case CTRL('A'): tb_start(tb); break;
-	case CTRL('E'): tb_end(tb); break;
-	case CTRL('B'): tb_left(tb); break;
-	case CTRL('F'): tb_right(tb); break;
-	case CTRL('D'): tb_delete(tb); break;
-	case CTRL('H'): case 127: tb_backspace(tb); break;
-	case CTRL('K'): tb_kill_eol(tb); break;
-	case CTRL('U'): tb_kill_bol(tb); break;
-	case CTRL('W'): tb_kill_word_back(tb); break;
-	case CTRL('Y'): tb_yank(tb); break;
-	case CTRL('Z'): tb_undo(tb); break;
-	default: break;
-	}
 }
 
 static void
@@ -586,7 +370,7 @@ profiles_key(struct ui *u, const struct key *k)
 			ui_apply_profile(u, p, true);
 			ui_msg(u, SEV_OK, _("Profile %s: server, sender, Cc and Bcc "
 			    "filled in; the body is unchanged."), p->name);
-			close_view(u);
+			ui_open(u, V_COMPOSE);
 		}
 	} else if ((!k->fn && k->code == CTRL('S')) ||
 	    (k->fn && k->code == KEY_F(2))) {
@@ -597,11 +381,11 @@ profiles_key(struct ui *u, const struct key *k)
 		    "Cc, Bcc and TLS settings as profile:"));
 	} else if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
 	    k->code == CTRL('P'))) || (k->fn && k->code == KEY_F(5))) {
-		close_view(u);
+		ui_open(u, V_COMPOSE);
 	} else {
 		char *before = tb_utf8(u->filter), *after;
 
-		text_edit_key(u->filter, k);
+		prompt_edit_key(u->filter, k);
 		after = tb_utf8(u->filter);
 		if (strcmp(before, after) != 0)
 			u->pick_sel = 0;
@@ -626,90 +410,17 @@ themes_key(struct ui *u, const struct key *k)
 		ui_msg(u, SEV_OK, _("Theme %s for this session (set `theme = %s` "
 		    "in a profile, or --theme, to keep it)."), u->theme.name,
 		    u->theme.name);
-		close_view(u);
+		ui_open(u, V_COMPOSE);
 	} else if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
 	    k->code == 'q')) || (k->fn && k->code == KEY_F(7))) {
 		ui_set_theme(u, u->theme_before, true);
-		close_view(u);
+		ui_open(u, V_COMPOSE);
 	}
 }
 
-void
-screens_key(struct ui *u, const struct key *k)
-{
-	switch (u->view) {
-	case V_HELP:
-	case V_TLS:
-	case V_DIALOGUE:
-		pager_key(u, k);
-		break;
-	case V_PROFILES:
-		profiles_key(u, k);
-		break;
-	case V_THEMES:
-		themes_key(u, k);
-		break;
-	default:
-		break;
-	}
-}
-
-void
-prompt_key(struct ui *u, const struct key *k)
-{
-	prompt_fn fn = u->prompt.done;
-	int arg = u->prompt.arg, a = -1;
-	const char *p;
-	char *text;
-
-	if (u->prompt.kind == P_KEYS) {
-		if (k->fn && k->code == KEY_ENTER)
-			a = '\r';
-		else if (!k->fn && !(k->mods & MOD_ALT))
-			a = k->code;
-		if (a == 27 || a == CTRL('C') || a == CTRL('G')) {
-			ui_prompt_close(u);
-			if (fn != NULL)
-				fn(u, 0, NULL, arg);
-			return;
-		}
-		if (a == '\r' || a == '\n') {
-			/* Enter means the answer shown in capitals, if any. */
-			for (p = u->prompt.answers; *p; p++)
-				if (isupper((unsigned char)*p))
-					break;
-			if (*p == '\0')
-				return;
-			a = tolower((unsigned char)*p);
-		} else if (a > 0 && a < 128) {
-			a = tolower(a);
-			for (p = u->prompt.answers; *p; p++)
-				if (tolower((unsigned char)*p) == a)
-					break;
-			if (*p == '\0')
-				return;
-		} else
-			return;
-		ui_prompt_close(u);
-		if (fn != NULL)
-			fn(u, a, NULL, arg);
-		return;
-	}
-	if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
-	    k->code == CTRL('G')))) {
-		ui_prompt_close(u);
-		if (fn != NULL)
-			fn(u, 0, NULL, arg);
-		return;
-	}
-	if ((!k->fn && (k->code == CTRL('M') || k->code == CTRL('J'))) ||
-	    (k->fn && k->code == KEY_ENTER)) {
-		text = tb_utf8(u->prompt.input);
-		ui_prompt_close(u);
-		if (fn != NULL)
-			fn(u, '\n', text, arg);
-		free(text);
-		return;
-	}
-	text_edit_key(u->prompt.input, k);
-}
+const struct mode profiles_mode = {
+	profiles_name, profiles_open, draw_profiles, profiles_key, false,
+};
+const struct mode themes_mode = {
+	themes_name, themes_open, draw_themes, themes_key, true,
+};

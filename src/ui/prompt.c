@@ -1,0 +1,164 @@
+/* The prompt line: a question answered with a key ("[y/n]"), or a line
+ * of text typed in; drawn at the bottom of any screen in place of the key
+ * help, and taking every key while it is open. */
+#include "config.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdlib.h>
+
+#include "base/util.h"
+#include "ui/draw.h"
+#include "ui/prompt.h"
+#include "ui/state.h"
+#include "ui/wide.h"
+
+void
+prompt_draw(struct ui *u, int y)
+{
+	unsigned long a = theme_attr(R_PROMPT);
+	int x, used;
+
+	move(y, 0);
+	attrset((attr_t)a);
+	for (x = 0; x < u->cols; x++)
+		addch(' ');
+	attrset(A_NORMAL);
+	used = draw_str(y, 0, u->cols, u->prompt.text, a);
+	if (u->prompt.kind == P_TEXT) {
+		struct textbuf *in = u->prompt.input;
+		size_t n = tb_len(in), i, cur = tb_cursor(in);
+		wchar_t *w = xmalloc((n + 1) * sizeof *w);
+		int ccol = 0, avail = u->cols - used - 1, skip = 0;
+
+		for (i = 0; i < n; i++)
+			w[i] = tb_at(in, i);
+		for (i = 0; i < cur; i++)
+			ccol += wide_charwidth(w[i], ccol);
+		/* Keep the end of a long answer and the cursor in view. */
+		i = 0;
+		while (ccol - skip >= avail && i < n) {
+			skip += wide_charwidth(w[i], 0);
+			i++;
+		}
+		draw_wcs(y, used + 1, avail, w + i, n - i,
+		    theme_attr(R_FIELD), u->utf8);
+		move(y, used + 1 + ccol - skip);
+		free(w);
+	} else
+		move(y, used < u->cols ? used : u->cols - 1);
+}
+
+void
+prompt_bottom(struct ui *u, const struct help_item *it, size_t n)
+{
+	int h = u->rows >= 18 ? 2 : 1, y = u->rows - h;
+
+	if (u->prompt.kind != P_NONE) {
+		prompt_draw(u, u->rows - 1);
+		return;
+	}
+	draw_help(y, h, u->cols, it, n);
+}
+
+void
+prompt_edit_key(struct textbuf *tb, const struct key *k)
+{
+	if (!k->fn && k->mods == 0 && k->code >= 0x20 && k->code != 0x7f) {
+		tb_insert_char(tb, (wchar_t)k->code);
+		return;
+	}
+	if (k->fn) {
+		switch (k->code) {
+		case KEY_LEFT: tb_left(tb); break;
+		case KEY_RIGHT: tb_right(tb); break;
+		case KEY_HOME: tb_start(tb); break;
+		case KEY_END: tb_end(tb); break;
+		case KEY_BACKSPACE: tb_backspace(tb); break;
+		case KEY_DC: tb_delete(tb); break;
+		default: break;
+		}
+		return;
+	}
+	if (k->mods & MOD_ALT) {
+		if (k->code == 'b')
+			tb_word_left(tb);
+		else if (k->code == 'f')
+			tb_word_right(tb);
+		return;
+	}
+	switch (k->code) {
+	case CTRL('A'): tb_start(tb); break;
+	case CTRL('E'): tb_end(tb); break;
+	case CTRL('B'): tb_left(tb); break;
+	case CTRL('F'): tb_right(tb); break;
+	case CTRL('D'): tb_delete(tb); break;
+	case CTRL('H'): case 127: tb_backspace(tb); break;
+	case CTRL('K'): tb_kill_eol(tb); break;
+	case CTRL('U'): tb_kill_bol(tb); break;
+	case CTRL('W'): tb_kill_word_back(tb); break;
+	case CTRL('Y'): tb_yank(tb); break;
+	case CTRL('Z'): tb_undo(tb); break;
+	default: break;
+	}
+}
+
+void
+prompt_key(struct ui *u, const struct key *k)
+{
+	prompt_fn fn = u->prompt.done;
+	int arg = u->prompt.arg, a = -1;
+	const char *p;
+	char *text;
+
+	if (u->prompt.kind == P_KEYS) {
+		if (k->fn && k->code == KEY_ENTER)
+			a = '\r';
+		else if (!k->fn && !(k->mods & MOD_ALT))
+			a = k->code;
+		if (a == 27 || a == CTRL('C') || a == CTRL('G')) {
+			ui_prompt_close(u);
+			if (fn != NULL)
+				fn(u, 0, NULL, arg);
+			return;
+		}
+		if (a == '\r' || a == '\n') {
+			/* Enter means the answer shown in capitals, if any. */
+			for (p = u->prompt.answers; *p; p++)
+				if (isupper((unsigned char)*p))
+					break;
+			if (*p == '\0')
+				return;
+			a = tolower((unsigned char)*p);
+		} else if (a > 0 && a < 128) {
+			a = tolower(a);
+			for (p = u->prompt.answers; *p; p++)
+				if (tolower((unsigned char)*p) == a)
+					break;
+			if (*p == '\0')
+				return;
+		} else
+			return;
+		ui_prompt_close(u);
+		if (fn != NULL)
+			fn(u, a, NULL, arg);
+		return;
+	}
+	if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
+	    k->code == CTRL('G')))) {
+		ui_prompt_close(u);
+		if (fn != NULL)
+			fn(u, 0, NULL, arg);
+		return;
+	}
+	if ((!k->fn && (k->code == CTRL('M') || k->code == CTRL('J'))) ||
+	    (k->fn && k->code == KEY_ENTER)) {
+		text = tb_utf8(u->prompt.input);
+		ui_prompt_close(u);
+		if (fn != NULL)
+			fn(u, '\n', text, arg);
+		free(text);
+		return;
+	}
+	prompt_edit_key(u->prompt.input, k);
+}

@@ -1,0 +1,188 @@
+/* The composer's start and end: profiles, the command line's addresses
+ * and mailto: URLs, the demo sink and its profile, filled into the fields
+ * before the terminal is taken over (so a usage error is still plain
+ * text); and everything freed at the end. UI thread. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/i18n.h"
+#include "base/util.h"
+#include "net/smtp.h"
+#include "net/worker.h"
+#include "store/draft.h"
+#include "store/history.h"
+#include "ui/args.h"
+#include "ui/complete.h"
+#include "ui/start.h"
+#include "ui/state.h"
+
+static void
+demo_profile(struct ui *u)
+{
+	struct profile *p = &u->demo_prof;
+
+	profile_init(p);
+	p->name = xstrdup("demo");
+	p->server = xasprintf("127.0.0.1:%d", u->demo.port);
+	p->tls = TLS_STARTTLS;
+	p->fallback_plaintext = 0;
+	p->ca_file = xstrdup(u->demo.ca_file);
+	p->from = xstrdup("You <you@demo.missive.test>");
+	u->prof = p;
+}
+
+static char *
+join_attach(const char *const *a)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (; a != NULL && *a != NULL; a++) {
+		if (b.len > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, *a);
+	}
+	buf_cstr(&b);
+	return b.data;
+}
+
+/* Profiles, arguments and the demo, before the terminal is taken over:
+ * a usage error is still printed as plain text. */
+int
+start_prepare(struct ui *u, const struct ui_opts *o, char **note)
+{
+	struct prefill pf;
+	struct err e;
+	char *s;
+	int i;
+	const char *const *a;
+
+	*note = NULL;
+	for (i = 0; i < F_COUNT; i++)
+		u->f[i] = tb_new(false);
+	u->body = tb_new(true);
+	u->filter = tb_new(false);
+	tb_layout_init(&u->lay);
+	lines_init(&u->dialogue);
+	pane_init(&u->pane);
+	u->goal = -1;
+	err_clear(&e);
+	if ((u->ps = profiles_load(NULL, &e)) == NULL)
+		*note = xasprintf(_("Profiles not loaded: %s"), e.msg);
+	if (o->demo) {
+		err_clear(&e);
+		if (demo_start(&u->demo, &e) == -1) {
+			fprintf(stderr, _("missive: cannot start the demo: %s\n"),
+			    e.msg);
+			return 1;
+		}
+		u->demo_on = true;
+		demo_profile(u);
+		ui_apply_profile(u, u->prof, true);
+		ui_set_field(u, F_TO, "friend@demo.missive.test", true);
+		ui_set_field(u, F_SUBJECT, "Hello from missive", true);
+	} else if (o->profile != NULL) {
+		const struct profile *p = u->ps ? profiles_find(u->ps, o->profile) :
+		    NULL;
+
+		if (p == NULL) {
+			fprintf(stderr, _("missive: no profile named `%s` (missive "
+			    "profiles lists them)\n"), o->profile);
+			return 2;
+		}
+		ui_apply_profile(u, p, true);
+	} else if (u->ps != NULL && profiles_default(u->ps) != NULL)
+		ui_apply_profile(u, profiles_default(u->ps), true);
+	memset(&pf, 0, sizeof pf);
+	for (a = o->args; a != NULL && *a != NULL; a++) {
+		err_clear(&e);
+		if (prefill_add(&pf, *a, &e) == -1) {
+			fprintf(stderr, "missive: %s\n", e.msg);
+			prefill_free(&pf);
+			return 2;
+		}
+	}
+	if (pf.to != NULL)
+		ui_set_field(u, F_TO, pf.to, true);
+	if (pf.cc != NULL) {
+		char *cc = ui_field(u, F_CC);
+
+		s = *cc ? xasprintf("%s, %s", cc, pf.cc) : xstrdup(pf.cc);
+		ui_set_field(u, F_CC, s, true);
+		free(s);
+		free(cc);
+	}
+	if (pf.bcc != NULL)
+		ui_set_field(u, F_BCC, pf.bcc, true);
+	if (pf.subject != NULL)
+		ui_set_field(u, F_SUBJECT, pf.subject, true);
+	if (pf.body != NULL)
+		ui_set_field(u, FOCUS_BODY, pf.body, true);
+	prefill_free(&pf);
+	if (o->subject != NULL)
+		ui_set_field(u, F_SUBJECT, o->subject, true);
+	if (o->attach != NULL && o->attach[0] != NULL) {
+		s = join_attach(o->attach);
+		ui_set_field(u, F_ATTACH, s, true);
+		free(s);
+	}
+	tb_start(u->body);
+	/* A profile's fields are text from outside too. */
+	for (i = 0; i < F_COUNT; i++)
+		tb_undo_forget(u->f[i]);
+	/* Where the cursor starts: the first thing still missing. */
+	if (!tb_empty(u->f[F_TO]) && !tb_empty(u->f[F_SUBJECT]))
+		u->focus = FOCUS_BODY;
+	else if (tb_empty(u->f[F_SERVER]))
+		u->focus = F_SERVER;
+	else if (tb_empty(u->f[F_FROM]))
+		u->focus = F_FROM;
+	else if (tb_empty(u->f[F_TO]))
+		u->focus = F_TO;
+	else
+		u->focus = F_SUBJECT;
+	err_clear(&e);
+	u->hist = history_load(NULL, &e);
+	ui_build_completer(u);
+	u->start_gen = u->saved_gen = u->change_gen = ui_gen(u);
+	return 0;
+}
+
+void
+start_cleanup(struct ui *u)
+{
+	int f;
+
+	if (u->w != NULL)
+		worker_free(u->w);
+	if (u->demo_on)
+		demo_stop(&u->demo);
+	profile_clear(&u->demo_prof);
+	for (f = 0; f < F_COUNT; f++)
+		tb_free(u->f[f]);
+	tb_free(u->body);
+	tb_free(u->filter);
+	tb_layout_free(&u->lay);
+	pane_clear(&u->pane);
+	lines_clear(&u->dialogue);
+	result_free(u->last);
+	tls_info_free(u->live_tls);
+	profiles_free(u->ps);
+	completer_free(u->comp);
+	history_free(u->hist);
+	theme_free(&u->theme);
+	theme_list_free(u->themes, u->nthemes);
+	free(u->theme_before);
+	free(u->signature);
+	draft_unlock(u->draft_lock);
+	free(u->draft_path);
+	free(u->last_draft_err);
+	free(u->job_rcpts);
+	free(u->cs.m);
+	free(u->typed);
+	ui_prompt_close(u);
+}
+

@@ -1,0 +1,176 @@
+/* The composer's state: one struct ui that the loop (ui.c) owns, the
+ * modes (compose, pager, pick) show and change, the job controller
+ * (job.c) fills from the worker, and the functions every part uses on it
+ * (state.c). Dependencies run one way: loop -> modes -> job -> state ->
+ * drawing (draw, pane, theme, textbuf). UI thread only. */
+#ifndef MISSIVE_STATE_H
+#define MISSIVE_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "app/demo.h"
+#include "app/explain.h"
+#include "store/profile.h"
+#include "ui/input.h"
+#include "ui/lines.h"
+#include "ui/pane.h"
+#include "ui/textbuf.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+
+struct worker;
+struct completer;
+struct history;
+struct draft_lock;
+struct ui;
+
+enum field { F_SERVER, F_FROM, F_TO, F_CC, F_BCC, F_SUBJECT, F_ATTACH,
+	F_COUNT };
+#define FOCUS_BODY F_COUNT
+
+/* The screens: the composer itself, or one over it (pagers, pickers),
+ * as tmux's window modes are. Each is a struct mode in its own file; the
+ * loop puts them in u->views, so that they name each other by id and
+ * never include each other. */
+enum view { V_COMPOSE, V_HELP, V_TLS, V_DIALOGUE, V_PROFILES, V_THEMES,
+	V_COUNT };
+struct mode {
+	const char *(*name)(void);	/* for the title; NULL: the composer */
+	void (*open)(struct ui *u);	/* may be NULL */
+	void (*draw)(struct ui *u);
+	void (*key)(struct ui *u, const struct key *k);
+	bool over_compose;		/* drawn over the composer (a popup) */
+};
+
+enum prompt_kind { P_NONE, P_KEYS, P_TEXT };
+typedef void (*prompt_fn)(struct ui *u, int answer, const char *text,
+    int arg);
+struct prompt {
+	enum prompt_kind kind;
+	char *text;
+	const char *answers;	/* accepted keys; Enter picks the capital */
+	prompt_fn done;		/* answer 0 means cancelled (Esc, ^C) */
+	int arg;
+	struct textbuf *input;
+	bool secret;		/* P_TEXT: shown as dots, wiped when closed */
+};
+
+struct ui {
+	const struct ui_opts *opts;
+	bool utf8, nocolor;
+	int rows, cols;
+	bool dirty;
+	const struct mode *views[V_COUNT];
+	enum view view;
+	const struct mode *mode;	/* views[view] */
+
+	/* the message */
+	struct textbuf *f[F_COUNT];
+	struct textbuf *body;
+	int focus;
+	int hscroll[F_COUNT];
+	struct tb_layout lay;
+	size_t body_top;
+	int goal;
+	char *signature;
+	unsigned long start_gen;	/* after prefilling: nothing typed yet */
+
+	/* last drawn geometry, for the cursor and paging */
+	int body_y, body_h;
+	int label_w;
+
+	/* status pane and dialogue */
+	struct pane pane;
+	struct lines dialogue;
+
+	/* a running or finished job */
+	struct worker *w;
+	bool job_probe;
+	double job_t0;
+	unsigned long job_gen;
+	double prog_drawn;
+	bool prog_pending;
+	char *job_rcpts;	/* To, Cc, Bcc as sent: history after success */
+	struct result *last;
+	bool last_probe;
+	struct tls_info *live_tls;
+	bool sent_ok;
+	unsigned long sent_gen;
+	bool cancelling;
+
+	/* profiles */
+	struct profiles *ps;
+	const struct profile *prof;
+	struct profile demo_prof;
+	bool demo_on;
+	struct demo demo;
+
+	/* drafts */
+	char *draft_path;
+	struct draft_lock *draft_lock;	/* our claim on draft_path */
+	unsigned long saved_gen, change_gen;
+	double last_change, last_save;
+	char saved_clock[12];
+	char *last_draft_err;
+
+	/* completion */
+	struct completer *comp;
+	struct history *hist;
+	struct {
+		bool on;
+		int field;
+		size_t start, end, i, nm;
+		size_t *m;
+		unsigned long gen;
+	} cs;
+
+	/* theme */
+	struct theme theme;
+	char **themes;
+	size_t nthemes;
+	char *theme_before;
+
+	/* pagers and pickers */
+	size_t pager_top;	/* in screen rows */
+	bool pager_follow;	/* keep showing the last page */
+	struct textbuf *filter;
+	size_t pick_sel, pick_top;
+	struct prompt prompt;
+
+	/* pending typed characters, inserted in one go (fast paste) */
+	wchar_t *typed;
+	size_t ntyped, captyped;
+
+	bool quit;
+	int exit_status;
+};
+
+/* The generation of the whole message: changes with every edit. */
+unsigned long ui_gen(const struct ui *u);
+struct textbuf *ui_focused(struct ui *u);
+const struct profile *ui_profile(const struct ui *u);
+char *ui_field(const struct ui *u, int f);	/* trimmed UTF-8 */
+const char *field_label(int f);
+/* TLS policy the Server field and profile give: enum tls_mode or -1. */
+int ui_policy(const struct ui *u, bool *fallback);
+/* A local message in the status pane. */
+void ui_msg(struct ui *u, enum sev sev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ui_prompt_keys(struct ui *u, const char *answers, prompt_fn done,
+    int arg, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ui_prompt_text(struct ui *u, const char *initial, prompt_fn done,
+    int arg, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ui_prompt_close(struct ui *u);
+/* Opens a screen (V_COMPOSE goes back to the composer). */
+void ui_open(struct ui *u, enum view v);
+void ui_set_theme(struct ui *u, const char *name, bool report);
+/* Fills a field: with fresh, text from outside (a draft, the command
+ * line), which undo never goes below. */
+void ui_set_field(struct ui *u, int f, const char *v, bool fresh);
+void ui_apply_profile(struct ui *u, const struct profile *p, bool fill);
+void ui_build_completer(struct ui *u);
+
+#endif
