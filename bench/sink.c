@@ -143,6 +143,8 @@ str_json(struct str *s, const char *v)
 }
 
 static unsigned char b64val[256];	/* 0-63, 64 for '=', 0xff: not base64 */
+static uint16_t b64pair[65536];		/* two characters c0 | c1 << 8: 12 bits,
+					 * 0x8000 when either is not 0-63 */
 
 static void
 b64_init(void)
@@ -153,6 +155,10 @@ b64_init(void)
 	for (int i = 0; i < 64; i++)
 		b64val[(unsigned char)a[i]] = (unsigned char)i;
 	b64val['='] = 64;
+	for (unsigned i = 0; i < 65536; i++) {
+		unsigned v0 = b64val[i & 0xff], v1 = b64val[i >> 8];
+		b64pair[i] = v0 < 64 && v1 < 64 ? (uint16_t)(v0 << 6 | v1) : 0x8000;
+	}
 }
 
 /* Decodes base64 text into out (room for 3/4 of n); -1 if malformed. */
@@ -197,12 +203,16 @@ hex(const unsigned char *d, unsigned n, char *out)
 
 /* The attachment check of bench/verify.py, streaming: lines ending in CRLF
  * that are made only of base64 characters form runs; the longest run (in
- * lines) is decoded and hashed. Lines over 1000 bytes end a run. */
+ * lines) is decoded and hashed. Lines over 1000 bytes end a run. A line
+ * that lies whole in what was fed is decoded in place, four characters at
+ * a time; decoded bytes are hashed in batches. */
 struct b64run {
-	char line[1000];
+	unsigned char line[1000];
 	size_t linelen;
 	int toolong;
 	EVP_MD_CTX *cur;
+	unsigned char pend[65536];	/* decoded, not yet hashed */
+	size_t npend;
 	long cur_lines;
 	uint64_t cur_bytes;
 	unsigned acc, q, padded;
@@ -217,55 +227,83 @@ run_end(struct b64run *b)
 	unsigned char d[32];
 
 	if (b->cur_lines > b->best_lines) {
+		EVP_DigestUpdate(b->cur, b->pend, b->npend);
 		EVP_DigestFinal_ex(b->cur, d, NULL);
 		hex(d, 32, b->best_hex);
 		b->best_lines = b->cur_lines;
 		b->best_bytes = b->cur_bytes;
 	}
-	EVP_DigestInit_ex(b->cur, EVP_sha256(), NULL);
+	if (b->cur_lines > 0 || b->npend > 0)
+		EVP_DigestInit_ex(b->cur, EVP_sha256(), NULL);
+	b->npend = 0;
 	b->cur_lines = 0;
 	b->cur_bytes = 0;
 	b->acc = b->q = b->padded = 0;
 }
 
+/* One line l[0..n) without its LF; it belongs to the run when it ends in
+ * CR and all before is base64. */
 static void
-run_line(struct b64run *b)
+run_line(struct b64run *b, const unsigned char *l, size_t n)
 {
-	unsigned char out[sizeof b->line];
-	size_t n = b->linelen, o = 0;
-	int ok = !b->toolong && n > 1 && b->line[n - 1] == '\r';
+	unsigned char *out;
+	size_t i = 0, o;
+	unsigned acc = b->acc, q = b->q, padded = b->padded;
 
-	b->linelen = 0;
-	b->toolong = 0;
-	for (size_t i = 0; ok && i < n - 1; i++)
-		ok = b64val[(unsigned char)b->line[i]] != 0xff;
-	if (!ok) {
+	if (n < 2 || l[n - 1] != '\r') {
 		run_end(b);
 		return;
 	}
-	for (size_t i = 0; i < n - 1; i++) {
-		unsigned v = b64val[(unsigned char)b->line[i]];
-		if (b->padded)
+	n--;
+	if (b->npend + n > sizeof b->pend) {
+		EVP_DigestUpdate(b->cur, b->pend, b->npend);
+		b->npend = 0;
+	}
+	out = b->pend + b->npend;
+	o = 0;
+	/* Whole quads of plain base64 (no '=', nothing invalid). */
+	while (q == 0 && !padded && i + 4 <= n) {
+		unsigned p0 = b64pair[l[i] | l[i + 1] << 8];
+		unsigned p1 = b64pair[l[i + 2] | l[i + 3] << 8];
+		if ((p0 | p1) & 0x8000)
 			break;
-		if (v == 64) {
-			if (b->q == 2)
-				out[o++] = b->acc >> 4;
-			else if (b->q == 3) {
-				out[o++] = b->acc >> 10;
-				out[o++] = b->acc >> 2;
-			}
-			b->padded = 1;
-			break;
+		unsigned x = p0 << 12 | p1;
+		out[o++] = (unsigned char)(x >> 16);
+		out[o++] = (unsigned char)(x >> 8);
+		out[o++] = (unsigned char)x;
+		i += 4;
+	}
+	/* The rest one by one: padding, a quad across lines, or not base64. */
+	for (; i < n; i++) {
+		unsigned v = b64val[l[i]];
+		if (v == 0xff) {
+			run_end(b);
+			return;
 		}
-		b->acc = b->acc << 6 | v;
-		if (++b->q == 4) {
-			out[o++] = b->acc >> 16;
-			out[o++] = b->acc >> 8;
-			out[o++] = b->acc;
-			b->q = b->acc = 0;
+		if (padded)
+			continue;
+		if (v == 64) {
+			if (q == 2)
+				out[o++] = (unsigned char)(acc >> 4);
+			else if (q == 3) {
+				out[o++] = (unsigned char)(acc >> 10);
+				out[o++] = (unsigned char)(acc >> 2);
+			}
+			padded = 1;
+			continue;
+		}
+		acc = acc << 6 | v;
+		if (++q == 4) {
+			out[o++] = (unsigned char)(acc >> 16);
+			out[o++] = (unsigned char)(acc >> 8);
+			out[o++] = (unsigned char)acc;
+			q = acc = 0;
 		}
 	}
-	EVP_DigestUpdate(b->cur, out, o);
+	b->acc = acc;
+	b->q = q;
+	b->padded = padded;
+	b->npend += o;
 	b->cur_bytes += o;
 	b->cur_lines++;
 }
@@ -277,14 +315,23 @@ run_feed(struct b64run *b, const unsigned char *p, size_t n)
 		const unsigned char *nl = memchr(p, '\n', n);
 		size_t k = nl != NULL ? (size_t)(nl - p) : n;
 
-		if (b->linelen + k <= sizeof b->line) {
-			memcpy(b->line + b->linelen, p, k);
-			b->linelen += k;
-		} else
-			b->toolong = 1;
-		if (nl == NULL)
-			return;
-		run_line(b);
+		if (nl != NULL && b->linelen == 0 && !b->toolong)
+			run_line(b, p, k);	/* the common case: in place */
+		else {
+			if (b->linelen + k <= sizeof b->line) {
+				memcpy(b->line + b->linelen, p, k);
+				b->linelen += k;
+			} else
+				b->toolong = 1;
+			if (nl == NULL)
+				return;
+			if (b->toolong)
+				run_end(b);
+			else
+				run_line(b, b->line, b->linelen);
+		}
+		b->linelen = 0;
+		b->toolong = 0;
 		p += k + 1;
 		n -= k + 1;
 	}
@@ -526,10 +573,13 @@ msg_begin(struct conn *c, const char *method)
 	}
 	EVP_DigestInit_ex(m->sha, EVP_sha256(), NULL);
 	m->b64.linelen = m->b64.toolong = 0;
+	m->b64.cur_lines = 0;
+	m->b64.npend = 0;
+	EVP_DigestInit_ex(m->b64.cur, EVP_sha256(), NULL);
+	run_end(&m->b64);
 	m->b64.best_lines = 0;
 	m->b64.best_bytes = 0;
 	strcpy(m->b64.best_hex, "");
-	run_end(&m->b64);
 	m->fd = -1;
 	if (opt.store != NULL) {
 		snprintf(m->path, sizeof m->path, "%s/msg-%d-%ld.eml", opt.store, c->n,
