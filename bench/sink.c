@@ -356,6 +356,7 @@ struct conn {
 	int fd, n;
 	SSL *ssl;
 	const char *tls_mode;	/* "none", "starttls", "implicit" */
+	int tls_ok;		/* the handshake completed */
 	unsigned char *in;
 	size_t in_start, in_end;
 	struct str out;
@@ -553,6 +554,7 @@ handshake(struct conn *c, const char *mode)
 	}
 	c->hs_ms = now_ms() - t;
 	c->idle_since = now_ms();
+	c->tls_ok = 1;
 	return 0;
 }
 
@@ -949,7 +951,7 @@ write_stats(struct conn *c)
 	struct rusage ru;
 	int fd;
 
-	if (c->ssl != NULL) {
+	if (c->tls_ok) {	/* OpenSSL crashes on these after a failed handshake */
 		int nid = SSL_get_negotiated_group(c->ssl);
 		ver = SSL_get_version(c->ssl);
 		cipher = SSL_get_cipher_name(c->ssl);
@@ -967,7 +969,7 @@ write_stats(struct conn *c)
 	    "\"idle_ms\":%.2f,\"idle_max_ms\":%.2f,\"tls\":%s,\"tls_mode\":\"%s\",\"tls_version\":",
 	    now_ms() - c->t0, c->turns, c->replies, c->cmds, (unsigned long long)c->rx,
 	    (unsigned long long)c->msg_bytes, c->messages, (unsigned long long)c->pre_tls,
-	    c->idle_ms, c->idle_max_ms, c->ssl ? "true" : "false", c->tls_mode);
+	    c->idle_ms, c->idle_max_ms, c->tls_ok ? "true" : "false", c->tls_mode);
 	str_json(&s, ver);
 	str_add(&s, ",\"cipher\":", 10);
 	str_json(&s, cipher);
@@ -1053,7 +1055,7 @@ serve(int fd, int n)
 out:
 	msg_end(&c, 0);
 	write_stats(&c);
-	if (c.ssl != NULL)
+	if (c.tls_ok)
 		SSL_shutdown(c.ssl);
 	close(fd);
 }
