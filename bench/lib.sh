@@ -1,14 +1,16 @@
 # Shared by bench/run and bench/diagnose; sourced, not run. The caller sets
-# HERE, SRC and PROG first. Gives: the peers (installed when missing),
-# servers and the delaying proxy that are always stopped (trap), the test
-# PKI and messages (bench_setup), and tool_cmd, the one place that says how
-# each tool sends a message.
+# HERE, SRC and PROG first. Gives: the peers (installed when missing), the
+# C sink and the minimal wolfSSL client (built into the work folder,
+# build_c), the sink, the Python test server and the delaying proxy, all
+# always stopped (trap), the test PKI and messages (bench_setup), and
+# tool_cmd, the one place that says how each tool sends a message.
 
 PY=/usr/bin/python3
 MISSIVE=${MISSIVE:-/tmp/b-bench/src/missive}
 MIB=${BENCH_MIB:-100}
+TEXT_MIB=${BENCH_TEXT_MIB:-20}
 DELAY=0.02
-TOOLS="missive msmtp swaks curl smtplib"
+TOOLS="missive minclient msmtp swaks curl smtplib"
 
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -22,6 +24,10 @@ ensure_tools() {
 	command -v swaks >/dev/null || missing="$missing swaks"
 	command -v curl >/dev/null || missing="$missing curl"
 	command -v valgrind >/dev/null || missing="$missing valgrind"
+	command -v cc >/dev/null || missing="$missing build-essential"
+	command -v pkg-config >/dev/null || missing="$missing pkg-config"
+	[ -f /usr/include/openssl/ssl.h ] || missing="$missing libssl-dev"
+	[ -f /usr/include/wolfssl/ssl.h ] || missing="$missing libwolfssl-dev"
 	[ -x /usr/bin/time ] || missing="$missing time"
 	perl -MNet::SSLeay -MIO::Socket::SSL -e 1 2>/dev/null ||
 	    missing="$missing libnet-ssleay-perl libio-socket-ssl-perl"
@@ -61,7 +67,8 @@ wait_port() {
 	return 1
 }
 
-# start_server NAME [smtpd.py options]: sets PORT_NAME, REC_NAME.
+# start_server NAME [smtpd.py options]: the Python test server (through
+# benchsrv.py); sets PORT_NAME, REC_NAME.
 start_server() {
 	local name=$1 pid port
 	shift
@@ -76,6 +83,54 @@ start_server() {
 	port=$(wait_port "$WORK/srv-$name.out" $pid) ||
 	    { cat "$WORK/srv-$name.err" >&2; die "server $name did not start"; }
 	eval "PORT_$name=$port REC_$name=\$WORK/rec-\$name"
+}
+
+# build_c: the sink (OpenSSL) and the minimal client (Debian's wolfSSL;
+# with WOLFSSL_ACCEL=PREFIX also against that one) into $WORK.
+SINK= MINCLIENT= MINCLIENT_ACCEL=
+build_c() {
+	local w="-O2 -Wall -Wextra"
+	# shellcheck disable=SC2086
+	cc $w -o "$WORK/sink" "$HERE/sink.c" -lssl -lcrypto 2>"$WORK/cc-sink.err" ||
+	    { cat "$WORK/cc-sink.err" >&2; die "cannot build bench/sink.c"; }
+	# shellcheck disable=SC2046,SC2086
+	cc $w -o "$WORK/minclient" "$HERE/minclient.c" $(pkg-config --cflags --libs wolfssl) \
+	    2>"$WORK/cc-min.err" || { cat "$WORK/cc-min.err" >&2; die "cannot build bench/minclient.c"; }
+	SINK=$WORK/sink MINCLIENT=$WORK/minclient
+	if [ -n "${WOLFSSL_ACCEL:-}" ]; then
+		# shellcheck disable=SC2046,SC2086
+		cc $w -o "$WORK/minclient-accel" "$HERE/minclient.c" \
+		    $(PKG_CONFIG_LIBDIR="$WOLFSSL_ACCEL/lib/pkgconfig" pkg-config --cflags --libs wolfssl) \
+		    -Wl,-rpath,"$WOLFSSL_ACCEL/lib" 2>"$WORK/cc-mina.err" ||
+		    { cat "$WORK/cc-mina.err" >&2; die "cannot build minclient against $WOLFSSL_ACCEL"; }
+		MINCLIENT_ACCEL=$WORK/minclient-accel
+	fi
+}
+
+# start_sink NAME [sink options]: the C sink; sets PORT_NAME and STATS_NAME
+# (its JSON lines, one per connection, written when the connection closes).
+start_sink() {
+	local name=$1 pid port
+	shift
+	: >"$WORK/sink-$name.jsonl"
+	"$SINK" --cert "$PKI/localhost.pem" --key "$PKI/localhost.key" \
+	    --stats "$WORK/sink-$name.jsonl" "$@" \
+	    >"$WORK/sink-$name.out" 2>"$WORK/sink-$name.err" </dev/null &
+	pid=$!
+	PIDS="$PIDS $pid"
+	port=$(wait_port "$WORK/sink-$name.out" $pid) ||
+	    { cat "$WORK/sink-$name.err" >&2; die "sink $name did not start"; }
+	eval "PORT_$name=$port STATS_$name=\$WORK/sink-\$name.jsonl"
+}
+
+# wait_lines FILE N: until FILE has N lines, at most 10 s.
+wait_lines() {
+	local i=0
+	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $i -lt 500 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	[ "$(wc -l <"$1")" -ge "$2" ]
 }
 
 # start_proxy TARGET-PORT [DELAY [NAME]]: the delaying proxy in front of a
@@ -94,27 +149,45 @@ start_proxy() {
 # --- the commands ------------------------------------------------------------
 
 # tool_cmd TOOL MODE PORT: one shell command line that sends one message.
-# MODE: tls (STARTTLS, verified against the test CA), plain, big (TLS and
-# the attachment).
+# MODE: tls (STARTTLS, verified against the test CA, the 1 KiB text),
+# plain (no TLS), big (STARTTLS and the attachment), text (STARTTLS, the
+# TEXT_MIB MiB text as the body), textatt (missive only: that text as an
+# attachment). TOOL: missive, missive-accel (the binary MISSIVE_ACCEL),
+# minclient, minclient-accel, msmtp, swaks, curl, smtplib.
 tool_cmd() {
-	local tool=$1 mode=$2 port=$3
+	local tool=$1 mode=$2 port=$3 bin
 	local rcpts="a@example.org b@example.org"
 	case $tool in
-	missive)
+	missive|missive-accel)
+		bin=$MISSIVE
+		[ $tool = missive-accel ] && bin=$MISSIVE_ACCEL
 		# Options first: send takes every word after FROM as a recipient.
-		local m="$MISSIVE send --ca-file $CA --subject s"
+		local m="$bin send --ca-file $CA --subject s"
 		local a="127.0.0.1:$port from@example.org $rcpts"
 		case $mode in
 		tls) echo "$m --tls starttls --body $BODY $a" ;;
 		plain) echo "$m --tls off --body $BODY $a" ;;
 		big) echo "$m --tls starttls --body $SHORT --attach $BIG $a" ;;
+		text) echo "$m --tls starttls --body $TEXT $a" ;;
+		textatt) echo "$m --tls starttls --body $SHORT --attach $TEXT $a" ;;
+		esac ;;
+	minclient|minclient-accel)
+		bin=$MINCLIENT
+		[ $tool = minclient-accel ] && bin=$MINCLIENT_ACCEL
+		local a="127.0.0.1 $port $CA from@example.org $rcpts"
+		case $mode in
+		tls) echo "$bin -f $SMALLMSG $a" ;;
+		big) echo "$bin -f $BIGMSG $a" ;;
+		text) echo "$bin -f $TEXTMSG $a" ;;
 		esac ;;
 	msmtp)
 		local m="msmtp --host=127.0.0.1 --port=$port --auth=off --from=from@example.org"
+		local t="--tls=on --tls-starttls=on --tls-trust-file=$CA"
 		case $mode in
-		tls) echo "$m --tls=on --tls-starttls=on --tls-trust-file=$CA $rcpts <$SMALLMSG" ;;
+		tls) echo "$m $t $rcpts <$SMALLMSG" ;;
 		plain) echo "$m --tls=off $rcpts <$SMALLMSG" ;;
-		big) echo "$m --tls=on --tls-starttls=on --tls-trust-file=$CA $rcpts <$BIGMSG" ;;
+		big) echo "$m $t $rcpts <$BIGMSG" ;;
+		text) echo "$m $t $rcpts <$TEXTMSG" ;;
 		esac ;;
 	swaks)
 		local m="swaks --silent 2 --server 127.0.0.1 --port $port --pipeline --from from@example.org --to a@example.org,b@example.org --header Subject:s"
@@ -123,13 +196,16 @@ tool_cmd() {
 		tls) echo "$m $t --body @$BODY" ;;
 		plain) echo "$m --body @$BODY" ;;
 		big) echo "$m $t --body @$SHORT --attach @$BIG" ;;
+		text) echo "$m $t --body @$TEXT" ;;
 		esac ;;
 	curl)
 		local m="curl -sS --mail-from from@example.org --mail-rcpt a@example.org --mail-rcpt b@example.org"
+		local t="--ssl-reqd --cacert $CA"
 		case $mode in
-		tls) echo "$m --ssl-reqd --cacert $CA -T $SMALLMSG smtp://127.0.0.1:$port" ;;
+		tls) echo "$m $t -T $SMALLMSG smtp://127.0.0.1:$port" ;;
 		plain) echo "$m -T $SMALLMSG smtp://127.0.0.1:$port" ;;
-		big) echo "$m --ssl-reqd --cacert $CA -T $BIGMSG smtp://127.0.0.1:$port" ;;
+		big) echo "$m $t -T $BIGMSG smtp://127.0.0.1:$port" ;;
+		text) echo "$m $t -T $TEXTMSG smtp://127.0.0.1:$port" ;;
 		esac ;;
 	smtplib)
 		local m="$PY $HERE/smtplib_send.py --port $port --ca $CA"
@@ -137,14 +213,17 @@ tool_cmd() {
 		tls) echo "$m --body $BODY from@example.org $rcpts" ;;
 		plain) echo "$m --plain --body $BODY from@example.org $rcpts" ;;
 		big) echo "$m --attach $BIG from@example.org $rcpts" ;;
+		text) echo "$m --body $TEXT from@example.org $rcpts" ;;
 		esac ;;
 	esac
 }
 
-# bench_setup: the test PKI, a private HOME, and the messages: a 1 KiB text
-# body (BODY), a one-line body (SHORT), the attachment (BIG, MIB MiB), and
-# ready-made messages for the tools that send a finished message (SMALLMSG,
-# BIGMSG: msmtp, curl).
+# bench_setup: the test PKI, a private HOME, the C programs (build_c), and
+# the messages: a 1 KiB text body (BODY), a one-line body (SHORT), the
+# attachment (BIG, MIB MiB of random bytes; BIG_SHA its SHA-256), a
+# TEXT_MIB MiB plain text (TEXT: short lines, some starting with a dot),
+# and finished messages of them for the tools that send one (SMALLMSG,
+# BIGMSG, TEXTMSG: minclient, msmtp, curl).
 bench_setup() {
 	ensure_tools
 	PKI=$WORK/pki
@@ -156,18 +235,21 @@ bench_setup() {
 	export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
 	export LC_ALL=C.UTF-8
 	mkdir -p "$HOME"
+	build_c
 
-	# The messages: a 1 KiB text body; the attachment; ready-made messages for
-	# the tools that send a finished message (msmtp, curl).
 	BODY=$WORK/body.txt SHORT=$WORK/short.txt BIG=$WORK/attachment.bin
-	SMALLMSG=$WORK/small.eml BIGMSG=$WORK/big.eml
+	TEXT=$WORK/text.txt
+	SMALLMSG=$WORK/small.eml BIGMSG=$WORK/big.eml TEXTMSG=$WORK/text.eml
 	for i in $(seq 1 16); do
 		echo "Line $i of a short benchmark message, sixty-odd characters long."
 	done >"$BODY"
 	echo "The file is attached." >"$SHORT"
 	head -c $((MIB * 1048576)) /dev/urandom >"$BIG"
+	BIG_SHA=$(sha256sum "$BIG" | cut -d' ' -f1)
+	"$PY" "$HERE/mkmsg.py" text $((TEXT_MIB * 1048576)) "$TEXT" || die "mkmsg text"
 	"$PY" "$HERE/mkmsg.py" small "$BODY" "$SMALLMSG" || die "mkmsg small"
 	"$PY" "$HERE/mkmsg.py" attach "$BIG" "$BIGMSG" || die "mkmsg attach"
+	"$PY" "$HERE/mkmsg.py" small "$TEXT" "$TEXTMSG" || die "mkmsg small (text)"
 }
 
 nmsgs() { ls "$1"/msg-*.json 2>/dev/null | wc -l; }

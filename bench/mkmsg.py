@@ -5,6 +5,10 @@ take a finished message; missive, swaks and smtplib build their own).
 Usage: mkmsg.py small BODYFILE OUT     headers + the text of BODYFILE
        mkmsg.py attach FILE OUT        headers, a short text part, FILE as a
                                        base64 application/octet-stream part
+       mkmsg.py text BYTES OUT         not a message: BYTES of plain text in
+                                       lines of about 70 characters, every
+                                       500th starting with a dot (a --body
+                                       for the large-text case)
 """
 
 import sys
@@ -23,8 +27,27 @@ def base():
     return m
 
 
+def text(size, out):
+    words = ("the quick brown fox jumps over a lazy dog while a mail client "
+             "sends a long text from a terminal in short lines").split()
+    lines, n, i = [], 0, 0
+    while n < size:
+        k = i % len(words)
+        line = "%s%07d %s\n" % ("." if i % 500 == 0 else "", i,
+                                " ".join(words[k:] + words[:k])[:62])
+        lines.append(line)
+        n += len(line)
+        i += 1
+    data = "".join(lines)[:size - 1] + "\n"
+    with open(out, "w", encoding="ascii") as f:
+        f.write(data)
+
+
 def main():
     kind, src, out = sys.argv[1:4]
+    if kind == "text":
+        text(int(src), out)
+        return 0
     m = base()
     if kind == "small":
         with open(src, encoding="utf-8") as f:

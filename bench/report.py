@@ -1,75 +1,102 @@
 #!/usr/bin/python3
-"""Turns what bench/run collected (data.tsv and hyperfine's JSON files in
-the raw folder) into one Markdown table: absolute numbers, and each peer's
-number as a multiple of missive's.
+"""Turns what bench/run collected into one Markdown table: absolute
+numbers, and each tool's number as a multiple of the minimal wolfSSL
+client's (bench/minclient.c; for the accelerated columns, the minimal
+client built on the same accelerated wolfSSL).
 
-Usage: report.py --raw DIR --delay SECONDS --tools "missive msmtp ..."
+Input, in the raw folder: CASE-TOOL.json (hyperfine), CASE-TOOL.sink.jsonl
+(the sink's record of each connection of those runs), CASE-TOOL.rss (peak
+RSS in KiB, one line per run), small-TOOL.rss, data.tsv (TOOL KEY VALUE).
+
+Usage: report.py --raw DIR --tools "missive minclient ..."
 """
 
 import argparse
+import collections
 import json
 import os
 import statistics
 import sys
 
-
-def load(raw):
-    data = {}
-    with open(os.path.join(raw, "data.tsv"), encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 3:
-                continue
-            tool, key, val = parts
-            data.setdefault(tool, {}).setdefault(key, []).append(val)
-    return data
+LABEL = {
+    "missive": "missive",
+    "missive-accel": "missive, accel. wolfSSL",
+    "minclient": "minimal wolfSSL client",
+    "minclient-accel": "minimal client, accel. wolfSSL",
+}
 
 
-def hf(raw, name, tool):
-    """(mean, stddev, user+system) in seconds, or None."""
-    path = os.path.join(raw, "%s-%s.json" % (name, tool))
-    try:
-        with open(path, encoding="utf-8") as f:
-            r = json.load(f)["results"][0]
-    except (OSError, ValueError, KeyError, IndexError):
-        return None
-    return r["mean"], r.get("stddev") or 0.0, r.get("user", 0) + r.get("system", 0)
+class Raw:
+    def __init__(self, path):
+        self.path = path
+        self.data = collections.defaultdict(dict)
+        with open(os.path.join(path, "data.tsv"), encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 3:
+                    self.data[parts[0]][parts[1]] = parts[2]
+
+    def hf(self, case, tool):
+        """hyperfine's result: mean, stddev, median, min, max, user,
+        system, runs (seconds), or None."""
+        try:
+            with open(os.path.join(self.path, "%s-%s.json" % (case, tool)),
+                      encoding="utf-8") as f:
+                r = json.load(f)["results"][0]
+        except (OSError, ValueError, KeyError, IndexError):
+            return None
+        r["cpu"] = r.get("user", 0) + r.get("system", 0)
+        r["runs"] = len(r.get("times") or [])
+        r["stddev"] = r.get("stddev") or 0.0
+        return r
+
+    def sink(self, case, tool):
+        out = []
+        try:
+            with open(os.path.join(self.path, "%s-%s.sink.jsonl" % (case, tool)),
+                      encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        out.append(json.loads(line))
+                    except ValueError:
+                        pass
+        except OSError:
+            pass
+        return out
+
+    def rss(self, name):
+        """Peak RSS in MiB (the largest of the runs), or None."""
+        vals = []
+        try:
+            with open(os.path.join(self.path, name + ".rss"), encoding="utf-8") as f:
+                vals = [int(l) for l in f if l.strip().isdigit()]
+        except OSError:
+            pass
+        return max(vals) / 1024 if vals else None
+
+    def get(self, tool, key):
+        return self.data.get(tool, {}).get(key)
 
 
-def first(data, tool, key):
-    v = data.get(tool, {}).get(key)
-    return v[0] if v else None
-
-
-def num(data, tool, key):
-    v = first(data, tool, key)
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def ratio(v, ref, tool):
-    if tool == "missive" or v is None or ref in (None, 0):
-        return ""
-    return " (%.2f×)" % (v / ref)
+def ref_of(tool, tools):
+    if tool.endswith("-accel") and "minclient-accel" in tools:
+        return "minclient-accel"
+    return "minclient" if "minclient" in tools else None
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--raw", required=True)
-    p.add_argument("--delay", type=float, required=True)
     p.add_argument("--tools", required=True)
     a = p.parse_args()
     tools = a.tools.split()
-    data = load(a.raw)
-    m = data.get("machine", {})
-    dms = a.delay * 1000
+    raw = Raw(a.raw)
+    m = raw.data["machine"]
+    rows = []
 
-    rows = []	# (label, {tool: cell})
-
-    def row(label, values, fmt, ratios=True):
-        ref = values.get("missive")
+    def row(label, values, fmt, ratios=True, extra=None):
+        """values: tool -> number (or str, shown as is); ratios against the
+        yardstick of each tool."""
         cells = {}
         for t in tools:
             v = values.get(t)
@@ -78,135 +105,207 @@ def main():
             elif isinstance(v, str):
                 cells[t] = v
             else:
-                cells[t] = fmt(v) + (ratio(v, ref, t) if ratios else "")
+                cells[t] = fmt(v) + (extra or {}).get(t, "")
+                r = ref_of(t, tools)
+                rv = values.get(r)
+                if ratios and r and t != r and isinstance(rv, (int, float)) and rv:
+                    cells[t] += " (%.2f×)" % (v / rv)
         rows.append((label, cells))
 
-    lat = {name: {t: hf(a.raw, name, t) for t in tools}
-           for name in ("tls0", "tls20", "plain")}
+    def section(label):
+        rows.append(("**%s**" % label, {t: "" for t in tools}))
 
-    def mean_sd(name):
-        out = {}
-        for t in tools:
-            r = lat[name][t]
-            if r:
-                out[t] = (r[0] * 1000, r[1] * 1000)
-        return out
+    def med(recs, key):
+        v = [r[key] for r in recs if isinstance(r.get(key), (int, float))]
+        return statistics.median(v) if v else None
 
-    for name, label in (("tls0", "STARTTLS send, 2 rcpts, ms (mean ± σ)"),
-                        ("tls20", "same, server waits %g ms before each reply, ms" % dms),
-                        ("plain", "plain send (no TLS), 2 rcpts, ms")):
-        ms = mean_sd(name)
-        ref = ms.get("missive", (None,))[0]
-        cells = {}
-        for t in tools:
-            if t not in ms:
-                cells[t] = "–"
-                continue
-            mean, sd = ms[t]
-            cells[t] = "%.1f ± %.1f%s" % (mean, sd, ratio(mean, ref, t))
-        rows.append((label, cells))
+    def spread(recs, key):
+        v = sorted(r[key] for r in recs if isinstance(r.get(key), (int, float)))
+        if not v:
+            return None
+        md = statistics.median(v)
+        s = "%g" % md
+        if v[0] != v[-1]:
+            s += " (%g–%g)" % (v[0], v[-1])
+        return s
 
-    # Replies waited on: the server's delay is per reply and its replies
-    # are serialised, so each one the client needed before it was done
-    # adds one delay, pipelined or not.
+    hf = {c: {t: raw.hf(c, t) for t in tools}
+          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+    sk = {c: {t: raw.sink(c, t) for t in tools}
+          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+
+    # --- 1 KiB send
+    section("1 KiB text, STARTTLS, 2 recipients (%s runs)" % m.get("runs"))
+    row("wall ms, mean ± σ", {t: hf["small"][t]["mean"] * 1e3 for t in tools if hf["small"][t]},
+        lambda v: "%.1f" % v,
+        extra={t: " ± %.1f" % (hf["small"][t]["stddev"] * 1e3) for t in tools if hf["small"][t]})
+    row("  min / median / max ms", {t: "%.1f / %.1f / %.1f" % (
+        hf["small"][t]["min"] * 1e3, hf["small"][t]["median"] * 1e3, hf["small"][t]["max"] * 1e3)
+        for t in tools if hf["small"][t]}, str)
+    row("  CPU user+sys ms (mean)", {t: hf["small"][t]["cpu"] * 1e3 for t in tools if hf["small"][t]},
+        lambda v: "%.1f" % v)
+    row("  peak RSS MiB", {t: raw.rss("small-" + t) for t in tools if raw.rss("small-" + t)},
+        lambda v: "%.1f" % v)
+    row("  server turns: reply flights after client data (median, range)",
+        {t: spread(sk["small"][t], "turns") for t in tools if sk["small"][t]}, str, False)
+    row("  replies the sink wrote, greeting included (median)",
+        {t: med(sk["small"][t], "replies") for t in tools if sk["small"][t]},
+        lambda v: "%g" % v, False)
+    row("  TLS handshake at the sink, ms (median)",
+        {t: med(sk["small"][t], "handshake_ms") for t in tools if sk["small"][t]},
+        lambda v: "%.1f" % v)
+    row("  sink idle after its replies until the client's next bytes, ms (median)",
+        {t: med(sk["small"][t], "idle_ms") for t in tools if sk["small"][t]},
+        lambda v: "%.1f" % v, False)
+    row("  TLS negotiated (sink prefers its own cipher order)",
+        {t: "%s %s %s" % (sk["small"][t][0].get("tls_version"), sk["small"][t][0].get("cipher"),
+                          sk["small"][t][0].get("group"))
+         for t in tools if sk["small"][t]}, str, False)
+
+    # --- delayed
+    section("the same, the sink waits 50 ms before each reply (%s runs)" % m.get("druns"))
+    row("wall ms, mean", {t: hf["d50"][t]["mean"] * 1e3 for t in tools if hf["d50"][t]},
+        lambda v: "%.0f" % v)
+    row("  min / median / max ms", {t: "%.0f / %.0f / %.0f" % (
+        hf["d50"][t]["min"] * 1e3, hf["d50"][t]["median"] * 1e3, hf["d50"][t]["max"] * 1e3)
+        for t in tools if hf["d50"][t]}, str)
     waited = {}
     for t in tools:
-        r0, r20 = lat["tls0"][t], lat["tls20"][t]
-        if r0 and r20:
-            waited[t] = (r20[0] - r0[0]) / a.delay
-    row("server replies waited on, ≈ Δt / %g ms" % dms, waited, lambda v: "%.1f" % v, False)
-    row("replies the server wrote (record)",
-        {t: num(data, t, "replies") for t in tools}, lambda v: "%d" % v, False)
-    sw = {}
+        if hf["small"][t] and hf["d50"][t]:
+            waited[t] = (hf["d50"][t]["mean"] - hf["small"][t]["mean"]) / 0.05
+    row("  replies waited on ≈ (this − 1 KiB mean) / 50 ms", waited, lambda v: "%.1f" % v)
+    hrr = {}
     for t in tools:
-        w, mx = num(data, t, "srvwait_ms"), num(data, t, "srvwait_max_ms")
-        if w is not None:
-            sw[t] = "%.1f (longest %.1f)" % (w, mx or 0)
-    row("server idle waiting for the client, ms (record; incl. TLS handshake)",
-        sw, str, False)
-    turns = {}
-    for t in tools:
-        v = data.get(t, {}).get("rtt_turns")
-        w = data.get(t, {}).get("rtt_ms")
-        if v and w:
-            turns[t] = "%s (%d ms)" % ("/".join(sorted(set(v), key=int)),
-                                       statistics.median(int(x) for x in w))
-    row("round trips at %g ms RTT (proxy count; median wall)" % dms, turns, str, False)
-    row("CPU user+sys per STARTTLS send, ms",
-        {t: lat["tls0"][t][2] * 1000 for t in tools if lat["tls0"][t]},
-        lambda v: "%.1f" % v)
-    row("peak RSS, small STARTTLS send, MiB",
-        {t: num(data, t, "small_rss_kib") / 1024 for t in tools
-         if num(data, t, "small_rss_kib")}, lambda v: "%.1f" % v)
-    ins = {t: num(data, t, "instructions") / 1e6 for t in tools if num(data, t, "instructions")}
-    if ins:
-        row("instructions, small STARTTLS send (callgrind), millions", ins,
-            lambda v: "%.1f" % v)
-    mib = m.get("mib", ["100"])[0]
-    ok = {t for t in tools if first(data, t, "big_rc") == "0"}
-    row("%s MiB attachment over STARTTLS: wall s" % mib,
-        {t: num(data, t, "big_ms") / 1000 for t in ok}, lambda v: "%.2f" % v)
-    rate = {}
+        r = sk["p256"][t]
+        if r:
+            hrr[t] = "%s → %s" % (r[0].get("key_shares") or "?",
+                                  "HelloRetryRequest" if r[0].get("hrr") else "no HRR")
+    row("P-256-only sink: key share sent → HelloRetryRequest?", hrr, str, False)
+    row("  wall ms against it (one send)",
+        {t: hf["p256"][t]["mean"] * 1e3 for t in tools if hf["p256"][t]},
+        lambda v: "%.1f" % v, False)
+
+    # --- large sends
+    def large(case, label, bytes_key):
+        section(label)
+        ok = {t for t in tools if hf[case][t]}
+        def runs(t):
+            r = hf[case][t]
+            if r["runs"] > 1:
+                return " (%.2f–%.2f, %d runs)" % (r["min"], r["max"], r["runs"])
+            return " (1 run)"
+        row("wall s, mean (min–max)", {t: hf[case][t]["mean"] for t in ok},
+            lambda v: "%.2f" % v, extra={t: runs(t) for t in ok})
+        rate = {}
+        for t in ok:
+            b = med(sk[case][t], bytes_key)
+            if b:
+                rate[t] = b / hf[case][t]["mean"] / 1e6
+        row("  MB/s on the wire (message bytes / mean wall)", rate, lambda v: "%.1f" % v)
+        row("  CPU user+sys s (mean)", {t: hf[case][t]["cpu"] for t in ok}, lambda v: "%.2f" % v)
+        row("  peak RSS MiB", {t: raw.rss("%s-%s" % (case, t)) for t in ok
+                               if raw.rss("%s-%s" % (case, t))}, lambda v: "%.1f" % v)
+        row("  the sink's own CPU s (median; TLS, SHA-256s, base64 check)",
+            {t: med(sk[case][t], "server_cpu_ms") / 1e3 for t in ok
+             if med(sk[case][t], "server_cpu_ms") is not None}, lambda v: "%.2f" % v, False)
+        return ok, rate
+
+    mib = int(m.get("mib", "100"))
+    ok, _ = large("big", "%d MiB random attachment, STARTTLS (base64 on the wire)" % mib, "msg_bytes")
+    want = m.get("big_sha256")
+    check = {}
     for t in ok:
-        b, ms = num(data, t, "big_bytes"), num(data, t, "big_ms")
-        if b and ms:
-            rate[t] = b / (ms / 1000) / 1e6
-    row("  message MB/s (bytes the server received / wall)", rate, lambda v: "%.1f" % v)
-    row("  CPU user+sys, s", {t: num(data, t, "big_cpu_s") for t in ok if num(data, t, "big_cpu_s") is not None},
-        lambda v: "%.2f" % v)
-    row("  peak RSS, MiB", {t: num(data, t, "big_rss_kib") / 1024 for t in ok
-                            if num(data, t, "big_rss_kib")}, lambda v: "%.1f" % v)
-    row("  bytes received (attachment intact?)",
-        {t: "%s (%s)" % (first(data, t, "big_bytes") or "?", first(data, t, "big_verify") or "?")
-         for t in tools if first(data, t, "big_verify")}, str, False)
-    b, ms = num(data, "missive", "bigcc_bytes"), num(data, "missive", "bigcc_ms")
-    if b and ms:
-        cell = "%.2f s, %.1f MB/s, CPU %.2f s, %s (%s)" % (
-            ms / 1000, b / (ms / 1000) / 1e6, num(data, "missive", "bigcc_cpu_s") or 0,
-            first(data, "missive", "bigcc_tls") or "?",
-            first(data, "missive", "bigcc_verify") or "?")
-        rows.append(("  missive, server following the client's cipher order",
-                     {t: cell if t == "missive" else "" for t in tools}))
-    rr = {}
+        msgs = [x for r in sk["big"][t] for x in r.get("msgs", [])]
+        good = sum(1 for x in msgs if x.get("b64_sha256") == want
+                   and x.get("b64_bytes") == mib * 1048576)
+        check[t] = "%s B, %s" % (msgs[0]["size"] if msgs else "?",
+                                 "SHA-256 ok" + (" ×%d" % good if good > 1 else "")
+                                 if msgs and good == len(msgs) else
+                                 "BAD (%d of %d intact)" % (good, len(msgs)))
+    row("  message bytes; attachment decoded at the sink", check, str, False)
+    row("  cipher (sink's order)", {t: sk["big"][t][0].get("cipher") for t in ok if sk["big"][t]},
+        str, False)
+    cc = {}
     for t in tools:
-        ms, turns, b = num(data, t, "rttbig_ms"), first(data, t, "rttbig_turns"), num(data, t, "rttbig_bytes")
-        if ms and b:
-            rr[t] = (ms / 1000, turns, b / (ms / 1000) / 1e6)
-    if rr:
-        ref = rr.get("missive", (None,))[0]
-        rows.append(("%s MiB attachment at %g ms RTT: wall s, round trips, MB/s"
-                     % (first(data, "machine", "rmib"), dms),
-                     {t: ("%.2f s%s, %s RT, %.1f MB/s" % (rr[t][0], ratio(rr[t][0], ref, t),
-                                                          rr[t][1], rr[t][2]))
-                      if t in rr else "–" for t in tools}))
-    row("TLS negotiated (small send)", {t: first(data, t, "tls") for t in tools
-                                        if first(data, t, "tls")}, str, False)
+        r, s = hf["bigcc"][t], sk["bigcc"][t]
+        if r and s:
+            x = s[0]["msgs"][0] if s[0].get("msgs") else {}
+            cc[t] = "%.2f s, %.1f MB/s, CPU %.2f s, %s%s" % (
+                r["mean"], s[0]["msg_bytes"] / r["mean"] / 1e6, r["cpu"], s[0].get("cipher"),
+                "" if x.get("b64_sha256") == want else ", BAD")
+    row("  sink following the client's cipher order (1 run)", cc, str, False)
+
+    tmib = int(m.get("text_mib", "20"))
+    ok, rate = large("text", "%d MiB plain text as the body, STARTTLS (missive: --body FILE; "
+                     "others: a finished message or their own body option)" % tmib, "msg_bytes")
+    tb = {}
+    for t in ok:
+        msgs = [x for r in sk["text"][t] for x in r.get("msgs", [])]
+        if msgs:
+            same = all(x["sha256"] == m.get("textmsg_sha256") for x in msgs)
+            tb[t] = "%d B%s" % (msgs[0]["size"], ", = the .eml file" if same else "")
+    row("  message bytes", tb, str, False)
+    ta = {}
+    for t in tools:
+        r, s = hf["textatt"][t], sk["textatt"][t]
+        if r and s:
+            ta[t] = "%.2f s, %.1f MB/s, CPU %.2f s, RSS %.1f MiB" % (
+                r["mean"], med(s, "msg_bytes") / r["mean"] / 1e6, r["cpu"],
+                raw.rss("textatt-" + t) or 0)
+    row("  missive: the same text as --attach instead", ta, str, False)
+
+    # --- other
+    section("other")
+    ins = {t: float(raw.get(t, "instructions")) / 1e6 for t in tools
+           if (raw.get(t, "instructions") or "").isdigit()}
+    if ins:
+        row("instructions, 1 KiB send (callgrind, whole process), millions", ins,
+            lambda v: "%.1f" % v)
+    ps, pb = raw.hf("pysmall", "missive"), raw.hf("pybig", "missive")
+    if ps or pb:
+        cell = []
+        if ps:
+            cell.append("1 KiB: %.1f ± %.1f ms" % (ps["mean"] * 1e3, ps["stddev"] * 1e3))
+        if pb and raw.get("missive", "pybig_bytes"):
+            cell.append("%d MiB: %.2f s, %.1f MB/s" % (
+                mib, pb["mean"], float(raw.get("missive", "pybig_bytes")) / pb["mean"] / 1e6))
+        rows.append(("missive against the Python test server (bench/benchsrv.py)",
+                     {t: "; ".join(cell) if t == "missive" else "" for t in tools}))
+    if rows[-1][0] == "**other**":
+        rows.pop()
 
     out = sys.stdout
-    out.write("# missive benchmark, %s\n\n" % first(data, "machine", "date"))
-    out.write("Machine: %s, %s cores, %s, %s; %s. Loopback, the project's test "
-              "server (tests/server/smtpd.py via bench/benchsrv.py). Latency: "
-              "hyperfine, %s timed runs after 3 warm-ups. Whole run: %s s.\n\n"
-              % (first(data, "machine", "os"), first(data, "machine", "cores"),
-                 first(data, "machine", "cpu"), first(data, "machine", "mem"),
-                 first(data, "machine", "wolfssl"), first(data, "machine", "runs"),
-                 first(data, "machine", "seconds")))
-    if first(data, "machine", "load"):
-        out.write("Load average: %s (the machine is shared: timings of "
-                  "CPU-heavy cases are noisy; CPU time and instruction "
-                  "counts are not).\n\n" % first(data, "machine", "load"))
-    out.write("In brackets: the peer's number as a multiple of missive's "
-              "(for times, CPU, memory and instructions above 1× means missive "
-              "is better; for MB/s above 1× means the peer is faster).\n\n")
-    out.write("| | " + " | ".join(tools) + " |\n")
+    out.write("# missive benchmark, %s\n\n" % m.get("date"))
+    out.write("Generated by bench/run (raw data: bench/results/). Machine: %s, %s cores "
+              "(%s), %s; %s.%s Server: bench/sink.c on 127.0.0.1 (%s). hyperfine %s. "
+              "Whole run: %s s (%s s of it building and writing the test files).\n\n"
+              % (m.get("os"), m.get("cores"), m.get("cpu"), m.get("mem"), m.get("wolfssl"),
+                 " Accelerated wolfSSL: %s." % m["wolfssl_accel"] if m.get("wolfssl_accel") else "",
+                 raw.get("sink", "version"), m.get("hyperfine", "?").split()[-1],
+                 m.get("seconds"), m.get("build_seconds", "0")))
+    out.write("Load average %s. The machine is shared with other work: wall times of "
+              "CPU-heavy cases move by tens of percent between runs; CPU times, memory, "
+              "turns and byte counts move much less.\n\n" % m.get("load"))
+    out.write("In brackets: the number as a multiple of the minimal wolfSSL client's "
+              "(bench/minclient.c; for the accelerated columns, the minimal client on the "
+              "same accelerated wolfSSL). For times, CPU, memory below 1× is better than "
+              "that yardstick; for MB/s above 1× is faster.\n\n")
+    out.write("| | " + " | ".join(LABEL.get(t, t) for t in tools) + " |\n")
     out.write("|---|" + "---|" * len(tools) + "\n")
     for label, cells in rows:
         out.write("| %s | %s |\n" % (label, " | ".join(cells[t] for t in tools)))
-    out.write("\nVersions:\n\n")
+    out.write("\nGroups each client offers in its ClientHello (supported_groups, in its "
+              "order) and the key share it sends first (the sink's record):\n\n")
     for t in tools:
-        v = first(data, t, "version")
+        r = sk["small"][t]
+        if r:
+            out.write("- %s: %s; key share: %s\n" % (LABEL.get(t, t), r[0].get("groups_offered"),
+                                                     r[0].get("key_shares")))
+    out.write("\nVersions:\n\n")
+    for t in tools + ["sink"]:
+        v = raw.get(t, "version")
         if v:
-            out.write("- %s: %s\n" % (t, v))
+            out.write("- %s: %s\n" % (LABEL.get(t, t), v))
     return 0
 
 
