@@ -61,6 +61,9 @@ geometry(struct ui *u, struct geom *g)
 
 	memset(g, 0, sizeof *g);
 	g->help_h = rows >= 18 ? 2 : 1;
+	/* An open question takes the rows it needs, wrapped. */
+	if (prompt_rows(u) > g->help_h)
+		g->help_h = prompt_rows(u) < rows - 2 ? prompt_rows(u) : rows - 2;
 	if (rows >= 40)
 		g->status_h = rows / 5;
 	else if (rows >= 30)
@@ -344,9 +347,11 @@ compose_draw(struct ui *u)
 			{ "Enter", _("Answer") }, { "Esc", _("Cancel") },
 		};
 
-		if (g.help_h > 1)
-			draw_help(y + 1, g.help_h - 1, u->cols, it, 2);
-		prompt_draw(u, y);
+		int pr = prompt_rows(u);
+
+		if (g.help_h > pr)
+			draw_help(y, g.help_h - pr, u->cols, it, 2);
+		prompt_draw(u);
 		return;
 	}
 	draw_compose_help(u, y, g.help_h);

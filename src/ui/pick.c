@@ -258,60 +258,57 @@ valid_profile_name(const char *s)
 	return 1;
 }
 
+/* A field's trimmed text, or NULL when it is empty. */
+static char *
+field_or_null(struct ui *u, int f)
+{
+	char *s = ui_field(u, f);
+
+	if (*s != '\0')
+		return s;
+	free(s);
+	return NULL;
+}
+
+/* Writes the current settings as profile name (which may replace one). */
 static void
-save_profile_answer(struct ui *u, int a, const char *name, int arg)
+save_profile(struct ui *u, const char *name)
 {
 	const struct profile *cur = ui_profile(u);
 	struct profile p;
 	struct profiles *ps;
 	struct err e;
 	char *dir, *keep = NULL;
+	bool demo_server = false;
 
-	(void)arg;
-	if (a == 0 || name == NULL)
-		return;
-	if (!valid_profile_name(name)) {
-		ui_msg(u, SEV_ERROR, _("`%s` is not a usable profile name "
-		    "(letters, digits, - _ . @ +)."), name);
-		return;
-	}
-	memset(&p, 0, sizeof p);
+	profile_init(&p);
 	if (cur != NULL)
 		p = *cur;
-	else {
-		p.tls = p.fallback_plaintext = p.allow_plaintext_auth = -1;
-	}
-	/* Never write a password out: only the command that fetches it. */
+	/* Never a password: user and password_cmd are kept, as written. */
 	p.password = NULL;
 	p.file = NULL;
 	p.line = 0;
 	p.name = (char *)name;
-	p.server = ui_field(u, F_SERVER);
-	p.from = ui_field(u, F_FROM);
-	p.cc = ui_field(u, F_CC);
-	p.bcc = ui_field(u, F_BCC);
-	if (*p.server == '\0') {
-		free(p.server);
-		p.server = NULL;
-	}
-	if (*p.from == '\0') {
-		free(p.from);
-		p.from = NULL;
-	}
-	if (*p.cc == '\0') {
-		free(p.cc);
-		p.cc = NULL;
-	}
-	if (*p.bcc == '\0') {
-		free(p.bcc);
-		p.bcc = NULL;
-	}
+	p.server = field_or_null(u, F_SERVER);
+	p.from = field_or_null(u, F_FROM);
+	p.cc = field_or_null(u, F_CC);
+	p.bcc = field_or_null(u, F_BCC);
 	if (p.tls < 0) {
 		bool fb;
-		int pol = ui_policy(u, &fb);
 
-		p.tls = pol;	/* write down what the port implied */
+		p.tls = ui_policy(u, &fb);	/* what the port implied */
 	}
+	/* The demo's sink has a new port every run, and its CA is the
+	 * demo's: neither belongs in a profile for a real server. */
+	if (u->demo_on && p.server != NULL && u->demo_prof.server != NULL &&
+	    strcmp(p.server, u->demo_prof.server) == 0) {
+		free(p.server);
+		p.server = NULL;
+		demo_server = true;
+	}
+	if (u->demo_on && p.ca_file != NULL && u->demo_prof.ca_file != NULL &&
+	    strcmp(p.ca_file, u->demo_prof.ca_file) == 0)
+		p.ca_file = NULL;
 	dir = profiles_dir();
 	err_clear(&e);
 	if (mkdir_p(dir) == -1 || profiles_save(dir, &p, &e) == -1) {
@@ -335,6 +332,10 @@ save_profile_answer(struct ui *u, int a, const char *name, int arg)
 	ui_build_completer(u);
 	ui_msg(u, SEV_OK, _("Profile %s saved in %s/profiles.ini (no password "
 	    "is written)."), name, dir);
+	if (demo_server)
+		ui_msg(u, SEV_INFO, _("The demo's local sink is not saved in it: "
+		    "set its server (^P, or server = in the file) before using "
+		    "it."));
 	ui_open(u, V_COMPOSE);
 out:
 	free(keep);
@@ -343,6 +344,47 @@ out:
 	free(p.from);
 	free(p.cc);
 	free(p.bcc);
+}
+
+static void
+replace_answer(struct ui *u, int a, const char *text, int arg)
+{
+	(void)text;
+	(void)arg;
+	if (a == 'y' && u->pending != NULL)
+		save_profile(u, u->pending);
+	else {
+		ui_msg(u, SEV_INFO, _("Profile %s left as it was."), u->pending);
+		ui_open(u, V_COMPOSE);
+	}
+	free(u->pending);
+	u->pending = NULL;
+}
+
+static void
+save_profile_answer(struct ui *u, int a, const char *name, int arg)
+{
+	const struct profile *old;
+
+	(void)arg;
+	if (a == 0 || name == NULL)
+		return;
+	if (!valid_profile_name(name)) {
+		ui_msg(u, SEV_ERROR, _("`%s` is not a usable profile name "
+		    "(letters, digits, - _ . @ +)."), name);
+		return;
+	}
+	if ((old = profiles_find(u->ps, name)) != NULL) {
+		free(u->pending);
+		u->pending = xstrdup(name);
+		/* TRANSLATORS: the letters in brackets are the keys that answer;
+		 * keep them as they are. */
+		ui_prompt_keys(u, "yn", replace_answer, 0, _("Profile %s exists "
+		    "(%s:%d, server %s). Replace it? [y/n]"), name, old->file,
+		    old->line, old->server != NULL ? old->server : "-");
+		return;
+	}
+	save_profile(u, name);
 }
 
 static void

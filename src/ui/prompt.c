@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/util.h"
 #include "ui/draw.h"
@@ -13,52 +14,115 @@
 #include "ui/state.h"
 #include "ui/wide.h"
 
+#define PROMPT_MAX_ROWS	4	/* a question longer than this is cut */
+#define INPUT_MIN	12	/* columns an answer gets beside its question */
+
+/* The question's rows at this width; *last_w: columns of its last row. */
+static int
+question_rows(struct ui *u, size_t *starts, int max, int *last_w)
+{
+	size_t n, st = 0, next, end = 0;
+	wchar_t *ws = wide_from_utf8(u->prompt.text, strlen(u->prompt.text), &n);
+	int rows = 0, i, col;
+
+	while (rows < max) {
+		starts[rows++] = st;
+		end = wide_row(wide_at_wcs, ws, st, n, u->cols, &next);
+		if (end >= n)
+			break;
+		st = next;
+	}
+	starts[rows] = n;
+	for (i = (int)starts[rows - 1], col = 0; i < (int)end; i++)
+		col += wide_charwidth(ws[i], col);
+	*last_w = col;
+	free(ws);
+	return rows;
+}
+
+int
+prompt_rows(struct ui *u)
+{
+	size_t starts[PROMPT_MAX_ROWS + 1];
+	int last_w, rows;
+
+	if (u->prompt.kind == P_NONE || u->cols < 2)
+		return 0;
+	rows = question_rows(u, starts, PROMPT_MAX_ROWS, &last_w);
+	/* A typed answer goes on a row of its own when it would be cramped. */
+	if (u->prompt.kind == P_TEXT && u->cols - last_w - 1 < INPUT_MIN)
+		rows++;
+	return rows;
+}
+
 void
-prompt_draw(struct ui *u, int y)
+prompt_draw(struct ui *u)
 {
 	unsigned long a = theme_attr(R_PROMPT);
-	int x, used;
+	size_t starts[PROMPT_MAX_ROWS + 1], n;
+	int nq, rows = prompt_rows(u), y0, r, x, last_w, ay, ax;
+	wchar_t *ws;
 
-	move(y, 0);
-	attrset((attr_t)a);
-	for (x = 0; x < u->cols; x++)
-		addch(' ');
-	attrset(A_NORMAL);
-	used = draw_str(y, 0, u->cols, u->prompt.text, a);
+	if (rows == 0)
+		return;
+	y0 = u->rows - rows;
+	nq = question_rows(u, starts, PROMPT_MAX_ROWS, &last_w);
+	ws = wide_from_utf8(u->prompt.text, strlen(u->prompt.text), &n);
+	for (r = 0; r < rows; r++) {
+		move(y0 + r, 0);
+		attrset((attr_t)a);
+		for (x = 0; x < u->cols; x++)
+			addch(' ');
+		attrset(A_NORMAL);
+		if (r < nq)
+			draw_wcs(y0 + r, 0, u->cols, ws + starts[r],
+			    starts[r + 1] - starts[r], a, u->utf8);
+	}
+	free(ws);
+	/* Where the answer (or the cursor) goes: after the question. */
+	ay = y0 + nq - 1;
+	ax = last_w + 1;
+	if (rows > nq) {
+		ay = y0 + nq;
+		ax = 0;
+	}
 	if (u->prompt.kind == P_TEXT) {
 		struct textbuf *in = u->prompt.input;
-		size_t n = tb_len(in), i, cur = tb_cursor(in);
-		wchar_t *w = xmalloc((n + 1) * sizeof *w);
-		int ccol = 0, avail = u->cols - used - 1, skip = 0;
+		size_t len = tb_len(in), i, cur = tb_cursor(in);
+		wchar_t *w = xmalloc((len + 1) * sizeof *w);
+		int ccol = 0, avail = u->cols - ax - 1, skip = 0;
 
-		for (i = 0; i < n; i++)
-			w[i] = tb_at(in, i);
+		for (i = 0; i < len; i++)
+			w[i] = u->prompt.secret ? L'•' : tb_at(in, i);
+		if (u->prompt.secret && !u->utf8)
+			for (i = 0; i < len; i++)
+				w[i] = L'*';
 		for (i = 0; i < cur; i++)
 			ccol += wide_charwidth(w[i], ccol);
 		/* Keep the end of a long answer and the cursor in view. */
 		i = 0;
-		while (ccol - skip >= avail && i < n) {
+		while (ccol - skip >= avail && i < len) {
 			skip += wide_charwidth(w[i], 0);
 			i++;
 		}
-		draw_wcs(y, used + 1, avail, w + i, n - i,
-		    theme_attr(R_FIELD), u->utf8);
-		move(y, used + 1 + ccol - skip);
+		draw_wcs(ay, ax, avail, w + i, len - i, theme_attr(R_FIELD),
+		    u->utf8);
+		move(ay, ax + ccol - skip);
 		free(w);
 	} else
-		move(y, used < u->cols ? used : u->cols - 1);
+		move(ay, ax - 1 < u->cols ? ax - 1 : u->cols - 1);
 }
 
 void
 prompt_bottom(struct ui *u, const struct help_item *it, size_t n)
 {
-	int h = u->rows >= 18 ? 2 : 1, y = u->rows - h;
+	int h = u->rows >= 18 ? 2 : 1;
 
 	if (u->prompt.kind != P_NONE) {
-		prompt_draw(u, u->rows - 1);
+		prompt_draw(u);
 		return;
 	}
-	draw_help(y, h, u->cols, it, n);
+	draw_help(u->rows - h, h, u->cols, it, n);
 }
 
 void
@@ -160,5 +224,9 @@ prompt_key(struct ui *u, const struct key *k)
 		free(text);
 		return;
 	}
+	if (u->prompt.suggested && !k->fn && k->mods == 0 && k->code >= 0x20 &&
+	    k->code != 0x7f)
+		tb_set_utf8(u->prompt.input, "");
+	u->prompt.suggested = false;
 	prompt_edit_key(u->prompt.input, k);
 }

@@ -10,8 +10,11 @@ struct key;
 struct textbuf;
 struct help_item;
 
-/* Draws the open prompt on row y, with the cursor where typing goes. */
-void prompt_draw(struct ui *u, int y);
+/* Rows the open prompt needs at the bottom (its question wrapped), or 0. */
+int prompt_rows(struct ui *u);
+/* Draws the open prompt in the bottom prompt_rows() rows, with the
+ * cursor where the answer goes. */
+void prompt_draw(struct ui *u);
 /* The bottom rows of a screen: the prompt when one is open, else the
  * key help. */
 void prompt_bottom(struct ui *u, const struct help_item *it, size_t n);

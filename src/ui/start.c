@@ -181,6 +181,7 @@ start_cleanup(struct ui *u)
 	free(u->draft_path);
 	free(u->last_draft_err);
 	free(u->job_rcpts);
+	free(u->pending);
 	free(u->cs.m);
 	free(u->typed);
 	ui_prompt_close(u);

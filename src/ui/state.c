@@ -135,8 +135,11 @@ ui_prompt_text(struct ui *u, const char *initial, prompt_fn done, int arg,
 	prompt_setv(u, P_TEXT, NULL, done, arg, fmt, ap);
 	va_end(ap);
 	u->prompt.input = tb_new(false);
-	if (initial != NULL)
+	if (initial != NULL && *initial != '\0') {
 		tb_load_utf8(u->prompt.input, initial);
+		/* A suggestion: typing replaces it, editing keys keep it. */
+		u->prompt.suggested = true;
+	}
 }
 
 void

@@ -56,6 +56,7 @@ struct prompt {
 	int arg;
 	struct textbuf *input;
 	bool secret;		/* P_TEXT: shown as dots, wiped when closed */
+	bool suggested;		/* P_TEXT: typing replaces the initial text */
 };
 
 struct ui {
@@ -139,6 +140,7 @@ struct ui {
 	struct textbuf *filter;
 	size_t pick_sel, pick_top;
 	struct prompt prompt;
+	char *pending;		/* what a yes/no question is about */
 
 	/* pending typed characters, inserted in one go (fast paste) */
 	wchar_t *typed;

@@ -67,8 +67,12 @@ paste(void *arg, const wchar_t *text, size_t n)
 {
 	struct ui *u = arg;
 
-	if (u->prompt.kind == P_TEXT)
+	if (u->prompt.kind == P_TEXT) {
+		if (u->prompt.suggested)
+			tb_set_utf8(u->prompt.input, "");
+		u->prompt.suggested = false;
 		tb_insert(u->prompt.input, text, n);
+	}
 	else if (u->prompt.kind == P_NONE && u->view == V_COMPOSE) {
 		struct textbuf *tb = ui_focused(u);
 

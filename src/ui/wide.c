@@ -93,7 +93,7 @@ size_t
 wide_row(wide_at_fn at, const void *text, size_t start, size_t len,
     int width, size_t *next)
 {
-	size_t i, brk = 0;
+	size_t i, blank = 0, slash = 0;
 	int col = 0;
 
 	if (width < 1)
@@ -109,18 +109,20 @@ wide_row(wide_at_fn at, const void *text, size_t start, size_t len,
 		w = wide_charwidth(c, col);
 		if (c == L' ' || c == L'\t') {
 			col += w;
-			brk = i + 1;
+			blank = i + 1;
 			continue;
 		}
 		if (col + w > width && i > start) {
-			size_t end = brk > start ? brk : i;
+			/* After a blank if the row has one; a '/' only inside a
+			 * word too long for a row (a path), never "[y/n]". */
+			size_t end = blank > start ? blank : slash > start ? slash : i;
 
 			*next = end;
 			return end;
 		}
 		col += w;
 		if (c == L'/' && i + 1 < len && at(text, i + 1) != L' ')
-			brk = i + 1;
+			slash = i + 1;
 	}
 	*next = len;
 	return len;

@@ -28,9 +28,9 @@ typedef wchar_t (*wide_at_fn)(const void *text, size_t i);
 wchar_t wide_at_wcs(const void *text, size_t i);
 /* Where the row that starts at start ends, shown in width columns: a
  * newline ends it (and is not part of it); else it breaks after the
- * last blank that fits (blanks may hang past the edge) or after a '/'
- * inside a long path, and only inside a word when there is no such
- * place. Returns the row's end; *next is where the next row starts. */
+ * last blank that fits (blanks may hang past the edge), in a row with no
+ * blank after a '/' (a long path), and inside a word only when there is
+ * no such place. Returns the row's end; *next is where the next row starts. */
 size_t wide_row(wide_at_fn at, const void *text, size_t start, size_t len,
     int width, size_t *next);
 

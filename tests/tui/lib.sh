@@ -101,6 +101,11 @@ tui_text() {
 	    { if (NR > 1) printf "\n"; printf "%s", $0 } END { printf "\n" }'
 }
 
+# The bottom rows (where a question wraps) joined into one line.
+tui_bottom() {
+	tui_screen | tail -n "${1:-3}" | tr '\n' ' ' | sed 's/  */ /g'
+}
+
 tui_dump() {
 	echo "--- screen:" >&2
 	tui_screen >&2

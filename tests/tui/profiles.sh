@@ -55,3 +55,52 @@ pass "the current settings are saved as a new profile"
 "$MISSIVE" profiles >"$WORK/profiles.out" 2>&1 || { cat "$WORK/profiles.out"; fail "profiles no longer load"; }
 grep -q newone "$WORK/profiles.out" || fail "missive profiles does not list it"
 pass "missive profiles reads the saved file"
+
+# Saving under a name in use asks first; the suggested name is replaced
+# by typing, not appended to.
+cp "$f" "$WORK/before.ini"
+tui_keys F5
+tui_wait "Filter:"
+tui_keys C-s
+tui_wait "as profile:"
+tui_bottom | grep -q "as profile: newone" || { tui_dump; fail "the current profile's name is not suggested"; }
+tui_type "club"
+tui_keys Enter
+tui_wait "Profile club exists"
+tui_bottom | grep -F -q "Replace it? [y/n]" || { tui_dump; fail "no question before replacing"; }
+tui_keys n
+tui_wait "Profile club left as it was."
+cmp -s "$f" "$WORK/before.ini" || { diff "$WORK/before.ini" "$f"; fail "n changed the file"; }
+assert_file_not_contains "$f" "[workclub]"
+pass "typing replaces the suggested name; an existing profile is not replaced without asking"
+tui_keys F5
+tui_wait "Filter:"
+tui_keys C-s
+tui_wait "as profile:"
+tui_type "club"
+tui_keys Enter
+tui_wait "Replace it?"
+tui_keys y
+tui_wait "Profile club saved"
+assert_file_contains "$f" "smtp.new.example:2525"
+[ "$(grep -c '^\[club\]' "$f")" = 1 ] || fail "club defined twice"
+pass "y replaces it, in place"
+
+# In the demo, the sink's throw-away port and CA are not saved.
+kill -TERM "$(tui_pid)"
+tui_exit_status >/dev/null
+rm -rf "$(drafts_dir)"
+tui_start --demo
+tui_wait "Demo: mail goes to a local sink" 15
+tui_keys F5
+tui_wait "Filter:"
+tui_keys C-s
+tui_wait "as profile:"
+tui_type "fromdemo"
+tui_keys Enter
+tui_wait "The demo's local sink is not saved"
+sed -n '/^\[fromdemo\]/,/^\[/p' "$f" >"$WORK/fromdemo.ini"
+assert_file_not_contains "$WORK/fromdemo.ini" "127.0.0.1"
+assert_file_not_contains "$WORK/fromdemo.ini" "missive-demo"
+assert_file_contains "$WORK/fromdemo.ini" "from = You <you@demo.missive.test>"
+pass "a profile saved in the demo keeps neither the sink's port nor its CA"
