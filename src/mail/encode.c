@@ -1,12 +1,15 @@
 /* Byte-level encodings for mail (see encode.h): UTF-8, base64,
  * quoted-printable, RFC 2047 encoded-words, header folding, RFC 2231
- * parameters, punycode/IDNA and the content-type table. */
+ * parameters, internationalised domains (libidn2) and the content-type
+ * table. */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <idn2.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
@@ -707,266 +710,55 @@ enc_ew_decode(const char *s)
 	return out.data;
 }
 
-/* --- punycode (RFC 3492) */
-
-enum { P_BASE = 36, P_TMIN = 1, P_TMAX = 26, P_SKEW = 38, P_DAMP = 700,
-	P_BIAS = 72, P_N = 0x80 };
-
-static uint32_t
-puny_adapt(uint32_t delta, uint32_t numpoints, bool first)
-{
-	uint32_t k = 0;
-
-	delta = first ? delta / P_DAMP : delta / 2;
-	delta += delta / numpoints;
-	while (delta > ((P_BASE - P_TMIN) * P_TMAX) / 2) {
-		delta /= P_BASE - P_TMIN;
-		k += P_BASE;
-	}
-	return k + (P_BASE - P_TMIN + 1) * delta / (delta + P_SKEW);
-}
-
-static char
-puny_digit(uint32_t d)
-{
-	return (char)(d < 26 ? 'a' + d : '0' + d - 26);
-}
-
-static uint32_t
-puny_t(uint32_t k, uint32_t bias)
-{
-	if (k <= bias)
-		return P_TMIN;
-	if (k >= bias + P_TMAX)
-		return P_TMAX;
-	return k - bias;
-}
-
-int
-enc_puny_encode(struct buf *out, const uint32_t *cp, size_t n)
-{
-	uint32_t nn = P_N, delta = 0, bias = P_BIAS, h, b, m, q, k, t;
-	size_t i;
-
-	for (i = 0, b = 0; i < n; i++)
-		if (cp[i] < 0x80) {
-			buf_addc(out, (char)cp[i]);
-			b++;
-		}
-	h = b;
-	if (b > 0)
-		buf_addc(out, '-');
-	while (h < n) {
-		m = UINT32_MAX;
-		for (i = 0; i < n; i++)
-			if (cp[i] >= nn && cp[i] < m)
-				m = cp[i];
-		if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
-			return -1;
-		delta += (m - nn) * (h + 1);
-		nn = m;
-		for (i = 0; i < n; i++) {
-			if (cp[i] < nn && ++delta == 0)
-				return -1;
-			if (cp[i] == nn) {
-				for (q = delta, k = P_BASE; ; k += P_BASE) {
-					t = puny_t(k, bias);
-					if (q < t)
-						break;
-					buf_addc(out, puny_digit(t + (q - t) % (P_BASE - t)));
-					q = (q - t) / (P_BASE - t);
-				}
-				buf_addc(out, puny_digit(q));
-				bias = puny_adapt(delta, h + 1, h == b);
-				delta = 0;
-				h++;
-			}
-		}
-		delta++;
-		nn++;
-	}
-	return 0;
-}
-
-int
-enc_puny_decode(struct buf *out, const char *in, size_t n)
-{
-	uint32_t *cp, nn = P_N, i = 0, bias = P_BIAS, oldi, w, k, t, digit;
-	size_t b = 0, j, in_pos, len = 0;
-	int rc = -1;
-
-	cp = xcalloc(n + 1, sizeof *cp);
-	for (j = 0; j < n; j++)
-		if (in[j] == '-')
-			b = j;
-	for (j = 0; j < b; j++) {
-		if ((unsigned char)in[j] >= 0x80)
-			goto out;
-		cp[len++] = (unsigned char)in[j];
-	}
-	for (in_pos = b > 0 ? b + 1 : 0; in_pos < n; ) {
-		for (oldi = i, w = 1, k = P_BASE; ; k += P_BASE) {
-			unsigned char c;
-
-			if (in_pos >= n)
-				goto out;
-			c = (unsigned char)in[in_pos++];
-			if (c >= '0' && c <= '9')
-				digit = c - '0' + 26;
-			else if (c >= 'a' && c <= 'z')
-				digit = c - 'a';
-			else if (c >= 'A' && c <= 'Z')
-				digit = c - 'A';
-			else
-				goto out;
-			if (digit > (UINT32_MAX - i) / w)
-				goto out;
-			i += digit * w;
-			t = puny_t(k, bias);
-			if (digit < t)
-				break;
-			if (w > UINT32_MAX / (P_BASE - t))
-				goto out;
-			w *= P_BASE - t;
-		}
-		bias = puny_adapt(i - oldi, (uint32_t)len + 1, oldi == 0);
-		if (i / (len + 1) > UINT32_MAX - nn)
-			goto out;
-		nn += i / (uint32_t)(len + 1);
-		i %= (uint32_t)(len + 1);
-		if (nn > 0x10ffff || (nn >= 0xd800 && nn <= 0xdfff) || len >= n)
-			goto out;
-		memmove(cp + i + 1, cp + i, (len - i) * sizeof *cp);
-		cp[i++] = nn;
-		len++;
-	}
-	for (j = 0; j < len; j++)
-		utf8_put(out, cp[j]);
-	rc = 0;
-out:
-	free(cp);
-	return rc;
-}
-
-/* Lower case for the scripts people commonly type in domains (UTS 46
- * maps far more; this covers Latin-1, Latin Extended-A, Greek and
- * Cyrillic capitals). */
-static uint32_t
-idn_lower(uint32_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
-		return c + 32;
-	if (c == 0x178)
-		return 0xff;
-	if ((c >= 0x100 && c <= 0x12f) || (c >= 0x132 && c <= 0x137) ||
-	    (c >= 0x14a && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
-		return (c & 1) ? c + 1 : c;
-	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
-		return c + 32;
-	if (c >= 0x410 && c <= 0x42f)
-		return c + 32;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 80;
-	return c;
-}
-
-/* Ideographic and fullwidth full stops separate labels too (UTS 46). */
-static size_t
-idn_dot(const unsigned char *s, size_t n)
-{
-	if (n >= 3 && s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x82)
-		return 3;	/* U+3002 */
-	if (n >= 3 && s[0] == 0xef && s[1] == 0xbc && s[2] == 0x8e)
-		return 3;	/* U+FF0E */
-	if (n >= 3 && s[0] == 0xef && s[1] == 0xbd && s[2] == 0xa1)
-		return 3;	/* U+FF61 */
-	return s[0] == '.' ? 1 : 0;
-}
+/* --- internationalised domain names, through libidn2 (IDNA2008 with the
+ * UTS 46 mapping, as curl and GnuTLS use it) */
 
 char *
 enc_idn_to_ascii(const char *domain, struct err *e)
 {
-	const unsigned char *u = (const unsigned char *)domain;
-	size_t n = strlen(domain), i = 0, s, d, l, ncp;
-	struct buf out;
-	uint32_t *cp;
+	char *out = NULL, *copy;
+	int rc;
 
-	buf_init(&out);
-	buf_adds(&out, "");
-	cp = xcalloc(n + 1, sizeof *cp);
-	while (i <= n) {
-		s = i;
-		while (i < n && idn_dot(u + i, n - i) == 0)
-			i += char_len(u + i, n - i);
-		if (!enc_has_8bit(domain + s, i - s)) {
-			buf_add(&out, domain + s, i - s);
-		} else {
-			size_t start = out.len;
-
-			for (ncp = 0, d = s; d < i; ) {
-				if ((l = utf8_len(u + d, i - d)) == 0) {
-					err_set(e, _("the domain is not valid UTF-8"));
-					goto fail;
-				}
-				d += utf8_decode(u + d, &cp[ncp]);
-				cp[ncp] = idn_lower(cp[ncp]);
-				ncp++;
-			}
-			buf_adds(&out, "xn--");
-			if (enc_puny_encode(&out, cp, ncp) == -1) {
-				err_set(e, _("a domain label cannot be converted to ASCII"));
-				goto fail;
-			}
-			if (out.len - start > 63) {
-				err_set(e, _("a domain label is longer than 63 characters in its ASCII form"));
-				goto fail;
-			}
-		}
-		if (i >= n)
-			break;
-		buf_addc(&out, '.');
-		i += idn_dot(u + i, n - i);
-		if (i == n)
-			break;
+	if (!enc_has_8bit(domain, strlen(domain)))
+		return xstrdup(domain);
+	if (!enc_utf8_valid(domain, strlen(domain), NULL)) {
+		err_set(e, "%s", _("the domain is not valid UTF-8"));
+		return NULL;
 	}
-	free(cp);
-	return out.data;
-fail:
-	free(cp);
-	buf_free(&out);
-	return NULL;
+	rc = idn2_to_ascii_8z(domain, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK) {
+		if (rc == IDN2_TOO_BIG_LABEL || rc == IDN2_PUNYCODE_BIG_OUTPUT)
+			err_set(e, "%s", _("a domain label is longer than 63 "
+			    "characters in its ASCII form"));
+		else if (rc == IDN2_TOO_BIG_DOMAIN)
+			err_set(e, "%s", _("the domain is longer than 253 "
+			    "characters in its ASCII form"));
+		else
+			/* idn2_strerror says which rule of IDNA2008 it broke. */
+			err_set(e, _("the domain cannot be an internationalised "
+			    "name (%s)"), idn2_strerror(rc));
+		return NULL;
+	}
+	/* Ours to free with free(), not idn2_free(). */
+	copy = xstrdup(out);
+	idn2_free(out);
+	return copy;
 }
 
 char *
 enc_idn_to_unicode(const char *domain)
 {
-	struct buf out, lab;
-	const char *p = domain, *dot;
-	size_t l;
+	char *out = NULL, *copy;
 
-	buf_init(&out);
-	buf_adds(&out, "");
-	for (;;) {
-		dot = strchr(p, '.');
-		l = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		buf_init(&lab);
-		buf_adds(&lab, "");
-		if (l > 4 && strncasecmp(p, "xn--", 4) == 0 &&
-		    enc_puny_decode(&lab, p + 4, l - 4) == 0)
-			buf_add(&out, lab.data, lab.len);
-		else
-			buf_add(&out, p, l);
-		buf_free(&lab);
-		if (dot == NULL)
-			break;
-		buf_addc(&out, '.');
-		p = dot + 1;
+	if (strcasestr(domain, "xn--") == NULL ||
+	    idn2_to_unicode_8z8z(domain, &out, 0) != IDN2_OK) {
+		/* Not A-labels, or bad ones: shown as they are. */
+		idn2_free(out);
+		return xstrdup(domain);
 	}
-	return out.data;
+	copy = xstrdup(out);
+	idn2_free(out);
+	return copy;
 }
 
 /* --- content types: the common attachment kinds. */

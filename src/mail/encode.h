@@ -1,6 +1,6 @@
 /* Byte-level encodings for mail: UTF-8 checks, base64, quoted-printable,
  * RFC 2047 encoded-words, a header builder that folds at 78 columns,
- * RFC 2231 parameters, IDNA/punycode (RFC 3492) and the attachment
+ * RFC 2231 parameters, internationalised domain names and the attachment
  * content-type table. Pure functions, no I/O; any thread. */
 #ifndef MISSIVE_ENCODE_H
 #define MISSIVE_ENCODE_H
@@ -102,16 +102,11 @@ void enc_quote(struct buf *b, const char *s, size_t n);
 char *enc_ew_decode(const char *s);
 
 /* --- IDNA: domains with non-ASCII labels become A-labels ("xn--...").
- * ASCII letters and the common Latin/Greek/Cyrillic capitals are mapped
- * to lower case first; no Unicode normalisation is done (input is
- * expected in NFC, as keyboards produce it). */
+ * The mapping (case, width, ideographic full stops) and the validation
+ * are UTS 46 and IDNA2008's, done by libidn2. */
 
-/* Punycode (RFC 3492) of code points; -1 on overflow. */
-int enc_puny_encode(struct buf *out, const uint32_t *cp, size_t n);
-/* Decodes punycode into UTF-8; -1 when malformed. */
-int enc_puny_decode(struct buf *out, const char *in, size_t n);
-/* The ASCII form of a UTF-8 domain. Returns NULL with e set ("label too
- * long" etc.) when it cannot be converted. Caller frees. */
+/* The ASCII form of a UTF-8 domain (an ASCII one is copied as it is).
+ * NULL with e saying which rule it breaks. Caller frees. */
 char *enc_idn_to_ascii(const char *domain, struct err *e);
 /* The Unicode form of a domain with A-labels (bad labels kept as they
  * are). Caller frees. */
