@@ -17,7 +17,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
-char *
+static char *
 demo_script(void)
 {
 	const char *env = getenv("MISSIVE_DEMO_SINK");

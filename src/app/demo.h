@@ -18,9 +18,6 @@ struct demo {
 	char *script;
 };
 
-/* The script to run: $MISSIVE_DEMO_SINK, else demo-sink in the package
- * data folder (data_path; caller frees). */
-char *demo_script(void);
 /* Starts the sink and waits (up to 10 s) for its "PORT n" line. */
 int demo_start(struct demo *d, struct err *e);
 /* SIGTERM, then SIGKILL after a second; reaps the child. Idempotent. */

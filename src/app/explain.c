@@ -409,7 +409,7 @@ explain_verify(const char *v)
 	return _("The certificate could not be verified.");
 }
 
-char *
+static char *
 explain_size(uint64_t n)
 {
 	if (n < 1024)

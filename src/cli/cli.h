@@ -1,5 +1,5 @@
 /* The commands that run without the UI. Each returns the process exit
- * status of DESIGN.md (0, 1, 2 or 3). */
+ * status of doc/design.md (0, 1, 2 or 3). */
 #ifndef MISSIVE_CLI_H
 #define MISSIVE_CLI_H
 

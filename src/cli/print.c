@@ -11,6 +11,8 @@
 #include "base/util.h"
 #include "cli/print.h"
 
+static void print_probe_report(const struct result *r, FILE *out);
+
 static void
 json_line(const struct event *ev)
 {
@@ -160,7 +162,7 @@ print_caps(FILE *out, const char *title, char *const *caps, size_t n)
 	}
 }
 
-void
+static void
 print_probe_report(const struct result *r, FILE *out)
 {
 	const struct tls_info *ti = r->tls;

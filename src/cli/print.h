@@ -23,7 +23,5 @@ void print_event(const struct event *ev, void *arg);
 /* Prints the result of a failure that happened before any connection
  * (usage), in the chosen format. */
 void print_usage_failure(struct printer *p, const char *message);
-/* The probe's report on stdout: capabilities, TLS, chain. */
-void print_probe_report(const struct result *r, FILE *out);
 
 #endif

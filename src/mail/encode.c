@@ -61,7 +61,7 @@ enc_b64_len(size_t n)
 	return (n + 2) / 3 * 4;
 }
 
-size_t
+static size_t
 enc_b64_raw(char *out, const unsigned char *in, size_t n)
 {
 	char *o = out;

@@ -25,9 +25,6 @@ bool enc_has_8bit(const char *s, size_t n);
 
 /* Encoded length of n bytes without line breaks. */
 size_t enc_b64_len(size_t n);
-/* Writes the unwrapped encoding of in[0..n) to out (enc_b64_len(n)
- * bytes, not NUL-terminated); returns that length. */
-size_t enc_b64_raw(char *out, const unsigned char *in, size_t n);
 /* Appends the unwrapped encoding. */
 void enc_b64_encode(struct buf *out, const void *in, size_t n);
 /* MIME body form: lines of 76 characters ending in CRLF. */

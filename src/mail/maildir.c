@@ -79,8 +79,13 @@ maildir_store(struct msg *m, unsigned flags, const char *dir, char **path,
 			goto out;
 		}
 	}
-	if (n < 0 || (held_cr && write(fd, "\r", 1) != 1))
+	if (n < 0)
+		goto out;	/* msg_read said why */
+	if (held_cr && write(fd, "\r", 1) != 1) {
+		err_set(e, _("sent copy: cannot write `%s': %s"), tmp,
+		    strerror(errno));
 		goto out;
+	}
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		fd = -1;
 		err_set(e, _("sent copy: cannot write `%s': %s"), tmp, strerror(errno));
@@ -92,6 +97,10 @@ maildir_store(struct msg *m, unsigned flags, const char *dir, char **path,
 		    strerror(errno));
 		goto out;
 	}
+	/* Kept once the folder says so, like a draft. */
+	sub = xasprintf("%s/cur", dir);
+	(void)fsync_dir(sub);
+	free(sub);
 	*path = cur;
 	cur = NULL;
 	rc = 0;

@@ -230,7 +230,7 @@ tcp_close(void *h)
 	free(t);
 }
 
-const struct conn_ops conn_tcp_ops = {
+static const struct conn_ops conn_tcp_ops = {
 	tcp_open, tcp_read, tcp_write, tcp_pending, tcp_close
 };
 

@@ -25,9 +25,6 @@ struct conn_ops {
 	void (*close)(void *h);
 };
 
-/* Real TCP: getaddrinfo, every address in turn, non-blocking connect,
- * TCP_NODELAY. */
-extern const struct conn_ops conn_tcp_ops;
 
 struct conn;
 struct tls_info;

@@ -1,5 +1,5 @@
 /* Event records: names, deep copies for the worker's queue, and the JSON
- * form of DESIGN.md's contract. */
+ * form of doc/design.md's contract. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -18,7 +18,7 @@ static const char *const names[] = {
 	[EV_DIALOGUE] = "dialogue", [EV_RESULT] = "result",
 };
 
-const char *
+static const char *
 event_name(enum ev_type type)
 {
 	return names[type];

@@ -94,12 +94,11 @@ struct event {
  * the event and what it points to are valid only during the call. */
 typedef void (*event_fn)(const struct event *ev, void *arg);
 
-const char *event_name(enum ev_type type);	/* JSON "event" value */
-
 /* Whether a failed send may still have been delivered: the whole message
  * went out, then the connection failed or timed out before the server's
  * answer. (A refusal after the message is a definite no.) */
 bool result_maybe_sent(const struct result *r);
+
 
 /* Deep copies, for handing events across threads. */
 struct event *event_dup(const struct event *ev);
@@ -109,7 +108,7 @@ void tls_info_free(struct tls_info *ti);
 struct result *result_dup(const struct result *r);
 void result_free(struct result *r);
 
-/* One JSON object (no newline) for ev, per DESIGN.md's JSON contract. */
+/* One JSON object (no newline) for ev, per the JSON contract of doc/design.md. */
 void event_to_json(const struct event *ev, struct buf *out);
 
 #endif

@@ -482,7 +482,7 @@ starttls(struct session *s)
 	if (cmd(s, "STARTTLS") == -1 || get_reply(s, &r) == -1)
 		return FAILED;
 	if (r.code != 220) {
-		/* A refusal is not a failed handshake: no fallback (DESIGN). */
+		/* A refusal is not a failed handshake: no fallback (doc/design.md). */
 		fail_reply(s, s->job->tls == TLS_STARTTLS ? "tls_required" : "tls_handshake",
 		    _("STARTTLS"), &r);
 		reply_free(&r);

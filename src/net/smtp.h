@@ -1,5 +1,5 @@
 /* The SMTP client engine: one job from connect to QUIT, with the TLS
- * policies of DESIGN.md, reporting every step through an event_fn. */
+ * policies of doc/design.md, reporting every step through an event_fn. */
 #ifndef MISSIVE_SMTP_H
 #define MISSIVE_SMTP_H
 

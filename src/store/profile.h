@@ -65,10 +65,6 @@ struct profiles *profiles_load_all(const char *dir, bool check_files,
     profiles_report_fn report, void *arg, struct err *e);
 
 struct smtp_job;
-/* Copies what a profile says about the session (not server or message)
- * into job, replacing those members; the caller applies command-line
- * options on top. p may be NULL. */
-void profile_apply_job(const struct profile *p, struct smtp_job *job);
 
 /* Fills job's server, port and TLS policy from server (as typed; NULL
  * or "" for the profile's own) and tls (an enum tls_mode, or -1 for the

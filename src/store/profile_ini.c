@@ -121,7 +121,7 @@ problems_flush(struct loader *ld, profiles_report_fn report, void *arg)
 }
 
 /* Checks between keys once a section is complete, then keeps it. */
-void
+static void
 section_end(struct loader *ld)
 {
 	struct profile *p = &ld->cur;
@@ -169,7 +169,7 @@ section_end(struct loader *ld)
 	ld->sec = SEC_NONE;
 }
 
-void
+static void
 section_begin(struct loader *ld, const char *name, size_t n, bool header_ok)
 {
 	struct err e;

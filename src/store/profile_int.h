@@ -115,9 +115,6 @@ void problem(struct loader *ld, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *problems_flush(struct loader *ld, profiles_report_fn report,
     void *arg);
-void section_begin(struct loader *ld, const char *name, size_t n,
-    bool header_ok);
-void section_end(struct loader *ld);
 void loader_free(struct loader *ld);
 /* A section (profile) name: what fits libinih's buffer and a command
  * line. -1 with e. */

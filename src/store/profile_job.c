@@ -18,7 +18,7 @@ replace(char **member, const char *value)
 	*member = xstrdup(value);
 }
 
-void
+static void
 profile_apply_job(const struct profile *p, struct smtp_job *job)
 {
 	if (p == NULL)

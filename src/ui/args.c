@@ -21,7 +21,7 @@ hexval(int c)
 	return -1;
 }
 
-char *
+static char *
 pct_decode(const char *s, size_t n)
 {
 	char *o = xmalloc(n + 1), *p = o;

@@ -14,7 +14,5 @@ struct prefill {
  * set on a malformed URL (a bad %-escape). */
 int prefill_add(struct prefill *p, const char *arg, struct err *e);
 void prefill_free(struct prefill *p);
-/* Decodes %XX escapes; NULL on a bad escape (caller frees). */
-char *pct_decode(const char *s, size_t n);
 
 #endif

@@ -44,6 +44,8 @@ is_addr_field(int f)
 	return f == F_FROM || f == F_TO || f == F_CC || f == F_BCC;
 }
 
+static void compose_quit(struct ui *u);
+
 /* ---- geometry ---- */
 
 struct geom {
@@ -728,7 +730,7 @@ quit_answer(struct ui *u, int a, const char *text, int arg)
 	}
 }
 
-void
+static void
 compose_quit(struct ui *u)
 {
 	unsigned long g = ui_gen(u);

@@ -10,7 +10,5 @@ extern const struct mode compose_mode;
 
 /* Inserts the characters typed since the last key that was not one. */
 void compose_flush_typed(struct ui *u);
-/* ^C when no send runs: asks whether to quit (keeping the draft). */
-void compose_quit(struct ui *u);
 
 #endif

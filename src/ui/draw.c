@@ -189,7 +189,7 @@ line_rows(const struct line *ln, int w, row_fn fn, void *arg)
 	return rows;
 }
 
-size_t
+static size_t
 draw_lines_rows(const struct lines *l, int cols)
 {
 	size_t i, rows = 0;

@@ -27,8 +27,6 @@ void draw_hline(int y, int cols, bool utf8, const char *title,
     const char *right);
 /* The key help in h rows: as many cells a row as fit. */
 void draw_help(int y, int h, int cols, const struct help_item *it, size_t n);
-/* Rows the lines take at this width, wrapped as draw_lines wraps them. */
-size_t draw_lines_rows(const struct lines *l, int cols);
 /* Draws the lines wrapped, from screen row *top of them, in h rows;
  * clamps *top so that the last row can be reached and no more. */
 void draw_lines(const struct lines *l, int y, int h, int cols, bool utf8,

@@ -15,6 +15,8 @@
 #define AUTOSAVE_IDLE	1.2	/* seconds after the last change */
 #define AUTOSAVE_MAX	8.0	/* at the latest, while typing goes on */
 
+static void keep_release(struct ui *u);
+
 static void
 draft_from_ui(struct ui *u, struct draft *d)
 {
@@ -132,7 +134,7 @@ keep_drop(struct ui *u, struct err *e)
 	return 0;
 }
 
-void
+static void
 keep_release(struct ui *u)
 {
 	draft_unlock(u->draft_lock);

@@ -19,8 +19,6 @@ double keep_due_in(const struct ui *u, double now);
 /* Removes the draft (sent, emptied, discarded) and gives up the claim
  * on it; 0, or -1 with e. */
 int keep_drop(struct ui *u, struct err *e);
-/* Gives up the claim on the draft, which stays on disk. */
-void keep_release(struct ui *u);
 /* At start: offers the newest draft no running composer holds. */
 void keep_offer(struct ui *u);
 /* From the crash handler: one last save attempt, said on stderr. */

@@ -697,7 +697,7 @@ tb_layout_col(const struct textbuf *tb, const struct tb_layout *l, size_t r,
 	return span_width(tb, row->start, pos);
 }
 
-size_t
+static size_t
 tb_layout_pos(const struct textbuf *tb, const struct tb_layout *l, size_t r,
     int col)
 {

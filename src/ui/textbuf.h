@@ -83,11 +83,9 @@ void tb_layout_make(const struct textbuf *tb, int width, struct tb_layout *l);
 void tb_layout_free(struct tb_layout *l);
 /* The row holding pos (at a soft break, the later row). */
 size_t tb_layout_row(const struct tb_layout *l, size_t pos);
-/* Display column of pos within row r, and the position nearest col. */
+/* Display column of pos within row r. */
 int tb_layout_col(const struct textbuf *tb, const struct tb_layout *l,
     size_t r, size_t pos);
-size_t tb_layout_pos(const struct textbuf *tb, const struct tb_layout *l,
-    size_t r, int col);
 /* Moves the cursor delta rows up (<0) or down, keeping *goal (the wanted
  * column; -1 to take the current one). Returns false at the edge. */
 bool tb_move_rows(struct textbuf *tb, const struct tb_layout *l, long delta,

@@ -203,7 +203,7 @@ fill_builtin(struct theme *t, const char *const *values)
 		theme_parse_value(values[r], &t->e[r], NULL);
 }
 
-int
+static int
 theme_builtin(struct theme *t, const char *name)
 {
 	memset(t, 0, sizeof *t);

@@ -59,8 +59,6 @@ struct theme {
 	struct theme_entry e[R_COUNT];
 };
 
-/* Fills t with a built-in theme: "default" or "mono"; -1 for others. */
-int theme_builtin(struct theme *t, const char *name);
 /* Reads one theme file over a copy of the built-in default (roles not
  * named keep their defaults). Errors name the file and line. */
 int theme_parse_file(const char *path, struct theme *t, struct err *e);
