@@ -66,6 +66,15 @@ xdg_dir(const char *kind)
 }
 
 char *
+xdg_path(const char *kind, const char *rel)
+{
+	char *d = xdg_dir(kind), *p = xasprintf("%s/%s", d, rel);
+
+	free(d);
+	return p;
+}
+
+char *
 data_path(const char *rel)
 {
 	const char *d = getenv("MISSIVE_DATADIR");

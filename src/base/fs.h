@@ -44,6 +44,8 @@ char *path_unexpand(const char *s);
 /* $XDG_{CONFIG,DATA,STATE}_HOME/missive (falling back to ~/.config etc.).
  * Caller frees. */
 char *xdg_dir(const char *kind);	/* "config", "data", "state" */
+/* rel inside xdg_dir(kind) (caller frees). */
+char *xdg_path(const char *kind, const char *rel);
 
 /* rel under the package's data folder (themes, the demo sink):
  * $MISSIVE_DATADIR when set (the tests, a moved installation), else the

@@ -33,6 +33,9 @@ char *buf_cstr(struct buf *b);		/* NUL-terminated view, still owned by b */
 void buf_free(struct buf *b);
 void buf_wipe(struct buf *b);		/* zero then free, for secrets */
 
+/* Frees n strings and the array that holds them (NULL is fine). */
+void strv_free(char **v, size_t n);
+
 /* Overwrites and frees a secret. NULL is fine. */
 void secret_free(char *s);
 void mem_wipe(void *p, size_t n);

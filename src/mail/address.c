@@ -1012,16 +1012,6 @@ addr_split(const char *list, size_t *np)
 	return v;
 }
 
-void
-addr_split_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 char *
 addr_bare(const char *t)
 {

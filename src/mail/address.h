@@ -64,9 +64,8 @@ struct addr_scan {
 bool addr_scan_sep(struct addr_scan *st, unsigned long c);
 
 /* Splits "a@b, \"Doe, J\" <j@d>" with addr_scan_sep; entries trimmed,
- * empty ones skipped. Free with addr_split_free. */
+ * empty ones skipped. Free with strv_free. */
 char **addr_split(const char *list, size_t *n);
-void addr_split_free(char **v, size_t n);
 /* The bare address of "Name <a@b>" or "a@b" (caller frees). */
 char *addr_bare(const char *entry);
 

@@ -47,16 +47,6 @@ strv_dup(char *const *v, size_t n)
 }
 
 static void
-strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 cert_copy(struct cert_info *to, const struct cert_info *from)
 {
 	to->subject = xstrdup(from->subject);

@@ -45,11 +45,7 @@ slot(struct draft *d, size_t i)
 char *
 draft_dir(void)
 {
-	char *data = xdg_dir("data"), *d;
-
-	d = xasprintf("%s/drafts", data);
-	free(data);
-	return d;
+	return xdg_path("data", "drafts");
 }
 
 char *

@@ -25,11 +25,7 @@ struct history {
 char *
 history_path(void)
 {
-	char *st = xdg_dir("state"), *p;
-
-	p = xasprintf("%s/history", st);
-	free(st);
-	return p;
+	return xdg_path("state", "history");
 }
 
 static bool
@@ -147,7 +143,7 @@ history_add_list(struct history *h, const char *list)
 	/* Backwards, so the list's first address ends up first. */
 	for (i = n; i > 0; i--)
 		history_add(h, v[i - 1]);
-	addr_split_free(v, n);
+	strv_free(v, n);
 }
 
 int

@@ -67,7 +67,7 @@ completer_add_list(struct completer *c, const char *list)
 	v = addr_split(list, &n);
 	for (i = 0; i < n; i++)
 		completer_add(c, v[i]);
-	addr_split_free(v, n);
+	strv_free(v, n);
 }
 
 size_t

@@ -40,7 +40,7 @@ themes_open(struct ui *u)
 	size_t i;
 
 	u->pick_top = u->pick_sel = 0;
-	theme_list_free(u->themes, u->nthemes);
+	strv_free(u->themes, u->nthemes);
 	u->themes = theme_list(&u->nthemes);
 	free(u->theme_before);
 	u->theme_before = xstrdup(u->theme.name ? u->theme.name : "default");

@@ -174,7 +174,7 @@ start_cleanup(struct ui *u)
 	completer_free(u->comp);
 	history_free(u->hist);
 	theme_free(&u->theme);
-	theme_list_free(u->themes, u->nthemes);
+	strv_free(u->themes, u->nthemes);
 	free(u->theme_before);
 	free(u->signature);
 	draft_unlock(u->draft_lock);

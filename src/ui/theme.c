@@ -358,10 +358,7 @@ name_ok(const char *name)
 static size_t
 theme_dirs(char *dirs[2])
 {
-	char *cfg = xdg_dir("config");
-
-	dirs[0] = xasprintf("%s/themes", cfg);
-	free(cfg);
+	dirs[0] = xdg_path("config", "themes");
 	dirs[1] = data_path("themes");
 	return 2;
 }
@@ -440,16 +437,6 @@ theme_list(size_t *np)
 	}
 	*np = k;
 	return v;
-}
-
-void
-theme_list_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* xterm's palette: 16 system colours, a 6x6x6 cube, 24 greys. */

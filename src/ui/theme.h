@@ -66,9 +66,9 @@ int theme_parse_file(const char *path, struct theme *t, struct err *e);
  * then the source tree, and parses it ("default" and "mono" also exist
  * built in). On error t holds the built-in default. */
 int theme_load(const char *name, struct theme *t, struct err *e);
-/* Sorted names of every theme found (built-ins included). */
+/* Sorted names of every theme found (built-ins included); free with
+ * strv_free. */
 char **theme_list(size_t *n);
-void theme_list_free(char **v, size_t n);
 void theme_free(struct theme *t);
 
 /* The nearest of the terminal's first ncolours colours (8, 16 or 256,

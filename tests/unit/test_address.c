@@ -367,7 +367,7 @@ test_split(void **state)
 	assert_string_equal(v[0], "a@x.org");
 	assert_string_equal(v[1], "\"Doe, J\" <j@x.org>");
 	assert_string_equal(v[2], "Jo (work, home) <jo@x.org>");
-	addr_split_free(v, n);
+	strv_free(v, n);
 	b = addr_bare("\"Doe, J\" <j@x.org>");
 	assert_string_equal(b, "j@x.org");
 	free(b);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/util.h"
 #include "ui/theme.h"
 
 static const char *shipped[] = {
@@ -55,7 +56,7 @@ test_list(void **state)
 			if (strcmp(v[i], shipped[k]) == 0)
 				found++;
 	assert_int_equal(found, sizeof shipped / sizeof shipped[0]);
-	theme_list_free(v, n);
+	strv_free(v, n);
 }
 
 static char *
