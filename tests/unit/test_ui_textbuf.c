@@ -239,6 +239,37 @@ test_tabs(void **state)
 	assert_int_equal(wide_charwidth(L'世', 0), 2);
 }
 
+/* The one wrap rule (wide_row) that the body, the status pane and the
+ * pagers share. */
+static void
+test_wide_row(void **state)
+{
+	const wchar_t *t = L"one two three";
+	const wchar_t *p = L"see /usr/share/missive/themes/dark.theme ok";
+	const wchar_t *q = L"[y/n] [y/n]";
+	const wchar_t *nl = L"ab\ncd";
+	size_t next, end;
+
+	(void)state;
+	/* after the blank that fits; the blank hangs on the row */
+	end = wide_row(wide_at_wcs, t, 0, wcslen(t), 9, &next);
+	assert_int_equal(end, 8);
+	assert_int_equal(next, 8);
+	/* a row with no blank that fits breaks after a '/' in the path */
+	end = wide_row(wide_at_wcs, p, 4, wcslen(p), 20, &next);
+	assert_int_equal(end, 4 + wcslen(L"/usr/share/missive/"));
+	/* ... but a row with a blank never breaks inside "[y/n]" */
+	end = wide_row(wide_at_wcs, q, 0, wcslen(q), 8, &next);
+	assert_int_equal(end, 6);
+	/* a newline ends the row and is not part of it */
+	end = wide_row(wide_at_wcs, nl, 0, wcslen(nl), 80, &next);
+	assert_int_equal(end, 2);
+	assert_int_equal(next, 3);
+	/* wide characters count two columns */
+	end = wide_row(wide_at_wcs, L"東京都", 0, 3, 4, &next);
+	assert_int_equal(end, 2);
+}
+
 int
 main(void)
 {
@@ -249,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_kill_eol_joins_lines),
 		cmocka_unit_test(test_undo),
 		cmocka_unit_test(test_load_starts_fresh_history),
+		cmocka_unit_test(test_wide_row),
 		cmocka_unit_test(test_large_insert),
 		cmocka_unit_test(test_wrap_words),
 		cmocka_unit_test(test_wrap_wide_and_cursor_rows),
