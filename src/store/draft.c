@@ -263,7 +263,8 @@ draft_claim_latest(const char *dir, char **path, time_t *mtime,
 			free(p);
 	}
 	closedir(dp);
-	qsort(v, n, sizeof *v, cand_newest_first);
+	if (n > 1)
+		qsort(v, n, sizeof *v, cand_newest_first);
 	for (i = 0; i < n && !found; i++) {
 		struct draft_lock *l = draft_lock(v[i].path, NULL);
 
