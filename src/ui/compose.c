@@ -554,6 +554,61 @@ enter_key(struct ui *u)
 		focus_to(u, u->focus + 1);
 }
 
+/* Whether k would change the text (typing, cutting, pasting, undo, the
+ * editor). */
+static bool
+is_edit_key(const struct ui *u, const struct key *k)
+{
+	bool body = u->focus == FOCUS_BODY;
+	int c = k->code;
+
+	if (k->mods & MOD_ALT)
+		return k->fn ? c == KEY_DC : strchr("dDuU", c) != NULL ||
+		    c == 127 || c == 8;
+	if (k->fn)
+		return c == KEY_DC || c == KEY_BACKSPACE || c == KEY_F(4) ||
+		    (body && c == KEY_ENTER);
+	if (c >= 0x20)
+		return true;	/* a character, or DEL */
+	switch (c) {
+	case CTRL('D'): case CTRL('H'): case CTRL('K'): case CTRL('U'):
+	case CTRL('W'): case CTRL('Y'): case CTRL('Z'): case CTRL('_'):
+		return true;
+	case CTRL('I'): case CTRL('J'): case CTRL('M'):
+		return body;
+	default:
+		return false;
+	}
+}
+
+bool
+compose_locked(struct ui *u)
+{
+	if (!job_running(u))
+		return false;
+	/* Said once a send: the message is out, a change would not be in it. */
+	if (u->job_gen != u->locked_said) {
+		ui_msg(u, SEV_WARN, _("The message is read-only while it is being "
+		    "sent; ^C cancels the send."));
+		u->locked_said = u->job_gen;
+	}
+	return true;
+}
+
+void
+compose_paste(struct ui *u, const wchar_t *text, size_t n)
+{
+	struct textbuf *tb = ui_focused(u);
+
+	if (compose_locked(u))
+		return;
+	compose_flush_typed(u);
+	tb_move(tb, tb_cursor(tb));	/* a paste is its own undo step */
+	tb_insert(tb, text, n);
+	tb_move(tb, tb_cursor(tb));
+	u->goal = -1;
+}
+
 static void
 compose_key(struct ui *u, const struct key *k)
 {
@@ -561,6 +616,8 @@ compose_key(struct ui *u, const struct key *k)
 	bool body = u->focus == FOCUS_BODY;
 	int c = k->code;
 
+	if (is_edit_key(u, k) && compose_locked(u))
+		return;
 	if (!k->fn && k->mods == 0 && c >= 0x20 && c != 0x7f) {
 		typed_add(u, (wchar_t)c);
 		return;
@@ -688,7 +745,8 @@ compose_key(struct ui *u, const struct key *k)
 	case CTRL('I'):
 		if (body)
 			tb_insert_char(tb, L'\t');
-		else if (!is_addr_field(u->focus) || !try_complete(u))
+		else if (!is_addr_field(u->focus) || job_running(u) ||
+		    !try_complete(u))
 			focus_to(u, u->focus + 1);
 		return;
 	case CTRL('J'): case CTRL('M'):

@@ -61,7 +61,7 @@ paste_start(void *arg)
 	compose_flush_typed(arg);
 }
 
-/* A paste lands where typing would, as one undo step. */
+/* A paste goes to the prompt, the composer or a picker's filter. */
 static void
 paste(void *arg, const wchar_t *text, size_t n)
 {
@@ -73,14 +73,9 @@ paste(void *arg, const wchar_t *text, size_t n)
 		u->prompt.suggested = false;
 		tb_insert(u->prompt.input, text, n);
 	}
-	else if (u->prompt.kind == P_NONE && u->view == V_COMPOSE) {
-		struct textbuf *tb = ui_focused(u);
-
-		tb_move(tb, tb_cursor(tb));
-		tb_insert(tb, text, n);
-		tb_move(tb, tb_cursor(tb));
-		u->goal = -1;
-	} else if (u->prompt.kind == P_NONE && u->filter != NULL)
+	else if (u->prompt.kind == P_NONE && u->view == V_COMPOSE)
+		compose_paste(u, text, n);
+	else if (u->prompt.kind == P_NONE && u->filter != NULL)
 		tb_insert(u->filter, text, n);
 	u->dirty = true;
 }

@@ -82,7 +82,8 @@ tui_keys Escape
 tui_wait "^X Send"
 pass "no resend without asking; the dialogue view"
 
-# A slow server: typing, the TLS screen and ^C all work during the send.
+# A slow server: the message being sent is read-only (typing does not
+# change it, and says why), the TLS screen and ^C work during the send.
 stop_server
 start_server --delay 1.5
 profile slow "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
@@ -93,7 +94,14 @@ tui_type "kept"
 tui_keys C-x
 tui_wait "Sending to 1 recipient"
 tui_type " while sending"
-tui_wait "kept while sending"
+tui_wait "read-only while it is being sent"
+tui_has "kept while sending" && { tui_dump; fail "typing changed the message being sent"; }
+tui_keys BTab BTab BTab BTab BTab BTab BTab
+tui_wait "▸Server:"
+tui_type "x"
+tui_keys C-u
+sleep 0.3
+tui_has "Server:  127.0.0.1:$SERVER_PORT" || { tui_dump; fail "the Server field changed during the send"; }
 tui_wait "^C Cancel"
 tui_keys C-t
 tui_wait "TLS diagnostics"
@@ -102,6 +110,8 @@ tui_wait "^C Cancel"
 tui_keys C-c
 tui_wait "Not sent:" 10
 tui_has "Not sent: cancelled. Your text is kept." || { tui_dump; fail "no cancel verdict"; }
-tui_has "kept while sending" || fail "text lost"
 tui_wait "^C Quit"
-pass "typing, the TLS screen and ^C work during a slow send"
+tui_keys Down Down Down Down Down Down Down C-End
+tui_type " after"
+tui_wait "kept after"
+pass "during a send the message is read-only (and says so); the TLS screen and ^C work; editing returns after"
