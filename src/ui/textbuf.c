@@ -36,11 +36,17 @@ struct textbuf {
 	size_t nundo;
 	unsigned group;
 	bool coalesce;		/* the last record may still grow */
+	unsigned long moves;	/* counts cursor motions */
 };
 
-/* One kill buffer for every field and the body, as in readline. */
+/* One kill buffer for every field and the body, as in readline. A kill
+ * right after a kill in the same place adds to it (^K ^K ^K cuts three
+ * lines, ^Y puts them all back), as nano and emacs do. */
 static wchar_t *killbuf;
 static size_t killlen;
+static const struct textbuf *kill_tb;	/* where the last kill was */
+static unsigned long kill_gen, kill_moves;
+static size_t kill_cur;
 
 struct textbuf *
 tb_new(bool multiline)
@@ -72,6 +78,8 @@ tb_free(struct textbuf *tb)
 {
 	if (tb == NULL)
 		return;
+	if (kill_tb == tb)
+		kill_tb = NULL;	/* another buffer may get this address */
 	undo_clear(tb);
 	free(tb->buf);
 	free(tb);
@@ -116,6 +124,7 @@ tb_move(struct textbuf *tb, size_t pos)
 
 	tb->cur = pos > len ? len : pos;
 	tb->coalesce = false;
+	tb->moves++;
 }
 
 /* Moves the gap to pos and makes it at least n wide. */
@@ -354,12 +363,40 @@ tb_delete(struct textbuf *tb)
 static void
 kill_span(struct textbuf *tb, size_t start, size_t end)
 {
-	free(killbuf);
-	killbuf = tb_wcs_range(tb, start, end);
-	killlen = end - start;
+	wchar_t *w = tb_wcs_range(tb, start, end);
+	size_t n = end - start;
+	/* Nothing moved or changed since the last kill here: add to it,
+	 * after it for a kill forward, before it for one backward. */
+	bool more = kill_tb == tb && kill_gen == tb->gen &&
+	    kill_moves == tb->moves && kill_cur == tb->cur && killbuf != NULL;
+
+	if (more) {
+		wchar_t *joined = xmalloc((killlen + n + 1) * sizeof *joined);
+		bool back = end == tb->cur && start < tb->cur;
+
+		if (back) {
+			memcpy(joined, w, n * sizeof *w);
+			memcpy(joined + n, killbuf, killlen * sizeof *w);
+		} else {
+			memcpy(joined, killbuf, killlen * sizeof *w);
+			memcpy(joined + killlen, w, n * sizeof *w);
+		}
+		free(killbuf);
+		free(w);
+		killbuf = joined;
+		killlen += n;
+	} else {
+		free(killbuf);
+		killbuf = w;
+		killlen = n;
+	}
 	tb->coalesce = false;
 	delete_span(tb, start, end, 0);
 	tb->coalesce = false;
+	kill_tb = tb;
+	kill_gen = tb->gen;
+	kill_moves = tb->moves;
+	kill_cur = tb->cur;
 }
 
 static size_t
@@ -389,8 +426,11 @@ tb_kill_eol(struct textbuf *tb)
 {
 	size_t end = line_end_of(tb, tb->cur);
 
-	if (end == tb->cur && end < tb_len(tb))
-		end++;		/* at the line end: join the next line */
+	/* At the start of a line, the whole line with its newline: no
+	 * empty line is left behind. At its end: join the next line. */
+	if (tb->multiline && end < tb_len(tb) &&
+	    (end == tb->cur || line_start_of(tb, tb->cur) == tb->cur))
+		end++;
 	if (end == tb->cur)
 		return false;
 	kill_span(tb, tb->cur, end);
@@ -737,5 +777,6 @@ tb_move_rows(struct textbuf *tb, const struct tb_layout *l, long delta,
 		return false;
 	tb->cur = tb_layout_pos(tb, l, (size_t)nr, *goal);
 	tb->coalesce = false;
+	tb->moves++;
 	return true;
 }

@@ -46,8 +46,11 @@ bool tb_empty(const struct textbuf *tb);
 /* Deletions; each returns false when there was nothing to delete. */
 bool tb_backspace(struct textbuf *tb);
 bool tb_delete(struct textbuf *tb);
-/* Kills go to one kill buffer shared by every textbuf (^Y yanks it). */
-bool tb_kill_eol(struct textbuf *tb);	/* ^K: to line end, or the newline */
+/* Kills go to one kill buffer shared by every textbuf (^Y yanks it); a
+ * kill straight after a kill in the same place adds to it. */
+bool tb_kill_eol(struct textbuf *tb);	/* ^K: to the line end; at its start
+					 * the whole line, at its end the
+					 * newline */
 bool tb_kill_bol(struct textbuf *tb);	/* ^U: to line start */
 bool tb_kill_word_back(struct textbuf *tb);	/* ^W: back to whitespace */
 bool tb_kill_word_fwd(struct textbuf *tb);	/* M-d */

@@ -55,8 +55,8 @@ static const struct {
 	{ "M-b M-f  ^Left ^Right", N_("One word back / forward") },
 	{ "^D  Delete", N_("Delete the character under the cursor") },
 	{ "Backspace  ^H", N_("Delete the character before the cursor") },
-	{ "^K", N_("Cut to the end of the line (at the end: join the next "
-	    "line)") },
+	{ "^K", N_("Cut to the end of the line; at its start the whole line, "
+	    "at its end the line break; ^K again adds to the cut") },
 	{ "^U", N_("Cut to the start of the line") },
 	{ "^W", N_("Cut the word before the cursor") },
 	{ "M-d", N_("Cut the word after the cursor") },

@@ -73,3 +73,32 @@ tui_has "pasted line 399 with    a tab" || { tui_dump; fail "tab in the pasted t
 tui_keys PPage PPage
 tui_wait "pasted line 3"
 pass "a 400-line paste lands in the body quickly, tabs kept"
+
+# ^K at the start of a line cuts the whole line (no empty line is left),
+# ^K ^K cuts two, and ^Y puts both back (nano and emacs).
+kill -TERM "$(tui_pid)"
+tui_exit_status >/dev/null
+rm -rf "$(drafts_dir)"
+tui_start -p work -s "Cut lines" bob@example.org
+tui_wait "Ready."
+tui_type "first line"
+tui_keys Enter
+tui_type "second line"
+tui_keys Enter
+tui_type "third line"
+tui_keys Enter
+tui_type "fourth line"
+tui_wait "fourth line"
+tui_keys C-Home Down
+tui_keys C-k C-k
+tui_wait_gone "second line"
+tui_has "third line" && { tui_dump; fail "^K ^K did not cut two lines"; }
+s=$(tui_screen | sed -n '/── Message/,/── Status/p')
+echo "$s" | grep -A1 "first line" | tail -n 1 | grep -q "fourth line" ||
+    { tui_dump; fail "an empty line was left where the lines were cut"; }
+tui_keys C-End Enter C-y
+tui_wait "third line"
+s=$(tui_screen | sed -n '/── Message/,/── Status/p')
+echo "$s" | grep -A2 "fourth line" | tr '\n' '|' | grep -q "second line *|third line" ||
+    { tui_dump; fail "^Y did not put both lines back in order"; }
+pass "^K at column 0 cuts whole lines, consecutive ^K add up, ^Y pastes them all"

@@ -80,7 +80,10 @@ test_kills_and_yank(void **state)
 	tb_kill_bol(tb);				/* ^U */
 	assert_text(tb, "");
 	assert_false(tb_backspace(tb));
+	/* ^K then ^U in one place: one cut, in order (as readline does) */
 	tb_yank(tb);
+	assert_text(tb, "alice@example.org, bob@x.org");
+	tb_delete_range(tb, 5, tb_len(tb));
 	assert_text(tb, "alice");
 	tb_start(tb);
 	assert_true(tb_delete(tb));			/* ^D */
@@ -103,6 +106,39 @@ test_kill_eol_joins_lines(void **state)
 	tb_move(tb, 3);
 	tb_line_start(tb);
 	assert_int_equal(tb_cursor(tb), 0);
+	tb_free(tb);
+}
+
+/* nano and emacs: ^K at the start of a line takes the whole line with
+ * its newline (no empty line is left), and ^K after ^K adds to what was
+ * cut, so ^Y puts back every line. */
+static void
+test_kill_whole_lines_accumulate(void **state)
+{
+	struct textbuf *tb = tb_new(true);
+
+	(void)state;
+	tb_insert_utf8(tb, "one\ntwo\nthree\nfour", 18);
+	tb_move(tb, 4);		/* start of "two" */
+	assert_true(tb_kill_eol(tb));
+	assert_text(tb, "one\nthree\nfour");
+	assert_true(tb_kill_eol(tb));
+	assert_text(tb, "one\nfour");
+	tb_end(tb);
+	tb_yank(tb);
+	assert_text(tb, "one\nfourtwo\nthree\n");
+	tb_free(tb);
+	/* a motion in between starts a new cut */
+	tb = tb_new(true);
+	tb_insert_utf8(tb, "a\nb\nc", 5);
+	tb_move(tb, 0);
+	assert_true(tb_kill_eol(tb));
+	tb_right(tb);
+	tb_line_start(tb);
+	assert_true(tb_kill_eol(tb));
+	tb_end(tb);
+	tb_yank(tb);
+	assert_text(tb, "cb\n");
 	tb_free(tb);
 }
 
@@ -278,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_sanitise),
 		cmocka_unit_test(test_kills_and_yank),
 		cmocka_unit_test(test_kill_eol_joins_lines),
+		cmocka_unit_test(test_kill_whole_lines_accumulate),
 		cmocka_unit_test(test_undo),
 		cmocka_unit_test(test_load_starts_fresh_history),
 		cmocka_unit_test(test_wide_row),
