@@ -63,9 +63,14 @@ geometry(struct ui *u, struct geom *g)
 
 	memset(g, 0, sizeof *g);
 	g->help_h = rows >= 18 ? 2 : 1;
-	/* An open question takes the rows it needs, wrapped. */
-	if (prompt_rows(u) > g->help_h)
-		g->help_h = prompt_rows(u) < rows - 2 ? prompt_rows(u) : rows - 2;
+	/* An open question takes the rows it needs, wrapped, and keeps a
+	 * row for Enter and Esc when there is room. */
+	if (prompt_rows(u) > 0) {
+		int want = prompt_rows(u) + (rows >= 18 ? 1 : 0);
+
+		if (want > g->help_h)
+			g->help_h = want < rows - 2 ? want : rows - 2;
+	}
 	if (rows >= 40)
 		g->status_h = rows / 5;
 	else if (rows >= 30)
@@ -550,6 +555,8 @@ enter_key(struct ui *u)
 {
 	if (u->focus == FOCUS_BODY)
 		tb_insert_char(u->body, L'\n');
+	else if (u->focus == F_SUBJECT)
+		focus_to(u, FOCUS_BODY);	/* what comes after a subject */
 	else
 		focus_to(u, u->focus + 1);
 }
@@ -794,8 +801,8 @@ compose_quit(struct ui *u)
 	unsigned long g = ui_gen(u);
 
 	if (job_running(u)) {
-		/* TRANSLATORS: the letters in brackets are the keys that answer;
-		 * keep them as they are. */
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key". */
 		ui_prompt_keys(u, "nc", quit_answer, 0, _("A send is running. "
 		    "[c] cancel it and quit, [n] stay"));
 		return;
@@ -803,15 +810,15 @@ compose_quit(struct ui *u)
 	if (g != u->saved_gen)
 		keep_save(u, false);
 	if (u->draft_path != NULL && !(u->sent_ok && g == u->sent_gen))
-		/* TRANSLATORS: the letters in brackets are the keys that answer;
-		 * keep them as they are. */
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key". */
 		ui_prompt_keys(u, "ynd", quit_answer, 0, _("Quit? [y] quit, [n] "
 		    "stay, [d] discard the draft and quit. Your text is saved as "
 		    "a draft (%s)."), u->draft_path);
 	else
-		/* TRANSLATORS: the letters in brackets are the keys that answer;
-		 * keep them as they are. */
-		ui_prompt_keys(u, "yn", quit_answer, 0, _("Quit missive? [y/n]"));
+		/* No draft on disk: the message is empty, untouched since the
+		 * start, or sent as it is. Nothing is lost by going. */
+		u->quit = true;
 }
 
 const struct mode compose_mode = {

@@ -21,7 +21,7 @@
 #include "ui/state.h"
 #include "ui/wide.h"
 
-enum { ST_START, ST_CHECK, ST_ATTACH, ST_GO };
+enum { ST_START, ST_CHECK, ST_BODY, ST_ATTACH, ST_GO };
 
 bool
 job_running(const struct ui *u)
@@ -291,8 +291,8 @@ review(struct ui *u, int stage)
 	switch (stage) {
 	case ST_START:
 		if (u->sent_ok && ui_gen(u) == u->sent_gen) {
-			/* TRANSLATORS: the letters in brackets are the keys that answer;
-			 * keep them as they are. */
+			/* TRANSLATORS: the letters in brackets are the keys that answer,
+			 * as translated under the context "answer key". */
 			ui_prompt_keys(u, "yn", send_answer, ST_CHECK,
 			    _("This message was already sent. Send it again? "
 			    "[y/n]"));
@@ -317,21 +317,33 @@ review(struct ui *u, int stage)
 		subject = ui_field(u, F_SUBJECT);
 		if (*subject == '\0') {
 			free(subject);
-			/* TRANSLATORS: the letters in brackets are the keys that answer;
-			 * keep them as they are. */
-			ui_prompt_keys(u, "yn", send_answer, ST_ATTACH,
+			/* TRANSLATORS: the letters in brackets are the keys that answer,
+			 * as translated under the context "answer key". */
+			ui_prompt_keys(u, "yn", send_answer, ST_BODY,
 			    _("Send without a subject? [y/n]"));
 			return;
 		}
 		free(subject);
+		/* FALLTHROUGH */
+	case ST_BODY:
+		body = tb_utf8(u->body);
+		if (body[strspn(body, " \t\n")] == '\0') {
+			free(body);
+			/* TRANSLATORS: the letters in brackets are the keys that answer,
+			 * as translated under the context "answer key". */
+			ui_prompt_keys(u, "yn", send_answer, ST_ATTACH,
+			    _("Send without any text in the body? [y/n]"));
+			return;
+		}
+		free(body);
 		/* FALLTHROUGH */
 	case ST_ATTACH:
 		subject = tb_utf8(u->f[F_SUBJECT]);
 		body = tb_utf8(u->body);
 		at = ui_field(u, F_ATTACH);
 		if (*at == '\0' && mentions_attachment(subject, body)) {
-			/* TRANSLATORS: the letters in brackets are the keys that answer;
-			 * keep them as they are. */
+			/* TRANSLATORS: the letters in brackets are the keys that answer,
+			 * as translated under the context "answer key". */
 			ui_prompt_keys(u, "yn", send_answer, ST_GO,
 			    _("The text mentions an attachment, but nothing is "
 			    "attached. Send anyway? [y/n]"));

@@ -199,8 +199,8 @@ keep_offer(struct ui *u)
 		localtime_r(&mt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		u->draft_path = path;
-		/* TRANSLATORS: the letters in brackets are the keys that answer;
-		 * keep them as they are. */
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key". */
 		ui_prompt_keys(u, "Yn", restore_answer, 0, _("A draft from %s "
 		    "was found. Restore? [Y/n]"), when);
 	}

@@ -377,8 +377,8 @@ save_profile_answer(struct ui *u, int a, const char *name, int arg)
 	if ((old = profiles_find(u->ps, name)) != NULL) {
 		free(u->pending);
 		u->pending = xstrdup(name);
-		/* TRANSLATORS: the letters in brackets are the keys that answer;
-		 * keep them as they are. */
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key". */
 		ui_prompt_keys(u, "yn", replace_answer, 0, _("Profile %s exists "
 		    "(%s:%d, server %s). Replace it? [y/n]"), name, old->file,
 		    old->line, old->server != NULL ? old->server : "-");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "ui/draw.h"
 #include "ui/prompt.h"
@@ -167,6 +168,31 @@ prompt_edit_key(struct textbuf *tb, const struct key *k)
 	}
 }
 
+/* The letter that answers a in the user's language. Every prompt's
+ * translation shows these letters in its brackets. */
+static int
+answer_letter(int a)
+{
+	const char *s;
+
+	switch (tolower(a)) {
+	/* TRANSLATORS: the key that answers "yes" to a question; one ASCII
+	 * letter, written in the brackets of every translated question
+	 * ("[y/n]"). */
+	case 'y': s = C_("answer key", "y"); break;
+	/* TRANSLATORS: the key that answers "no" (stay, do not). */
+	case 'n': s = C_("answer key", "n"); break;
+	/* TRANSLATORS: the key that discards the draft when quitting. */
+	case 'd': s = C_("answer key", "d"); break;
+	/* TRANSLATORS: the key that cancels a running send and quits. */
+	case 'c': s = C_("answer key", "c"); break;
+	default: return tolower(a);
+	}
+	return (unsigned char)s[0] < 128 && s[0] != '\0' && s[1] == '\0' ?
+	    tolower((unsigned char)s[0]) :
+	    tolower(a);
+}
+
 void
 prompt_key(struct ui *u, const struct key *k)
 {
@@ -195,12 +221,16 @@ prompt_key(struct ui *u, const struct key *k)
 				return;
 			a = tolower((unsigned char)*p);
 		} else if (a > 0 && a < 128) {
+			/* The letter as written, or as the language says it
+			 * (j for yes in German, o in French). */
 			a = tolower(a);
 			for (p = u->prompt.answers; *p; p++)
-				if (tolower((unsigned char)*p) == a)
+				if (tolower((unsigned char)*p) == a ||
+				    answer_letter(*p) == a)
 					break;
 			if (*p == '\0')
 				return;
+			a = tolower((unsigned char)*p);
 		} else
 			return;
 		ui_prompt_close(u);

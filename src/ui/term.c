@@ -25,8 +25,19 @@ paste_mode(bool on)
 int
 term_start(void)
 {
+	char *cup;
+
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
+	/* A terminal that cannot put the cursor anywhere (TERM=dumb, a
+	 * pipe through emacs' shell) would show nothing useful. */
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		scr = NULL;
+		return -1;
+	}
 	active = 1;
 	/* raw(): ^S, ^Q, ^Z and ^C reach missive, as in nano. */
 	raw();

@@ -11,8 +11,8 @@
 struct input;
 struct rawin;
 
-/* Takes over the terminal; -1 when curses cannot drive it (errno-free:
- * the caller says which TERM). */
+/* Takes over the terminal; -1 when curses cannot drive it or the
+ * terminal cannot move its cursor (the caller says which TERM). */
 int term_start(void);
 /* Gives the terminal back (idempotent). */
 void term_end(void);

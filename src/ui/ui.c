@@ -223,8 +223,10 @@ ui_run(const struct ui_opts *o)
 		return rc;
 	}
 	if (term_start() == -1) {
-		fprintf(stderr, _("missive: cannot drive this terminal (TERM=%s)\n"),
-		    getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, _("missive: the composer cannot run on this "
+		    "terminal (TERM=%s): it needs one that can move the cursor, "
+		    "such as xterm or the Linux console. `missive send` works "
+		    "anywhere.\n"), getenv("TERM") ? getenv("TERM") : "");
 		start_cleanup(&u);
 		free(note);
 		return 2;

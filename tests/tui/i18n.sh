@@ -159,7 +159,8 @@ for l in de_DE fr_FR; do
 		row24="^_ Editor|^K Ausschn.|^Y Einfügen|^Z Zurück|S-Tab Felder|^O Dialog"
 		fields="Tab Weiter"
 		body="Schreiben Sie hier Ihre Nachricht"
-		quit="missive beenden? [y/n]" answer="Enter Antwort"
+		quit="Beenden? [j] beenden, [n] bleiben, [v] Entwurf verwerfen" yes=j
+		answer="Enter Antwort"
 		keys="missive — Tasten" helptitle="missive — Hilfe" back="Esc Zurück"
 		tls="missive — TLS-Diagnose" probe="p Server testen"
 		kv="Server Richtlinie Ergebnis Version Cipher-Suite Verifizierung"
@@ -175,7 +176,8 @@ for l in de_DE fr_FR; do
 		row24="^_ Éditeur|^K Couper|^Y Coller|^Z Défaire|S-Tab Champs|^O Dialogue"
 		fields="Tab Suivant"
 		body="Écrivez votre message ici"
-		quit="Quitter missive$nb? [y/n]" answer="Enter Répondre"
+		quit="Quitter$nb? [o] quitter, [n] rester, [s] supprimer le brouillon" yes=o
+		answer="Enter Répondre"
 		keys="missive — touches" helptitle="missive — Aide" back="Esc Retour"
 		tls="missive — Diagnostic TLS" probe="p Tester le serveur"
 		kv="Serveur Politique Bilan Version Chiffrement Vérification Émetteur Validité"
@@ -218,13 +220,18 @@ for l in de_DE fr_FR; do
 	has row24 "$fields"
 	tui_keys Tab
 
+	# Something to keep: the quit question names the draft. It wraps
+	# over the rows it needs, nothing cut, in either language.
+	tui_type "Text"
 	tui_keys C-c
 	tui_wait "$quit"
 	screen_check "quit-$l"
 	has "quit-$l" "$answer"
+	tui_bottom 4 | grep -q "draft-[0-9-]*\.txt)\." ||
+	    { tui_dump; fail "$l: the quit question is cut"; }
 	tui_keys n
 	tui_wait_gone "$quit"
-	pass "$l: the quit prompt is translated and fits"
+	pass "$l: the quit prompt is translated, wraps and fits"
 
 	tui_keys C-g
 	tui_wait "$keys"
@@ -246,8 +253,10 @@ for l in de_DE fr_FR; do
 	tui_keys Escape
 	tui_keys C-c
 	tui_wait "$quit"
-	tui_keys y
+	tui_keys "$yes"		# the language's letter for yes
 	[ "$(tui_exit_status)" = 0 ] || { tui_dump; fail "$l: quit status"; }
+	pass "$l: the language's letter answers yes"
+	rm -rf "$(drafts_dir)"	# not offered to the next language's run
 
 	# The command line.
 	run_lang "help-$l" "$l" --help
