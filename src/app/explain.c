@@ -221,7 +221,7 @@ static const struct {
 	    "--allow-plaintext-auth only on a network you trust.") },
 	{ "rcpt_refused", N_("Fix or remove the refused addresses and send "
 	    "again."), N_("Fix or remove the refused addresses, or send to "
-	    "the others with --partial.") },
+	    "the others with --partial.") },	/* see explain_verdict */
 	{ "size", N_("The message is larger than the server accepts: remove "
 	    "or shrink attachments."), N_("The message is larger than the "
 	    "server accepts: remove or shrink attachments.") },
@@ -340,6 +340,13 @@ explain_verdict(const struct result *r, bool probe, enum explain_for who,
 		s = xasprintf(probe ? _("Probe failed: %s (refused: %s).") :
 		    _("Not sent: %s (refused: %s)."), m, ref);
 		free(ref);
+		/* A 4xx is "not now": fixing the address is not the answer. */
+		if (r->nrefused_temp == r->nrefused)
+			hint = _("The server refused them for now (a 4xx reply): "
+			    "try again later.");
+		else if (r->naccepted == 0 || who == FOR_COMPOSER)
+			hint = _("Fix or remove the refused addresses and send "
+			    "again.");
 	} else if (!probe && result_maybe_sent(r)) {
 		/* The message went out and only the answer is missing. */
 		s = xasprintf(_("Maybe not sent: %s. The server got the whole "

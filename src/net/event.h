@@ -62,6 +62,7 @@ struct result {
 	char *message;		/* human message of the failure, or NULL */
 	char **accepted, **refused;
 	size_t naccepted, nrefused;
+	size_t nrefused_temp;	/* refused with a 4xx: "not now", not "no" */
 	char **caps_plain, **caps_tls;	/* EHLO keywords before / after TLS */
 	size_t ncaps_plain, ncaps_tls;
 	struct tls_info *tls;	/* NULL when no handshake completed */

@@ -958,8 +958,11 @@ transaction(struct session *s)
 		emit(s, &ev);
 		if (ev.accepted)
 			list_add(&s->res->accepted, &s->res->naccepted, ev.address);
-		else
+		else {
 			list_add(&s->res->refused, &s->res->nrefused, ev.address);
+			if (r.code / 100 == 4)
+				s->res->nrefused_temp++;
+		}
 		reply_free(&r);
 	}
 	go_data = s->res->naccepted > 0 && (s->res->nrefused == 0 || j->partial);
@@ -967,10 +970,8 @@ transaction(struct session *s)
 		char *msg = s->res->naccepted == 0 ?
 		    xasprintf(_("the server refused every recipient")) :
 		    xasprintf(ngettext("the server refused %zu recipient; nothing "
-		    "was sent (--partial sends to the others)",
-		    "the server refused %zu recipients; nothing was sent "
-		    "(--partial sends to the others)", s->res->nrefused),
-		    s->res->nrefused);
+		    "was sent", "the server refused %zu recipients; nothing was "
+		    "sent", s->res->nrefused), s->res->nrefused);
 
 		failf(s, "rcpt_refused", msg);
 		free(msg);

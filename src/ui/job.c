@@ -253,6 +253,9 @@ go(struct ui *u)
 	}
 	n = msg_env_count(m);
 	job.msg = m;
+	/* Chosen after a refusal: deliver to the accepted ones (once). */
+	job.partial = u->send_partial;
+	u->send_partial = false;
 	job_reset(u);
 	u->job_gen = ui_gen(u);
 	if (u->job_gen != u->saved_gen)
@@ -403,6 +406,19 @@ job_cancel(struct ui *u)
 }
 
 static void
+partial_answer(struct ui *u, int a, const char *text, int arg)
+{
+	(void)text;
+	(void)arg;
+	if (a != 'y') {
+		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
+		return;
+	}
+	u->send_partial = true;
+	review(u, ST_GO);
+}
+
+static void
 on_result(struct ui *u, const struct event *ev)
 {
 	const struct result *r = ev->result;
@@ -417,6 +433,16 @@ on_result(struct ui *u, const struct event *ev)
 	s = explain_verdict(r, u->job_probe, FOR_COMPOSER, &sev);
 	pane_add(&u->pane, ev->t, sev, s)->verdict = true;
 	u->dirty = true;
+	/* Some accepted, some refused, nothing sent: the user may want it
+	 * to go to those who can take it. */
+	if (!u->job_probe && !r->sent && r->reason != NULL &&
+	    strcmp(r->reason, "rcpt_refused") == 0 && r->naccepted > 0 &&
+	    ui_gen(u) == u->job_gen)
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key". */
+		ui_prompt_keys(u, "yn", partial_answer, 0, ngettext("Send to the "
+		    "%zu accepted recipient only? [y/n]", "Send to the %zu "
+		    "accepted recipients only? [y/n]", r->naccepted), r->naccepted);
 	if (u->job_probe || !r->sent)
 		return;
 	u->sent_ok = true;

@@ -101,6 +101,7 @@ struct ui {
 	bool sent_ok;
 	unsigned long sent_gen;
 	bool cancelling;
+	bool send_partial;	/* the next send may skip refused recipients */
 	unsigned long locked_said;	/* job_gen of the last read-only note */
 
 	/* profiles */

@@ -33,6 +33,23 @@ expect_reason allrefused rcpt_refused
 assert_msgs 0
 pass "all recipients refused: exit 1, nothing delivered"
 
+# The words on stderr: --partial only where it would help, and a 4xx is
+# "try again later", not "fix the address".
+start_server
+run_missive some_text send --timeout 5 $CA "127.0.0.1:$SERVER_PORT" $FROM \
+    good@example.org refuse-me@example.org
+assert_file_contains "$WORK/some_text.err" "--partial"
+run_missive all_text send --timeout 5 $CA "127.0.0.1:$SERVER_PORT" $FROM \
+    refuse-one@example.org refuse-two@example.org
+assert_file_contains "$WORK/all_text.err" "Fix or remove the refused addresses"
+assert_file_not_contains "$WORK/all_text.err" "--partial"
+run_missive later_text send --timeout 5 $CA "127.0.0.1:$SERVER_PORT" $FROM \
+    tempfail@example.org
+expect_exit later_text 1
+assert_file_contains "$WORK/later_text.err" "try again later"
+assert_file_not_contains "$WORK/later_text.err" "Fix or remove"
+pass "advice: --partial when it helps, try again later after a 4xx"
+
 # --partial: delivered to the accepted one only, exit 3.
 start_server
 run_missive partial send --json --timeout 5 $CA --partial "127.0.0.1:$SERVER_PORT" $FROM \
