@@ -172,6 +172,8 @@ job_reset(struct ui *u)
 	u->prog_pending = false;
 	u->job_t0 = time_now();
 	u->cancelling = false;
+	free(u->job_server);
+	u->job_server = ui_field(u, F_SERVER);
 }
 
 static void review(struct ui *u, int stage);

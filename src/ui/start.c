@@ -182,6 +182,7 @@ start_cleanup(struct ui *u)
 	free(u->last_draft_err);
 	free(u->job_rcpts);
 	free(u->pending);
+	free(u->job_server);
 	free(u->cs.m);
 	free(u->typed);
 	ui_prompt_close(u);

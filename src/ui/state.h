@@ -91,6 +91,7 @@ struct ui {
 	struct worker *w;
 	bool job_probe;
 	double job_t0;
+	char *job_server;	/* the Server field the last job went to */
 	unsigned long job_gen;
 	double prog_drawn;
 	bool prog_pending;

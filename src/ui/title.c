@@ -5,8 +5,11 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "app/explain.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"
@@ -16,44 +19,81 @@
 #include "ui/title.h"
 #include "ui/wide.h"
 
-/* The lock mark and word for the TLS policy; role by safety. The result
- * lives until the next call (UI thread only). */
-static const char *
-policy_mark(struct ui *u, int policy, enum role *role)
+/* Whether the terminal can draw the lock glyphs: the Linux console and
+ * other VGA-font terminals cannot; words say the same there. */
+static bool
+has_glyphs(const struct ui *u)
 {
-	static char buf[128];
-	const char *mark, *word;
+	const char *t = getenv("TERM");
 
+	return u->utf8 && (t == NULL || (strncmp(t, "linux", 5) != 0 &&
+	    strncmp(t, "vt", 2) != 0 && strncmp(t, "cons", 4) != 0));
+}
+
+/* The policy in words ("TLS starttls"), coloured by what it allows. */
+static char *
+policy_words(int policy, bool fallback, enum role *role)
+{
 	switch (policy) {
 	case TLS_STARTTLS:
 	case TLS_IMPLICIT:
 		*role = R_TLS_SECURE;
-		mark = "🔒";
-		word = "TLS";
-		break;
+		return xasprintf("TLS %s", tls_mode_name(policy));
 	case TLS_OPPORTUNISTIC:
 		*role = R_STATUS_WARN;
-		mark = "🔓";
-		word = _("TLS if offered");
-		break;
+		return xasprintf(_("TLS if offered%s"), fallback ?
+		    _(", plain fallback") : "");
 	case TLS_OFF:
 		*role = R_TLS_INSECURE;
-		mark = "🔓";
 		/* TRANSLATORS: the title line's word for a session without TLS;
 		 * upper case, as a warning. */
-		word = _("PLAIN");
-		break;
+		return xstrdup(_("PLAIN"));
 	default:
 		*role = R_TLS_INSECURE;
-		mark = "?";
-		word = _("TLS unknown");
-		break;
+		return xstrdup(_("TLS unknown"));
 	}
-	if (u->utf8)
-		snprintf(buf, sizeof buf, "%s %s", mark, word);
-	else
-		snprintf(buf, sizeof buf, "[%s]", word);
-	return buf;
+}
+
+/* What was negotiated with the server in the Server field, when a send
+ * or probe to it has said: a lock only for verified (or pinned) TLS.
+ * NULL when nothing is known yet. */
+static char *
+outcome(struct ui *u, enum role *role)
+{
+	const struct tls_info *ti = job_running(u) ? u->live_tls :
+	    u->last != NULL ? u->last->tls : NULL;
+	char *server = ui_field(u, F_SERVER), *v, *s;
+	bool glyphs = has_glyphs(u), known;
+
+	known = u->job_server != NULL && strcmp(server, u->job_server) == 0 &&
+	    (job_running(u) || u->last != NULL);
+	free(server);
+	if (!known || (job_running(u) && ti == NULL))
+		return NULL;
+	if (ti != NULL && !job_running(u) && u->last->reason != NULL &&
+	    strcmp(u->last->reason, "cert_verify") == 0) {
+		*role = R_TLS_INSECURE;
+		return xstrdup(glyphs ? _("✗ certificate refused") :
+		    _("[certificate refused]"));
+	}
+	if (ti == NULL) {
+		if (u->last->ncaps_plain == 0)
+			return NULL;	/* failed before EHLO: nothing known */
+		*role = R_TLS_INSECURE;
+		return xstrdup(glyphs ? _("🔓 not encrypted") :
+		    _("[not encrypted]"));
+	}
+	v = explain_tls_version(ti->version);
+	if (ti->verified || ti->pinned) {
+		*role = R_TLS_SECURE;
+		s = glyphs ? xasprintf("🔒 %s", v) : xasprintf(_("[%s, verified]"), v);
+	} else {
+		*role = R_TLS_INSECURE;
+		s = glyphs ? xasprintf(_("🔓 %s NOT verified"), v) :
+		    xasprintf(_("[%s, NOT verified]"), v);
+	}
+	free(v);
+	return s;
 }
 
 void
@@ -62,9 +102,8 @@ title_draw(struct ui *u, const char *view_name)
 	unsigned long t = theme_attr(R_TITLE);
 	const struct profile *p = ui_profile(u);
 	const char *sep = u->utf8 ? " │ " : " | ";
-	char *server = ui_field(u, F_SERVER), *left, *right;
-	const char *mark;
-	enum role mr;
+	char *server = ui_field(u, F_SERVER), *left, *right, *words, *out;
+	enum role pr, orole = R_TLS_SECURE;
 	bool fb;
 	int policy = ui_policy(u, &fb), x, rw;
 
@@ -78,18 +117,19 @@ title_draw(struct ui *u, const char *view_name)
 	    *server ? server : _("no server"));
 	x = draw_str(0, 0, u->cols, left, t);
 	free(left);
-	mark = policy_mark(u, policy, &mr);
+	words = policy_words(policy, fb, &pr);
+	out = outcome(u, &orole);
 	if (x + 3 < u->cols) {
 		x += draw_str(0, x, u->cols - x, sep, t);
-		x += draw_str(0, x, u->cols - x, mark, theme_attr(mr) | A_BOLD);
-		if (policy >= 0 && x + 2 < u->cols) {
-			char *pn = xasprintf(" %s%s", tls_mode_name(policy),
-			    fb ? _("+fallback") : "");
-
-			x += draw_str(0, x, u->cols - x, pn, t);
-			free(pn);
+		x += draw_str(0, x, u->cols - x, words, theme_attr(pr) | A_BOLD);
+		if (out != NULL && x + 3 < u->cols) {
+			x += draw_str(0, x, u->cols - x, " ", t);
+			x += draw_str(0, x, u->cols - x, out, theme_attr(orole) |
+			    A_BOLD);
 		}
 	}
+	free(words);
+	free(out);
 	if (job_running(u))
 		right = xasprintf(u->job_probe ? _("probing %.1fs ") :
 		    _("sending %.1fs "), time_now() - u->job_t0);
@@ -107,4 +147,3 @@ title_draw(struct ui *u, const char *view_name)
 	free(right);
 	free(server);
 }
-
