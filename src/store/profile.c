@@ -108,6 +108,7 @@ profiles_load_all(const char *dir, bool check_files, profiles_report_fn report,
 	memset(&ld, 0, sizeof ld);
 	profile_init(&ld.cur);
 	ld.ps = ps = xcalloc(1, sizeof *ps);
+	profile_init(&ps->defaults);
 	ld.check_files = check_files;
 	ld.dir = dir;
 
@@ -188,6 +189,7 @@ profiles_free(struct profiles *ps)
 		profile_clear(&ps->v[i]);
 	free(ps->v);
 	free(ps->default_name);
+	profile_clear(&ps->defaults);
 	free(ps);
 }
 
@@ -224,6 +226,12 @@ profiles_default(const struct profiles *ps)
 	if (ps->default_name != NULL)
 		return profiles_find(ps, ps->default_name);
 	return ps->n == 1 ? &ps->v[0] : NULL;
+}
+
+const struct profile *
+profiles_defaults(const struct profiles *ps)
+{
+	return ps != NULL ? &ps->defaults : NULL;
 }
 
 const char *

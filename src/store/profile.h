@@ -85,6 +85,15 @@ const char *profiles_default_name(const struct profiles *ps);
 /* Sets [missive] default_profile = name in dir/profiles.ini, atomically,
  * keeping every other line. The name is not checked against the profiles. */
 int profiles_set_default(const char *dir, const char *name, struct err *e);
+/* Sets one key of [section] ("missive" for the defaults) to value
+ * (checked as the loader checks it; NULL removes the key), atomically,
+ * keeping every other line; a missing section is added. Never the
+ * password. */
+int profiles_set_key(const char *dir, const char *section, const char *key,
+    const char *value, struct err *e);
+/* What [missive] sets for every profile (theme ...); a profile's own
+ * value wins. Never NULL when ps is not. */
+const struct profile *profiles_defaults(const struct profiles *ps);
 
 /* msmtp's configuration (~/.msmtprc) read as profiles: one per account,
  * `defaults` and `account NAME : BASE` inheritance applied. */

@@ -383,6 +383,7 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 	memset(&ld, 0, sizeof ld);
 	profile_init(&ld.cur);
 	ld.ps = xcalloc(1, sizeof *ld.ps);
+	profile_init(&ld.ps->defaults);
 	ld.dir = dir;
 	ini_load_buffer(&ld, NULL, "profiles.ini", 0600, text.data, text.len);
 	if (bad != NULL)
@@ -404,21 +405,48 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 }
 
 int
-profiles_set_default(const char *dir, const char *name, struct err *e)
+profiles_set_key(const char *dir, const char *section, const char *key,
+    const char *value, struct err *e)
 {
+	const struct pkey *k = pkey_find(key);
+	bool missive = strcmp(section, "missive") == 0;
+	struct loader ld;
+	struct profile scratch;
 	struct kv set[1];
-	const char *drop[1] = { "default_profile" };
+	const char *drop[1] = { key };
 	char *owned = NULL;
-	int rc;
+	int rc = -1;
 
-	if (ini_name_check(name, strlen(name), e) == -1)
+	if (missive && strcmp(key, "default_profile") == 0) {
+		if (value != NULL && ini_name_check(value, strlen(value), e) == -1)
+			return -1;
+	} else if (k == NULL || k->kind == K_PASSWORD)
+		return err_setr(e, "usage", _("`%s` is not a key missive writes"),
+		    key);
+	else if (value != NULL) {
+		/* The value as the loader will check it. */
+		memset(&ld, 0, sizeof ld);
+		ld.mode = 0600;
+		profile_init(&scratch);
+		rc = pkey_set(&ld, &scratch, k, value, e);
+		profile_clear(&scratch);
+		if (rc == -1)
+			return -1;
+	}
+	if (!missive && ini_name_check(section, strlen(section), e) == -1)
 		return -1;
 	if (dir == NULL)
 		dir = owned = profiles_dir();
-	set[0].key = "default_profile";
-	set[0].value = xstrdup(name);
-	rc = ini_edit(dir, "missive", set, 1, drop, 1, true, e);
+	set[0].key = key;
+	set[0].value = value != NULL ? xstrdup(value) : NULL;
+	rc = ini_edit(dir, section, set, 1, drop, 1, missive, e);
 	free(set[0].value);
 	free(owned);
 	return rc;
+}
+
+int
+profiles_set_default(const char *dir, const char *name, struct err *e)
+{
+	return profiles_set_key(dir, "missive", "default_profile", name, e);
 }

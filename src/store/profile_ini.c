@@ -23,7 +23,10 @@
 
 #define REPORT_MAX		50	/* problems shown before "more not shown" */
 
-static const char *const missive_keys[] = { "default_profile" };
+/* The keys of [missive]: default_profile, and the profile keys that may
+ * be given there for every profile (a profile's own value wins). */
+static const char *const missive_keys[] = { "default_profile", "theme" };
+#define NMISSIVE (sizeof missive_keys / sizeof missive_keys[0])
 
 /* isspace() of the C locale, as libinih sees bytes in the usual locales. */
 bool
@@ -434,18 +437,39 @@ missive_key(struct loader *ld, const char *name, const char *v)
 	char *esc;
 	const char *s;
 
-	if (strcmp(name, "default_profile") != 0) {
+	size_t i;
+
+	for (i = 0; i < NMISSIVE && strcmp(name, missive_keys[i]) != 0; i++)
+		;
+	if (i == NMISSIVE) {
 		esc = str_escape(name, strlen(name));
 		if (pkey_find(name) != NULL)
 			problem(ld, ld->lineno,
 			    _("unknown key `%s` in [missive] (profile keys go in a [NAME] section)"),
 			    esc);
-		else if ((s = pkey_suggest(name, missive_keys, 1)) != NULL)
+		else if ((s = pkey_suggest(name, missive_keys, NMISSIVE)) != NULL)
 			problem(ld, ld->lineno,
 			    _("unknown key `%s` (did you mean `%s`?)"), esc, s);
 		else
 			problem(ld, ld->lineno, _("unknown key `%s`"), esc);
 		free(esc);
+		return;
+	}
+	if (strcmp(name, "default_profile") != 0) {
+		/* A default for every profile: checked as the profile key. */
+		const struct pkey *k = pkey_find(name);
+		int idx = pkey_index(name);
+
+		if (ld->keyline[idx] > 0) {
+			problem(ld, ld->lineno,
+			    _("duplicate key `%s` (first set on line %d)"), name,
+			    ld->keyline[idx]);
+			return;
+		}
+		ld->keyline[idx] = ld->lineno;
+		err_clear(&e);
+		if (pkey_set(ld, &ld->ps->defaults, k, v, &e) == -1)
+			problem(ld, ld->lineno, "%s: %s", name, e.msg);
 		return;
 	}
 	if (ld->missive_keyline > 0) {

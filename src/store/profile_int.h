@@ -42,6 +42,7 @@ struct profiles {
 	struct profile *v;
 	size_t n, cap;
 	char *default_name;
+	struct profile defaults;	/* what [missive] gives every profile */
 };
 
 /* A section seen while loading, for duplicates and default_profile. */

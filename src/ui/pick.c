@@ -205,10 +205,12 @@ draw_profiles(struct ui *u)
 	free(idx);
 }
 
+static const struct profile *theme_profile(const struct ui *u);
+
 static void
 draw_themes(struct ui *u)
 {
-	const char *title = _("Theme: Enter keeps, Esc undoes");
+	const char *title = _("Theme: a preview; Esc undoes");
 	int w = wide_width(title) + 2 > 34 ? wide_width(title) + 2 : 34;
 	int h, x, y0 = 2, y;
 	size_t i;
@@ -243,6 +245,18 @@ draw_themes(struct ui *u)
 		draw_str(y, x + 1, w - 2, line, theme_attr(sel ? R_SELECTION :
 		    R_BODY));
 		free(line);
+	}
+	/* The footer says this picker's keys, not the composer's. */
+	{
+		struct help_item it[4];
+		size_t n = 0;
+
+		it[n++] = (struct help_item){ "Enter", _("This session") };
+		if (theme_profile(u) != NULL)
+			it[n++] = (struct help_item){ "p", _("Keep in profile") };
+		it[n++] = (struct help_item){ "a", _("Keep for all") };
+		it[n++] = (struct help_item){ "Esc", _("Undo") };
+		prompt_bottom(u, it, n);
 	}
 	move(y0 + 1 + (int)(u->pick_sel - u->pick_top), x + 1);
 }
@@ -437,6 +451,50 @@ profiles_key(struct ui *u, const struct key *k)
 	free(idx);
 }
 
+/* The profile a theme can be kept in: the current one, not the demo's. */
+static const struct profile *
+theme_profile(const struct ui *u)
+{
+	return u->prof != NULL && !u->demo_on ? u->prof : NULL;
+}
+
+/* Writes theme = the chosen one into [section] ("missive": for all). */
+static void
+keep_theme(struct ui *u, const char *section)
+{
+	struct profiles *ps;
+	char *dir = profiles_dir(), *keep = u->prof != NULL ?
+	    xstrdup(u->prof->name) : NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (profiles_set_key(dir, section, "theme", u->theme.name, &e) == -1) {
+		ui_msg(u, SEV_ERROR, _("Theme not kept: %s"), e.msg);
+		goto out;
+	}
+	if (strcmp(section, "missive") == 0)
+		ui_msg(u, SEV_OK, _("Theme %s kept for every profile without a "
+		    "theme of its own ([missive] in %s/profiles.ini)."),
+		    u->theme.name, dir);
+	else
+		ui_msg(u, SEV_OK, _("Theme %s kept in profile %s (%s/profiles.ini)."),
+		    u->theme.name, section, dir);
+	/* The loaded profiles say what the file says now. */
+	err_clear(&e);
+	if ((ps = profiles_load(NULL, &e)) != NULL) {
+		if (u->prof != &u->demo_prof)
+			u->prof = NULL;
+		profiles_free(u->ps);
+		u->ps = ps;
+		if (keep != NULL && u->prof == NULL)
+			u->prof = profiles_find(u->ps, keep);
+	}
+out:
+	free(keep);
+	free(dir);
+	ui_open(u, V_COMPOSE);
+}
+
 static void
 themes_key(struct ui *u, const struct key *k)
 {
@@ -449,10 +507,14 @@ themes_key(struct ui *u, const struct key *k)
 			ui_set_theme(u, u->themes[u->pick_sel], true);
 	} else if ((!k->fn && (k->code == CTRL('M') || k->code == CTRL('J'))) ||
 	    (k->fn && k->code == KEY_ENTER)) {
-		ui_msg(u, SEV_OK, _("Theme %s for this session (set `theme = %s` "
-		    "in a profile, or --theme, to keep it)."), u->theme.name,
-		    u->theme.name);
+		ui_msg(u, SEV_OK, _("Theme %s for this session (p or a in the "
+		    "picker keeps it)."), u->theme.name);
 		ui_open(u, V_COMPOSE);
+	} else if (!k->fn && (k->code == 'p' || k->code == 'P') &&
+	    theme_profile(u) != NULL) {
+		keep_theme(u, theme_profile(u)->name);
+	} else if (!k->fn && (k->code == 'a' || k->code == 'A')) {
+		keep_theme(u, "missive");
 	} else if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
 	    k->code == 'q')) || (k->fn && k->code == KEY_F(7))) {
 		ui_set_theme(u, u->theme_before, true);

@@ -253,8 +253,16 @@ ui_run(const struct ui_opts *o)
 	if (note != NULL)
 		ui_msg(&u, SEV_ERROR, "%s", note);
 	free(note);
-	ui_set_theme(&u, o->theme ? o->theme : (u.prof && u.prof->theme ?
-	    u.prof->theme : "default"), true);
+	/* --theme, the profile's, the one [missive] keeps for all, default. */
+	if (o->theme != NULL)
+		ui_set_theme(&u, o->theme, true);
+	else if (u.prof != NULL && u.prof->theme != NULL)
+		ui_set_theme(&u, u.prof->theme, true);
+	else if (profiles_defaults(u.ps) != NULL &&
+	    profiles_defaults(u.ps)->theme != NULL)
+		ui_set_theme(&u, profiles_defaults(u.ps)->theme, true);
+	else
+		ui_set_theme(&u, "default", true);
 	keep_offer(&u);
 	loop(&u, in);
 

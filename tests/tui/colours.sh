@@ -51,7 +51,7 @@ TUI_TERM=xterm-256color
 tui_start -p work
 tui_wait "Ready."
 tui_keys F7
-tui_wait "Theme: Enter keeps"
+tui_wait "Theme: a preview"
 for t in dark default high-contrast light mono solarized-dark; do
 	tui_has "$t" || { tui_dump; fail "theme $t not offered"; }
 done
