@@ -205,6 +205,12 @@ draw_body(struct ui *u, int y, int h)
 
 	if (l->gen != tb_generation(u->body) || l->width != w)
 		tb_layout_make(u->body, w, l);
+	/* The top is held as a place in the text, not a row number: after
+	 * a resize rewraps the text, the same words stay at the top and the
+	 * text above the cursor stays in view. */
+	if (u->body_top_pos > tb_len(u->body))
+		u->body_top_pos = tb_len(u->body);
+	u->body_top = tb_layout_row(l, u->body_top_pos);
 	cr = tb_layout_row(l, tb_cursor(u->body));
 	if (u->body_top > cr)
 		u->body_top = cr;
@@ -216,6 +222,7 @@ draw_body(struct ui *u, int y, int h)
 		u->body_top = l->n - (size_t)h;
 	if (l->n < (size_t)h)
 		u->body_top = 0;
+	u->body_top_pos = l->n > 0 ? l->rows[u->body_top].start : 0;
 	u->body_y = y;
 	u->body_h = h;
 	if (tb_empty(u->body)) {

@@ -74,7 +74,8 @@ struct ui {
 	int focus;
 	int hscroll[F_COUNT];
 	struct tb_layout lay;
-	size_t body_top;
+	size_t body_top;		/* first body row shown (this layout) */
+	size_t body_top_pos;	/* where that row starts in the text */
 	int goal;
 	char *signature;
 	unsigned long start_gen;	/* after prefilling: nothing typed yet */

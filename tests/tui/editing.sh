@@ -102,3 +102,37 @@ s=$(tui_screen | sed -n '/── Message/,/── Status/p')
 echo "$s" | grep -A2 "fourth line" | tr '\n' '|' | grep -q "second line *|third line" ||
     { tui_dump; fail "^Y did not put both lines back in order"; }
 pass "^K at column 0 cuts whole lines, consecutive ^K add up, ^Y pastes them all"
+
+# Growing the window (wider: fewer wrapped rows) keeps the text above the
+# cursor in view; it used to leave the cursor's row at the top with all
+# the text above it hidden.
+kill -TERM "$(tui_pid)"
+tui_exit_status >/dev/null
+rm -rf "$(drafts_dir)"
+TUI_W=30 TUI_H=24
+tui_start -p work -s "Wider" bob@example.org
+tui_wait "Ready."
+i=1
+while [ $i -le 40 ]; do
+	tui_type "para $i with words to wrap at thirty"
+	tui_keys Enter
+	i=$((i + 1))
+done
+tui_wait "para 40 with"
+# The cursor down to the middle of the text: the body scrolls with it,
+# so the cursor is on its bottom row, the rest of the text below.
+tui_keys C-Home
+i=0
+while [ $i -lt 40 ]; do tui_keys Down; i=$((i + 1)); done
+sleep 0.3
+tmux_ resize-window -t tui -x 120 -y 24
+sleep 0.5
+tui_wait "para"
+s=$(tui_screen | sed -n '/── Message/,/── Status/p')
+cy=$(tmux_ display-message -t tui -p '#{cursor_y}')
+body_y=$(tui_screen | grep -n "── Message" | head -n 1 | cut -d: -f1)
+# (body_y, the rule's 1-based line, is the body's first row counted from 0)
+[ "$cy" -gt "$body_y" ] || { tui_dump; fail "after widening, the cursor's row is the body's first: the text above it is hidden"; }
+n=$(echo "$s" | grep -c "^para ")
+[ "$n" -ge 5 ] || { tui_dump; fail "after widening only $n paragraphs show"; }
+pass "widening the window keeps the text above the cursor in view"
