@@ -416,7 +416,7 @@ explain_verify(const char *v)
 	return _("The certificate could not be verified.");
 }
 
-static char *
+char *
 explain_size(uint64_t n)
 {
 	if (n < 1024)

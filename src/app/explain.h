@@ -36,6 +36,8 @@ const char *explain_policy(int policy);
 const char *explain_verify(const char *verify_error);
 /* "TLSv1.3" -> "TLS 1.3" (caller frees). */
 char *explain_tls_version(const char *v);
+/* "1.5 MiB" (caller frees). */
+char *explain_size(uint64_t bytes);
 /* A bar with percent, bytes and rate that fits width columns. */
 char *explain_progress(uint64_t sent, uint64_t total, double secs, int width,
     bool utf8);

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "base/fs.h"
+#include "app/explain.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "ui/complete.h"
+#include "ui/attach.h"
 #include "ui/compose.h"
 #include "ui/draw.h"
 #include "ui/editor.h"
@@ -35,7 +37,7 @@ static const char *hints[F_COUNT] = {
 	"",
 	N_("(hidden copies)"),
 	"",
-	N_("(file paths, comma-separated)"),
+	N_("(file paths, comma-separated; Tab completes)"),
 };
 
 static bool
@@ -132,6 +134,40 @@ geometry(struct ui *u, struct geom *g)
 
 /* ---- drawing ---- */
 
+/* The Attach field while it is not being edited: each file with its
+ * size, or that it is missing, so a typo shows before ^X. */
+static void
+draw_attachments(struct ui *u, int y, int x, int w)
+{
+	char *text = tb_utf8(u->f[F_ATTACH]), **v;
+	size_t n, i;
+	int used = 0;
+
+	v = attach_split(text, &n);
+	for (i = 0; i < n && used < w; i++) {
+		uint64_t size;
+		bool ok = attach_size(v[i], &size);
+		char *sz = ok ? explain_size(size) : NULL, *note;
+
+		if (i > 0)
+			used += draw_str(y, x + used, w - used, ", ",
+			    theme_attr(R_FIELD));
+		const char *base = strrchr(v[i], '/');
+
+		/* The file's name: its folder shows while editing. */
+		base = base != NULL && base[1] != '\0' ? base + 1 : v[i];
+		used += draw_str(y, x + used, w - used, base, theme_attr(ok ?
+		    R_FIELD : R_STATUS_ERROR));
+		note = ok ? xasprintf(" (%s)", sz) : xstrdup(_(" (not found)"));
+		used += draw_str(y, x + used, w - used, note, theme_attr(ok ?
+		    R_DIM : R_STATUS_ERROR));
+		free(note);
+		free(sz);
+	}
+	strv_free(v, n);
+	free(text);
+}
+
 /* Draws field f on row y; returns the cursor column when focused. */
 static int
 draw_field(struct ui *u, int f, int y)
@@ -153,6 +189,10 @@ draw_field(struct ui *u, int f, int y)
 	if (len == 0) {
 		if (*hints[f] != '\0')
 			draw_str(y, x, w, _(hints[f]), theme_attr(R_DIM));
+		return x;
+	}
+	if (f == F_ATTACH && !focus) {
+		draw_attachments(u, y, x, w);
 		return x;
 	}
 	ws = tb_wcs_range(tb, 0, len);
@@ -381,6 +421,92 @@ compose_draw(struct ui *u)
 			cx = u->cols - 1;
 		move(cy, cx);
 	}
+}
+
+/* Tab in the Attach field: the path before the cursor completed as far
+ * as the files allow, the choices listed when there are several. False
+ * when there is nothing to complete, or on a second Tab that completes
+ * nothing more: Tab then moves on. */
+static bool
+complete_path(struct ui *u)
+{
+	struct textbuf *tb = u->f[F_ATTACH];
+	size_t len = tb_len(tb), cur = tb_cursor(tb), st, en, n, i, m;
+	char *typed, *common = NULL, **v, **one, *q;
+	const char *prefix;
+	wchar_t *w = tb_wcs_range(tb, 0, len);
+	bool quoted, again, grew;
+
+	attach_token_at(w, len, cur, &st, &en, &quoted);
+	typed = cur >= en ? wide_to_utf8(w + st, en - st) : NULL;
+	free(w);
+	if (typed == NULL)
+		return false;
+	one = attach_split(typed, &m);
+	prefix = m > 0 ? one[0] : "";
+	if (*prefix == '\0') {
+		/* Nothing typed here yet: Tab goes on, as in other fields. */
+		strv_free(one, m);
+		free(typed);
+		return false;
+	}
+	v = attach_complete(prefix, &n, &common);
+	again = u->cs.on && u->cs.field == F_ATTACH && u->cs.gen == ui_gen(u);
+	grew = common != NULL && strlen(common) > strlen(prefix);
+	if (n > 1 && !again) {
+		struct buf b;
+
+		buf_init(&b);
+		for (i = 0; i < n && i < 12; i++) {
+			const char *base = v[i] + strlen(v[i]);
+
+			/* The last part of each, a folder with its slash. */
+			if (base > v[i] && base[-1] == '/')
+				base--;
+			while (base > v[i] && base[-1] != '/')
+				base--;
+			buf_addf(&b, "%s%s", i ? ", " : "", base);
+		}
+		if (n > 12)
+			buf_addf(&b, _(", and %zu more"), n - 12);
+		ui_msg(u, SEV_INFO, ngettext("%zu file matches: %s",
+		    "%zu files match: %s", n), n, buf_cstr(&b));
+		buf_free(&b);
+	}
+	if (n == 1 && !grew) {
+		/* Already whole: nothing to do here, Tab goes on. */
+		strv_free(v, n);
+		strv_free(one, m);
+		free(common);
+		free(typed);
+		return false;
+	}
+	if (grew) {
+		/* A whole file name closes its quote; a folder goes on. */
+		bool whole = n == 1 && common[strlen(common) - 1] != '/';
+
+		q = attach_quote(common);
+		if (quoted && q[0] != '"') {
+			char *wq = xasprintf("\"%s\"", q);
+
+			free(q);
+			q = wq;
+		}
+		if (!whole && q[0] == '"')
+			q[strlen(q) - 1] = '\0';
+		tb_delete_range(tb, st, en);
+		tb_insert_utf8(tb, q, strlen(q));
+		free(q);
+	}
+	u->cs.on = true;
+	u->cs.field = F_ATTACH;
+	u->cs.gen = ui_gen(u);
+	strv_free(v, n);
+	strv_free(one, m);
+	free(common);
+	free(typed);
+	/* Stay for the first Tab that listed choices or completed. */
+	return n > 0 && (grew || !again);
 }
 
 /* ---- keys ---- */
@@ -759,8 +885,9 @@ compose_key(struct ui *u, const struct key *k)
 	case CTRL('I'):
 		if (body)
 			tb_insert_char(tb, L'\t');
-		else if (!is_addr_field(u->focus) || job_running(u) ||
-		    !try_complete(u))
+		else if (job_running(u) || !(is_addr_field(u->focus) ?
+		    try_complete(u) : u->focus == F_ATTACH ?
+		    complete_path(u) : false))
 			focus_to(u, u->focus + 1);
 		return;
 	case CTRL('J'): case CTRL('M'):

@@ -16,6 +16,7 @@
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
+#include "ui/attach.h"
 #include "ui/job.h"
 #include "ui/keep.h"
 #include "ui/state.h"
@@ -60,43 +61,22 @@ field_of_error(const char *m)
 	return -1;
 }
 
-/* The Attach field: comma-separated paths, ~/ expanded. */
+/* The Attach field's paths, ~/ expanded, NULL-terminated. */
 static char **
-attach_list(const char *s)
+attach_list(const char *field, size_t *n)
 {
-	char **v = xcalloc(1, sizeof *v), *copy = xstrdup(s), *p = copy, *t;
-	const char *home = getenv("HOME");
-	size_t n = 0;
-
-	while ((t = strsep(&p, ",")) != NULL) {
-		size_t l;
-
-		while (isspace((unsigned char)*t))
-			t++;
-		l = strlen(t);
-		while (l > 0 && isspace((unsigned char)t[l - 1]))
-			t[--l] = '\0';
-		if (l == 0)
-			continue;
-		v = xrealloc(v, (n + 2) * sizeof *v);
-		if (t[0] == '~' && t[1] == '/' && home != NULL)
-			v[n++] = xasprintf("%s%s", home, t + 1);
-		else
-			v[n++] = xstrdup(t);
-		v[n] = NULL;
-	}
-	free(copy);
-	return v;
-}
-
-static void
-attach_free(char **v)
-{
+	char **v = attach_split(field, n);
 	size_t i;
 
-	for (i = 0; v[i] != NULL; i++)
+	v = xrealloc(v, (*n + 1) * sizeof *v);
+	for (i = 0; i < *n; i++) {
+		char *e = attach_expand(v[i]);
+
 		free(v[i]);
-	free(v);
+		v[i] = e;
+	}
+	v[*n] = NULL;
+	return v;
 }
 
 /* Builds and validates the message; NULL with e set (and *field). */
@@ -107,11 +87,13 @@ build_msg(struct ui *u, struct err *e, int *field)
 	char *from = ui_field(u, F_FROM), *to = ui_field(u, F_TO);
 	char *cc = ui_field(u, F_CC), *bcc = ui_field(u, F_BCC);
 	char *subject = tb_utf8(u->f[F_SUBJECT]), *at = ui_field(u, F_ATTACH);
-	char *body = tb_utf8(u->body), **att = attach_list(at);
+	char *body = tb_utf8(u->body), **att;
+	size_t natt;
 	struct msg_spec s;
 	struct msg *m = NULL;
 
 	*field = -1;
+	att = attach_list(at, &natt);
 	if (*from == '\0') {
 		err_set(e, _("From: empty; type your address (Name <you@example.org>)"));
 		*field = F_FROM;
@@ -139,7 +121,7 @@ build_msg(struct ui *u, struct err *e, int *field)
 	free(subject);
 	free(at);
 	secret_free(body);
-	attach_free(att);
+	strv_free(att, natt);
 	return m;
 }
 

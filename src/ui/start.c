@@ -15,6 +15,7 @@
 #include "store/draft.h"
 #include "store/history.h"
 #include "ui/args.h"
+#include "ui/attach.h"
 #include "ui/complete.h"
 #include "ui/start.h"
 #include "ui/state.h"
@@ -41,9 +42,12 @@ join_attach(const char *const *a)
 
 	buf_init(&b);
 	for (; a != NULL && *a != NULL; a++) {
+		char *q = attach_quote(*a);	/* a comma in a name is quoted */
+
 		if (b.len > 0)
 			buf_adds(&b, ", ");
-		buf_adds(&b, *a);
+		buf_adds(&b, q);
+		free(q);
 	}
 	buf_cstr(&b);
 	return b.data;

@@ -71,7 +71,9 @@ static const struct {
 	{ N_("Server"), N_("host, host:port or [v6]:port; port 465 means "
 	    "implicit TLS, 25 opportunistic, others STARTTLS") },
 	{ N_("To Cc Bcc"), N_("Comma-separated addresses: a@b or Name <a@b>") },
-	{ N_("Attach"), N_("Comma-separated file paths (~/ allowed)") },
+	{ N_("Attach"), N_("Comma-separated file paths (~/ allowed); a name with "
+	    "a comma in double quotes; Tab completes; sizes show once you leave "
+	    "the field") },
 	{ NULL, "" },
 	{ NULL, N_("In this help: t opens the theme picker; Esc, q or F1 "
 	    "goes back") },
