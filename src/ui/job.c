@@ -159,6 +159,47 @@ job_reset(struct ui *u)
 }
 
 static void review(struct ui *u, int stage);
+static void go(struct ui *u);
+
+/* A profile with a user and neither a password nor a command to get one:
+ * the password is typed, once a session. */
+static bool
+needs_password(const struct ui *u)
+{
+	const struct profile *p = ui_profile(u);
+
+	return p != NULL && p->user != NULL && p->password == NULL &&
+	    p->password_cmd == NULL && u->password == NULL;
+}
+
+static void
+password_answer(struct ui *u, int a, const char *text, int arg)
+{
+	(void)arg;
+	if (a == 0 || text == NULL || *text == '\0') {
+		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
+		return;
+	}
+	secret_free(u->password);
+	u->password = xstrdup(text);
+	go(u);
+}
+
+static void
+ask_password(struct ui *u, bool again)
+{
+	char *server = ui_field(u, F_SERVER);
+
+	if (again)
+		ui_prompt_secret(u, password_answer, 0, _("The server refused the "
+		    "password for %s at %s; type it again (Esc: not now):"),
+		    ui_profile(u)->user, server);
+	else
+		ui_prompt_secret(u, password_answer, 0, _("Password for %s at %s "
+		    "(kept only until missive ends):"), ui_profile(u)->user,
+		    server);
+	free(server);
+}
 
 static void
 send_answer(struct ui *u, int a, const char *text, int arg)
@@ -237,6 +278,11 @@ go(struct ui *u)
 	}
 	n = msg_env_count(m);
 	job.msg = m;
+	/* The typed password, for a profile that has no other way. */
+	if (job.user != NULL && job.password == NULL && job.password_cmd == NULL &&
+	    u->password != NULL)
+		job.password = xstrdup(u->password);
+	u->auth_refused = false;
 	/* Chosen after a refusal: deliver to the accepted ones (once). */
 	job.partial = u->send_partial;
 	u->send_partial = false;
@@ -344,6 +390,10 @@ review(struct ui *u, int stage)
 		free(at);
 		/* FALLTHROUGH */
 	case ST_GO:
+		if (needs_password(u)) {
+			ask_password(u, false);
+			return;
+		}
 		go(u);
 		break;
 	default:
@@ -427,6 +477,14 @@ on_result(struct ui *u, const struct event *ev)
 		ui_prompt_keys(u, "yn", partial_answer, 0, ngettext("Send to the "
 		    "%zu accepted recipient only? [y/n]", "Send to the %zu "
 		    "accepted recipients only? [y/n]", r->naccepted), r->naccepted);
+	/* A typed password the server refused is forgotten and asked for
+	 * again, to send at once. */
+	if (!u->job_probe && !r->sent && u->auth_refused && u->password != NULL) {
+		secret_free(u->password);
+		u->password = NULL;
+		if (ui_gen(u) == u->job_gen)
+			ask_password(u, true);
+	}
 	if (u->job_probe || !r->sent)
 		return;
 	u->sent_ok = true;
@@ -473,6 +531,10 @@ on_event(struct ui *u, const struct event *ev)
 	case EV_RESULT:
 		on_result(u, ev);
 		return;
+	case EV_AUTH:
+		if (!ev->ok && ev->code == 535)
+			u->auth_refused = true;
+		break;
 	case EV_TLS:
 		tls_info_free(u->live_tls);
 		u->live_tls = tls_info_dup(ev->tls_info);

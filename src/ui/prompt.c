@@ -247,11 +247,30 @@ prompt_key(struct ui *u, const struct key *k)
 	}
 	if ((!k->fn && (k->code == CTRL('M') || k->code == CTRL('J'))) ||
 	    (k->fn && k->code == KEY_ENTER)) {
+		bool secret = u->prompt.secret;
+
 		text = tb_utf8(u->prompt.input);
 		ui_prompt_close(u);
 		if (fn != NULL)
 			fn(u, '\n', text, arg);
-		free(text);
+		if (secret)
+			secret_free(text);
+		else
+			free(text);
+		return;
+	}
+	if (u->prompt.secret) {
+		/* Typing and deleting only: no cut, so no copy of a password
+		 * in the kill buffer, and no undo to bring it back. */
+		struct textbuf *in = u->prompt.input;
+
+		if (!k->fn && k->mods == 0 && k->code >= 0x20 && k->code != 0x7f)
+			tb_insert_char(in, (wchar_t)k->code);
+		else if ((k->fn && k->code == KEY_BACKSPACE) ||
+		    (!k->fn && (k->code == 127 || k->code == CTRL('H'))))
+			tb_backspace(in);
+		else if (!k->fn && k->code == CTRL('U'))
+			tb_delete_range(in, 0, tb_len(in));
 		return;
 	}
 	if (u->prompt.suggested && !k->fn && k->mods == 0 && k->code >= 0x20 &&

@@ -186,6 +186,7 @@ start_cleanup(struct ui *u)
 	free(u->last_draft_err);
 	free(u->job_rcpts);
 	free(u->pending);
+	secret_free(u->password);
 	free(u->job_server);
 	free(u->cs.m);
 	free(u->typed);

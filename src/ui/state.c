@@ -143,10 +143,25 @@ ui_prompt_text(struct ui *u, const char *initial, prompt_fn done, int arg,
 }
 
 void
+ui_prompt_secret(struct ui *u, prompt_fn done, int arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	prompt_setv(u, P_TEXT, NULL, done, arg, fmt, ap);
+	va_end(ap);
+	u->prompt.input = tb_new(false);
+	u->prompt.secret = true;
+}
+
+void
 ui_prompt_close(struct ui *u)
 {
 	free(u->prompt.text);
-	tb_free(u->prompt.input);
+	if (u->prompt.secret)
+		tb_wipe_free(u->prompt.input);
+	else
+		tb_free(u->prompt.input);
 	memset(&u->prompt, 0, sizeof u->prompt);
 	u->dirty = true;
 }

@@ -104,6 +104,8 @@ struct ui {
 	unsigned long sent_gen;
 	bool cancelling;
 	bool send_partial;	/* the next send may skip refused recipients */
+	char *password;		/* typed for this session only; wiped */
+	bool auth_refused;	/* the last AUTH got a 535 */
 	unsigned long locked_said;	/* job_gen of the last read-only note */
 
 	/* profiles */
@@ -169,6 +171,10 @@ void ui_prompt_keys(struct ui *u, const char *answers, prompt_fn done,
     int arg, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ui_prompt_text(struct ui *u, const char *initial, prompt_fn done,
     int arg, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A line typed in and shown as dots (a password); its buffer is wiped
+ * when the prompt closes. */
+void ui_prompt_secret(struct ui *u, prompt_fn done, int arg,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ui_prompt_close(struct ui *u);
 /* Opens a screen (V_COMPOSE goes back to the composer). */
 void ui_open(struct ui *u, enum view v);

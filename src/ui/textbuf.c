@@ -74,6 +74,20 @@ undo_clear(struct textbuf *tb)
 }
 
 void
+tb_wipe_free(struct textbuf *tb)
+{
+	size_t i;
+
+	if (tb == NULL)
+		return;
+	/* A password typed here: every copy goes, gap and undo records. */
+	mem_wipe(tb->buf, tb->cap * sizeof *tb->buf);
+	for (i = 0; i < tb->nundo; i++)
+		mem_wipe(tb->undo[i].text, tb->undo[i].cap * sizeof(wchar_t));
+	tb_free(tb);
+}
+
+void
 tb_free(struct textbuf *tb)
 {
 	if (tb == NULL)

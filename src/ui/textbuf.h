@@ -13,6 +13,9 @@ struct textbuf;
 /* A single-line buffer turns newlines and tabs into spaces. */
 struct textbuf *tb_new(bool multiline);
 void tb_free(struct textbuf *tb);
+/* As tb_free, after overwriting every copy of the text (a secret). The
+ * buffer must not have been grown by a kill into the kill buffer. */
+void tb_wipe_free(struct textbuf *tb);
 
 size_t tb_len(const struct textbuf *tb);
 wchar_t tb_at(const struct textbuf *tb, size_t i);
