@@ -12,24 +12,30 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "net/tls.h"
+#include "ui/theme.h"
 #include "ui/ui.h"
 
+/* --help starts with "Usage:" (GNU); a usage error says "Syntax:". */
 static void
-usage(FILE *f)
+usage(FILE *f, bool for_help)
 {
-	fputs(_("Syntax: missive [-p PROFILE] [-s SUBJECT] [-a FILE]... "
+	fputs(for_help ?
+	    _("Usage: missive [-p PROFILE] [-s SUBJECT] [-a FILE]... "
+	    "[ADDRESS | mailto:URL]...\n") :
+	    _("Syntax: missive [-p PROFILE] [-s SUBJECT] [-a FILE]... "
 	    "[ADDRESS | mailto:URL]...\n"), f);
 }
 
 static void
 help(void)
 {
-	usage(stdout);
+	usage(stdout, true);
 	fputs(_(
 "       missive --demo\n"
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
-"       missive profiles [--check | --import-msmtp [FILE]]\n"
+"       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive --list-themes\n"
 "       missive --help | --version\n"
 "\n"
 "Compose mail in the terminal and send it through your own SMTP server,\n"
@@ -43,6 +49,7 @@ help(void)
 "      --theme NAME     colour theme\n"
 "      --demo           compose against a local demo server (nothing leaves\n"
 "                       this machine)\n"
+"      --list-themes    the names --theme takes, one a line\n"
 "  -h, --help           this help\n"
 "  -V, --version        version and licence\n"
 "\n"
@@ -53,7 +60,6 @@ help(void)
 "\n"
 "Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
 "3 sent to some recipients only.\n"), stdout);
-	printf(_("\nReport bugs to <%s>.\n"), PACKAGE_BUGREPORT);
 }
 
 static void
@@ -65,7 +71,25 @@ version(void)
 	    "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
-enum { O_DEMO = 256, O_THEME };
+/* One theme name a line and nothing else, for scripts and completion. */
+static int
+list_themes(void)
+{
+	char **v;
+	size_t n, i;
+
+	v = theme_list(&n);
+	for (i = 0; i < n; i++)
+		puts(v[i]);
+	strv_free(v, n);
+	if (fflush(stdout) == EOF) {
+		perror("missive: --list-themes");
+		return 1;
+	}
+	return 0;
+}
+
+enum { O_DEMO = 256, O_THEME, O_LIST_THEMES };
 
 int
 main(int argc, char **argv)
@@ -76,6 +100,7 @@ main(int argc, char **argv)
 		{ "attach", required_argument, NULL, 'a' },
 		{ "theme", required_argument, NULL, O_THEME },
 		{ "demo", no_argument, NULL, O_DEMO },
+		{ "list-themes", no_argument, NULL, O_LIST_THEMES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -117,8 +142,13 @@ main(int argc, char **argv)
 			case O_DEMO: uo.demo = true; break;
 			case 'h': help(); tls_cleanup(); return 0;
 			case 'V': version(); tls_cleanup(); return 0;
+			case O_LIST_THEMES:
+				status = list_themes();
+				tls_cleanup();
+				free(attach);
+				return status;
 			default:
-				usage(stderr);
+				usage(stderr, false);
 				fputs(_("Try `missive --help' for more information.\n"), stderr);
 				tls_cleanup();
 				return 2;

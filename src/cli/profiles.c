@@ -16,11 +16,19 @@
 
 #define EXIT_CONFIG 2
 
+/* --help starts with "Usage:" (GNU); a usage error says "Syntax:" and
+ * points at --help. */
 static void
-usage(FILE *f)
+usage(FILE *f, bool for_help)
 {
-	fputs(_("Syntax: missive profiles [--check]\n"
+	fputs(for_help ?
+	    _("Usage: missive profiles [--check | --names]\n"
+	    "       missive profiles --import-msmtp [FILE] [--force]\n") :
+	    _("Syntax: missive profiles [--check | --names]\n"
 	    "       missive profiles --import-msmtp [FILE] [--force]\n"), f);
+	if (!for_help)
+		fprintf(f, _("Try `missive %s --help' for more information.\n"),
+		    "profiles");
 }
 
 static void
@@ -28,13 +36,15 @@ help(void)
 {
 	char *dir = profiles_dir();
 
-	usage(stdout);
+	usage(stdout, true);
 	printf(_("\n"
 "Lists the saved profiles: name (the default one marked with *), server,\n"
 "TLS policy, user and sender.\n"
 "\n"
 "  --check               check every profile file; print each problem with\n"
 "                        its file and line; exit 2 when there is one\n"
+"  --names               only the profile names, one a line (for scripts and\n"
+"                        shell completion)\n"
 "  --import-msmtp [FILE] turn the accounts of an msmtp configuration\n"
 "                        (default ~/.msmtprc) into profiles; passwords are\n"
 "                        not imported (use password_cmd)\n"
@@ -195,6 +205,30 @@ list(void)
 	return 0;
 }
 
+/* One name a line and nothing else: for scripts and shell completion. */
+static int
+names(void)
+{
+	struct profiles *ps;
+	struct err e;
+	size_t i, n;
+
+	err_clear(&e);
+	if ((ps = profiles_load(NULL, &e)) == NULL) {
+		fprintf(stderr, "missive: %s\n", e.msg);
+		return EXIT_CONFIG;
+	}
+	n = profiles_count(ps);
+	for (i = 0; i < n; i++)
+		puts(profiles_get(ps, i)->name);
+	profiles_free(ps);
+	if (fflush(stdout) == EOF) {
+		perror("missive: profiles --names");
+		return 1;
+	}
+	return 0;
+}
+
 static void
 report_stderr(void *arg, const char *msg)
 {
@@ -304,12 +338,14 @@ int
 cli_profiles(int argc, char **argv)
 {
 	const char *file = NULL;
-	bool do_check = false, do_import = false, force = false;
+	bool do_check = false, do_import = false, do_names = false, force = false;
 	int i;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check") == 0)
 			do_check = true;
+		else if (strcmp(argv[i], "--names") == 0)
+			do_names = true;
 		else if (strcmp(argv[i], "--force") == 0)
 			force = true;
 		else if (strcmp(argv[i], "--import-msmtp") == 0) {
@@ -326,14 +362,16 @@ cli_profiles(int argc, char **argv)
 		} else {
 			fprintf(stderr, _("missive profiles: unknown argument `%s`\n"),
 			    argv[i]);
-			usage(stderr);
+			usage(stderr, false);
 			return EXIT_CONFIG;
 		}
 	}
-	if ((do_check && do_import) || (force && !do_import)) {
-		usage(stderr);
+	if (do_check + do_import + do_names > 1 || (force && !do_import)) {
+		usage(stderr, false);
 		return EXIT_CONFIG;
 	}
+	if (do_names)
+		return names();
 	if (do_check)
 		return check();
 	if (do_import)

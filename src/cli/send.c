@@ -78,19 +78,23 @@ static const char default_body[] = N_(
     "This is a test message sent by missive to check that mail sent from\n"
     "this setup arrives.\n");
 
+/* --help starts with "Usage:" (GNU); a usage error says "Syntax:". */
 static void
-usage_send(FILE *f, bool probe)
+usage_send(FILE *f, bool probe, bool for_help)
 {
 	if (probe)
-		fputs(_("Syntax: missive probe [OPTIONS] SERVER\n"), f);
+		fputs(for_help ? _("Usage: missive probe [OPTIONS] SERVER\n") :
+		    _("Syntax: missive probe [OPTIONS] SERVER\n"), f);
 	else
-		fputs(_("Syntax: missive send [OPTIONS] SERVER FROM TO...\n"), f);
+		fputs(for_help ?
+		    _("Usage: missive send [OPTIONS] SERVER FROM TO...\n") :
+		    _("Syntax: missive send [OPTIONS] SERVER FROM TO...\n"), f);
 }
 
 static void
 help(bool probe)
 {
-	usage_send(stdout, probe);
+	usage_send(stdout, probe, true);
 	if (probe)
 		fputs(_("Connects to SERVER, reports its capabilities, TLS and certificate, "
 		    "and sends no mail.\n"), stdout);
@@ -138,6 +142,8 @@ parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	optind = 1;
+	/* getopt names argv[0] in its messages: the command, not "send". */
+	argv[0] = (char *)(o->probe ? "missive probe" : "missive send");
 	while ((c = getopt_long(argc, argv, "p:vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->profile = optarg; break;
@@ -382,8 +388,9 @@ run(int argc, char **argv, bool probe)
 	smtp_job_init(&job);
 	o.probe = probe;
 	if (parse(argc, argv, &o) == -1) {
-		usage_send(stderr, probe);
-		fputs(_("Try `missive --help' for more information.\n"), stderr);
+		usage_send(stderr, probe, false);
+		fprintf(stderr, _("Try `missive %s --help' for more information.\n"),
+		    probe ? "probe" : "send");
 		/* getopt stopped at the bad option: --json may come after it. */
 		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 			if (strcmp(argv[i], "--json") == 0)
@@ -417,7 +424,7 @@ run(int argc, char **argv, bool probe)
 	}
 	if (build_job(&o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
 		if (syntax)
-			usage_send(stderr, probe);
+			usage_send(stderr, probe, false);
 		print_usage_failure(&p, e.msg);
 		goto out;
 	}
