@@ -221,70 +221,125 @@ is_draft_name(const char *name)
 	return name[0] != '.' && len >= 5 && strcmp(name + len - 4, ".txt") == 0;
 }
 
-struct cand {
-	char *path;
-	time_t mtime;
-};
-
 static int
-cand_newest_first(const void *a, const void *b)
+info_newest_first(const void *a, const void *b)
 {
-	const struct cand *x = a, *y = b;
+	const struct draft_info *x = a, *y = b;
 
 	if (x->mtime != y->mtime)
 		return x->mtime > y->mtime ? -1 : 1;
+	if (x->mtime_nsec != y->mtime_nsec)
+		return x->mtime_nsec > y->mtime_nsec ? -1 : 1;
 	return -strcmp(x->path, y->path);
 }
 
-int
-draft_claim_latest(const char *dir, char **path, time_t *mtime,
-    struct draft_lock **lock)
+/* The body's first words, on one line. */
+static char *
+body_start(const char *body)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	for (p = body; *p != '\0' && b.len < 60; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			if (b.len > 0 && b.data[b.len - 1] != ' ')
+				buf_addc(&b, ' ');
+		} else
+			buf_addc(&b, *p);
+	}
+	buf_cstr(&b);
+	return b.data;
+}
+
+size_t
+draft_list(const char *dir, struct draft_info **out)
 {
 	DIR *dp = opendir(dir);
+	struct draft_info *v = NULL;
 	struct dirent *de;
 	struct stat st;
-	struct cand *v = NULL;
-	size_t n = 0, i;
-	int found = 0;
+	size_t n = 0;
 
+	*out = NULL;
 	if (dp == NULL)
 		return 0;
 	while ((de = readdir(dp)) != NULL) {
-		char *p;
+		struct draft_info *di;
+		struct draft_lock *l;
+		struct draft d;
+		char *p, *lp, mark[8];
+		int fd;
+		ssize_t got;
 
 		if (!is_draft_name(de->d_name))
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-			v = xrealloc(v, (n + 1) * sizeof *v);
-			v[n].path = p;
-			v[n++].mtime = st.st_mtime;
-		} else
+		if (stat(p, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    draft_load(p, &d, NULL) == -1) {
 			free(p);
+			continue;
+		}
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		di = &v[n++];
+		memset(di, 0, sizeof *di);
+		di->path = p;
+		di->mtime = st.st_mtim.tv_sec;
+		di->mtime_nsec = st.st_mtim.tv_nsec;
+		di->to = xstrdup(d.to != NULL ? d.to : "");
+		di->subject = xstrdup(d.subject != NULL ? d.subject : "");
+		di->start = body_start(d.body != NULL ? d.body : "");
+		draft_free(&d);
+		/* Held by a running composer? Asked without keeping it. */
+		if ((l = draft_lock(p, NULL)) == NULL)
+			di->busy = true;
+		draft_unlock(l);
+		lp = lock_path(p);
+		if ((fd = open(lp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
+			got = read(fd, mark, sizeof mark - 1);
+			di->aside = got >= 5 && memcmp(mark, "aside", 5) == 0;
+			close(fd);
+		}
+		free(lp);
 	}
 	closedir(dp);
 	if (n > 1)
-		qsort(v, n, sizeof *v, cand_newest_first);
-	for (i = 0; i < n && !found; i++) {
-		struct draft_lock *l = draft_lock(v[i].path, NULL);
+		qsort(v, n, sizeof *v, info_newest_first);
+	*out = v;
+	return n;
+}
 
-		if (l == NULL)
-			continue;	/* a running composer has it */
-		/* It may have been sent and removed while we waited. */
-		if (stat(v[i].path, &st) == -1) {
-			draft_unlock(l);
-			continue;
-		}
-		*path = v[i].path;
-		v[i].path = NULL;
-		*mtime = st.st_mtime;
-		*lock = l;
-		found = 1;
-	}
-	for (i = 0; i < n; i++)
+void
+draft_list_free(struct draft_info *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		free(v[i].path);
+		free(v[i].to);
+		free(v[i].subject);
+		free(v[i].start);
+	}
 	free(v);
-	return found;
+}
+
+int
+draft_set_aside(const char *path, bool aside)
+{
+	char *lp = lock_path(path);
+	int fd, rc = 0;
+
+	/* A plain write: the mark is beside the claim, not part of it. */
+	fd = open(lp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	free(lp);
+	if (fd == -1)
+		return -1;
+	if (aside && write(fd, "aside\n", 6) != 6)
+		rc = -1;
+	if (close(fd) == -1)
+		rc = -1;
+	return rc;
 }
 
 int

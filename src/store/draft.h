@@ -5,6 +5,7 @@
 #ifndef MISSIVE_DRAFT_H
 #define MISSIVE_DRAFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -37,10 +38,22 @@ struct draft_lock;
  * lock file cannot be made (e says why). */
 struct draft_lock *draft_lock(const char *path, struct err *e);
 void draft_unlock(struct draft_lock *l);	/* NULL is fine */
-/* The newest draft in dir that no running composer holds, claimed for
- * this process: 1 with *path, *mtime and *lock set, or 0 when none. */
-int draft_claim_latest(const char *dir, char **path, time_t *mtime,
-    struct draft_lock **lock);
+/* One draft as the list shows it. */
+struct draft_info {
+	char *path;
+	time_t mtime;
+	long mtime_nsec;	/* orders two saves within one second */
+	char *to, *subject;	/* as saved, "" when none */
+	char *start;		/* the body's first words, on one line */
+	bool busy;		/* open in a running composer */
+	bool aside;		/* declined at a start: not offered again */
+};
+/* Every draft in dir, newest first (*v: free with draft_list_free). */
+size_t draft_list(const char *dir, struct draft_info **v);
+void draft_list_free(struct draft_info *v, size_t n);
+/* Marks the draft at path declined at a start, or not (in its lock
+ * file, so the draft and its time stay as they are). 0 or -1 (errno). */
+int draft_set_aside(const char *path, bool aside);
 /* Removes the draft and its lock file (the caller then unlocks). */
 int draft_remove(const char *path, struct err *e);
 

@@ -649,6 +649,9 @@ command_key(struct ui *u, int c)
 	case CTRL('O'):
 		ui_open(u, V_DIALOGUE);
 		break;
+	case CTRL('R'):
+		ui_open(u, V_DRAFTS);
+		break;
 	case CTRL('_'):
 		editor_run(u);
 		break;
@@ -677,6 +680,8 @@ fkey(struct ui *u, int code)
 		ui_open(u, V_DIALOGUE);
 	else if (code == KEY_F(7))
 		ui_open(u, V_THEMES);
+	else if (code == KEY_F(8))
+		ui_open(u, V_DRAFTS);
 	else if (code == KEY_F(10))
 		job_send(u);
 	else if (code == KEY_F(12))

@@ -1,10 +1,12 @@
 /* Keeping the composer's text; see keep.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/i18n.h"
 #include "base/util.h"
@@ -70,12 +72,12 @@ keep_save(struct ui *u, bool say)
 		draft_free(&d);
 		return;
 	}
-	if (u->draft_path == NULL) {
+	if (u->draft_path == NULL)
 		u->draft_path = draft_new_path();
-		/* Claimed before it exists, so no other composer offers it;
-		 * failing to claim it does not stop the save. */
+	/* Claimed before it exists, so no other composer offers it; failing
+	 * to claim it does not stop the save (the next one tries again). */
+	if (u->draft_lock == NULL)
 		u->draft_lock = draft_lock(u->draft_path, NULL);
-	}
 	if (draft_save(u->draft_path, &d, &e) == 0) {
 		u->saved_gen = g;
 		u->last_save = time_now();
@@ -143,27 +145,19 @@ keep_release(struct ui *u)
 	u->draft_path = NULL;
 }
 
-/* The answer to the offer at start. */
-static void
-restore_answer(struct ui *u, int a, const char *text, int arg)
+/* Fills the composer from the draft at path (claimed by the caller). */
+static int
+fill_from(struct ui *u, const char *path)
 {
 	struct draft d;
 	struct err e;
 	int f;
 	char **slots[F_COUNT];
 
-	(void)text;
-	(void)arg;
-	if (a != 'y') {
-		ui_msg(u, SEV_INFO, _("The draft stays in %s."), u->draft_path);
-		keep_release(u);
-		return;
-	}
 	err_clear(&e);
-	if (draft_load(u->draft_path, &d, &e) == -1) {
-		ui_msg(u, SEV_ERROR, _("Could not restore the draft: %s"), e.msg);
-		keep_release(u);
-		return;
+	if (draft_load(path, &d, &e) == -1) {
+		ui_msg(u, SEV_ERROR, _("Could not open the draft: %s"), e.msg);
+		return -1;
 	}
 	if (d.profile != NULL && u->ps != NULL &&
 	    profiles_find(u->ps, d.profile) != NULL)
@@ -184,27 +178,145 @@ restore_answer(struct ui *u, int a, const char *text, int arg)
 	draft_free(&d);
 	u->focus = FOCUS_BODY;
 	u->saved_gen = ui_gen(u);
-	ui_msg(u, SEV_OK, _("Draft restored from %s; it is kept until the "
-	    "message is sent."), u->draft_path);
+	return 0;
+}
+
+int
+keep_open(struct ui *u, const char *path)
+{
+	struct draft_lock *l;
+	struct err e;
+	char *p;
+	bool kept = false;
+
+	if (u->draft_path != NULL && strcmp(u->draft_path, path) == 0)
+		return 0;	/* the message being written */
+	err_clear(&e);
+	if ((l = draft_lock(path, &e)) == NULL) {
+		if (errno == EWOULDBLOCK)
+			ui_msg(u, SEV_ERROR, _("Not opened: that draft is open in "
+			    "another missive; finish it there."));
+		else
+			ui_msg(u, SEV_ERROR, _("Not opened: %s."), e.msg);
+		return -1;
+	}
+	p = xstrdup(path);
+	/* What was on screen stays a draft of its own. */
+	if (ui_gen(u) != u->saved_gen)
+		keep_save(u, false);
+	if (u->draft_path != NULL && access(u->draft_path, F_OK) == 0)
+		kept = true;
+	if (fill_from(u, p) == -1) {
+		draft_unlock(l);
+		free(p);
+		return -1;
+	}
+	keep_release(u);
+	u->draft_path = p;
+	u->draft_lock = l;
+	(void)draft_set_aside(p, false);	/* chosen: offered again */
+	if (kept)
+		ui_msg(u, SEV_OK, _("Draft opened from %s; the message you were "
+		    "writing is kept as a draft (^R lists them)."), p);
+	else
+		ui_msg(u, SEV_OK, _("Draft restored from %s; it is kept until the "
+		    "message is sent."), p);
+	return 0;
+}
+
+int
+keep_delete(struct ui *u, const char *path)
+{
+	struct draft_lock *l;
+	struct err e;
+
+	err_clear(&e);
+	if (u->draft_path != NULL && strcmp(u->draft_path, path) == 0) {
+		ui_msg(u, SEV_ERROR, _("That is the message on screen; ^C and "
+		    "d discard it."));
+		return -1;
+	}
+	if ((l = draft_lock(path, &e)) == NULL) {
+		if (errno == EWOULDBLOCK)
+			ui_msg(u, SEV_ERROR, _("Not deleted: that draft is open in "
+			    "another missive."));
+		else
+			ui_msg(u, SEV_ERROR, _("Not deleted: %s."), e.msg);
+		return -1;
+	}
+	if (draft_remove(path, &e) == -1) {
+		ui_msg(u, SEV_ERROR, _("Not deleted: %s."), e.msg);
+		draft_unlock(l);
+		return -1;
+	}
+	draft_unlock(l);
+	ui_msg(u, SEV_OK, _("Draft %s deleted."), path);
+	return 0;
+}
+
+int
+keep_new(struct ui *u)
+{
+	static const int f[] = { F_TO, F_SUBJECT, F_ATTACH, FOCUS_BODY };
+	bool kept;
+	size_t i;
+
+	if (ui_gen(u) != u->saved_gen)
+		keep_save(u, false);
+	if (ui_gen(u) != u->saved_gen)
+		return -1;	/* not saved: said by keep_save; keep it on screen */
+	kept = u->draft_path != NULL && access(u->draft_path, F_OK) == 0;
+	keep_release(u);
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		ui_set_field(u, f[i], "", true);
+	/* The profile's server, sender, Cc and Bcc, as at a start. */
+	if (ui_profile(u) != NULL)
+		ui_apply_profile(u, ui_profile(u), true);
+	else {
+		ui_set_field(u, F_CC, "", true);
+		ui_set_field(u, F_BCC, "", true);
+	}
+	u->focus = F_TO;
+	u->saved_gen = ui_gen(u);
+	ui_msg(u, SEV_OK, kept ? _("A new message; the one you were writing is "
+	    "kept as a draft (^R lists them).") : _("A new message."));
+	return 0;
+}
+
+/* Whether the command line (addresses, a mailto: URL, -s, -a) began a
+ * message; a profile's Cc or the demo's greeting does not. */
+static bool
+prefilled(const struct ui *u)
+{
+	const struct ui_opts *o = u->opts;
+
+	return o != NULL && ((o->args != NULL && o->args[0] != NULL) ||
+	    o->subject != NULL || (o->attach != NULL && o->attach[0] != NULL));
 }
 
 void
 keep_offer(struct ui *u)
 {
-	char *dir = draft_dir(), *path = NULL, when[64];
-	time_t mt;
-	struct tm tm;
+	char *dir = draft_dir();
+	struct draft_info *v;
+	size_t n = draft_list(dir, &v), i, offered = 0, free_n = 0;
 
-	if (draft_claim_latest(dir, &path, &mt, &u->draft_lock) == 1) {
-		localtime_r(&mt, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		u->draft_path = path;
-		/* TRANSLATORS: the letters in brackets are the keys that answer,
-		 * as translated under the context "answer key". */
-		ui_prompt_keys(u, "Yn", restore_answer, 0, _("A draft from %s "
-		    "was found. Restore? [Y/n]"), when);
+	for (i = 0; i < n; i++) {
+		if (v[i].busy)
+			continue;
+		free_n++;
+		if (!v[i].aside)
+			offered++;
 	}
+	draft_list_free(v, n);
 	free(dir);
+	if (offered > 0 && !prefilled(u)) {
+		u->drafts_start = true;
+		ui_open(u, V_DRAFTS);
+	} else if (free_n > 0)
+		ui_msg(u, SEV_INFO, ngettext("%zu draft is kept from earlier; ^R "
+		    "lists it.", "%zu drafts are kept from earlier; ^R lists "
+		    "them.", free_n), free_n);
 }
 
 void

@@ -24,6 +24,7 @@
 struct worker;
 struct completer;
 struct history;
+struct draft_info;
 struct draft_lock;
 struct ui;
 
@@ -36,7 +37,7 @@ enum field { F_SERVER, F_FROM, F_TO, F_CC, F_BCC, F_SUBJECT, F_ATTACH,
  * loop puts them in u->views, so that they name each other by id and
  * never include each other. */
 enum view { V_COMPOSE, V_HELP, V_TLS, V_DIALOGUE, V_PROFILES, V_THEMES,
-	V_COUNT };
+	V_DRAFTS, V_COUNT };
 struct mode {
 	const char *(*name)(void);	/* for the title; NULL: the composer */
 	void (*open)(struct ui *u);	/* may be NULL */
@@ -147,6 +148,9 @@ struct ui {
 	size_t pick_sel, pick_top;
 	struct prompt prompt;
 	char *pending;		/* what a yes/no question is about */
+	struct draft_info *drafts;	/* the drafts list, as last read */
+	size_t ndrafts;
+	bool drafts_start;	/* opened at start: leaving it declines them */
 
 	/* pending typed characters, inserted in one go (fast paste) */
 	wchar_t *typed;

@@ -18,12 +18,13 @@
 #include "base/util.h"
 #include "net/worker.h"
 #include "ui/compose.h"
-#include "ui/pager.h"
-#include "ui/pick.h"
+#include "ui/drafts.h"
 #include "ui/draw.h"
 #include "ui/input.h"
 #include "ui/job.h"
 #include "ui/keep.h"
+#include "ui/pager.h"
+#include "ui/pick.h"
 #include "ui/prompt.h"
 #include "ui/sig.h"
 #include "ui/start.h"
@@ -207,6 +208,7 @@ ui_run(const struct ui_opts *o)
 	u.views[V_DIALOGUE] = &dialogue_mode;
 	u.views[V_PROFILES] = &profiles_mode;
 	u.views[V_THEMES] = &themes_mode;
+	u.views[V_DRAFTS] = &drafts_mode;
 	u.mode = u.views[V_COMPOSE];
 	setlocale(LC_ALL, "");
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

@@ -35,6 +35,8 @@ static const struct {
 	{ "^O  F6", N_("The full SMTP dialogue of the last send "
 	    "(passwords hidden)") },
 	{ "F7", N_("Themes: choose a colour theme, previewed live") },
+	{ "^R  F8", N_("Drafts: every kept draft, with its age, To and "
+	    "Subject; open one, delete one, or start a new message") },
 	{ "^Z  M-u", N_("Undo the last change in the current field") },
 	{ "^L", N_("Redraw the screen") },
 	{ "M-Up M-Down", N_("Scroll the status pane (M-End: back to the "

@@ -20,7 +20,7 @@ tui_exit_status >/dev/null
 pass "the demo's draft has no Server line"
 
 tui_start --demo
-tui_wait "Restore? [Y/n]" 15
+tui_wait "Kept from earlier: Enter opens one" 15
 tui_keys Enter
 tui_wait "Written in the first demo."
 port2=$(tui_screen | sed -n 's/^ Server: *127\.0\.0\.1:\([0-9]*\).*/\1/p')

@@ -34,7 +34,8 @@ grep -q "your draft is kept in" "$WORK/tui1.err" || fail "no note about the kept
 pass "SIGTERM saves the latest text"
 
 tui_start -p work
-tui_wait "was found. Restore? [Y/n]"
+tui_wait "Kept from earlier: Enter opens one"
+tui_has "Draft test" || { tui_dump; fail "the list does not show the subject"; }
 tui_keys Enter
 tui_wait "Second line typed just before SIGTERM"
 tui_has "Subject: Draft test" || { tui_dump; fail "subject not restored"; }
@@ -53,9 +54,9 @@ pass "SIGHUP saves into the restored draft"
 
 # ^S saves on request and says where; declining the offer keeps the file.
 tui_start -p work
-tui_wait "Restore? [Y/n]"
+tui_wait "Kept from earlier: Enter opens one"
 tui_keys n
-tui_wait "The draft stays in"
+tui_wait "1 draft is kept and not offered at the next start; ^R lists it."
 tui_keys Tab Tab Tab
 tui_type "Another message"
 tui_keys C-s
@@ -75,9 +76,7 @@ pass "^C asks before quitting; d discards the draft"
 # kill -9 mid-typing: no handler runs, so what survives is the autosave;
 # it holds every character typed before it.
 tui_start -p work -s "Kill nine" carol@example.org
-tui_wait "Restore? [Y/n]"
-tui_keys n
-tui_wait "The draft stays in"
+tui_wait "1 draft is kept from earlier; ^R lists it."
 tui_type "Every character: àéîõü ß 東京 — survives kill -9"
 tui_wait "survives kill -9"
 tui_wait "draft saved" 5
@@ -92,7 +91,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	sleep 0.05
 done
 tui_start -p work
-tui_wait "Restore? [Y/n]"
+tui_wait "Kept from earlier: Enter opens one"
 tui_keys Enter
 tui_wait "Every character: àéîõü ß 東京 — survives kill -9"
 tui_has "Subject: Kill nine" || { tui_dump; fail "subject lost after kill -9"; }

@@ -37,8 +37,10 @@ pass "the editor's text starts a fresh undo history"
 
 TUI_ENV="VISUAL= EDITOR='$WORK/bad-ed.sh' TMPDIR='$WORK'"
 tui_start -p work -s "Editor" carol@example.org
-tui_wait "Restore? [Y/n]"
-tui_keys y
+tui_wait "kept from earlier; ^R lists"
+tui_keys C-r
+tui_wait "Enter opens a draft in place of the message on screen"
+tui_keys Enter
 tui_wait "Typed in missive."
 tui_keys F4
 tui_wait "(status 3)"
@@ -51,7 +53,7 @@ printf 'Alice Example <alice@example.org>\nbob@old.example\n' \
     >"$XDG_STATE_HOME/missive/history"
 TUI_ENV=
 tui_start -p work
-tui_wait "Restore? [Y/n]"
+tui_wait "Kept from earlier: Enter opens one, n starts a new message"
 tui_keys n
 tui_wait "▸To:"
 tui_type "ali"

@@ -48,9 +48,9 @@ pass "a refused recipient: reason shown, text and draft kept"
 
 # An empty subject asks.
 tui_start -p test carol@example.org
-tui_wait "Restore? [Y/n]"	# the draft of the refused send
-tui_keys n
-tui_wait "The draft stays in"
+# The command line began a message: the draft of the refused send is
+# not put in front of it, only mentioned.
+tui_wait "1 draft is kept from earlier; ^R lists it."
 tui_keys Tab Tab
 tui_type "no subject here"
 tui_keys C-x
@@ -76,8 +76,7 @@ start_server --cert "$PKI/otherhost.pem" --key "$PKI/otherhost.key"
 profile other "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
     "from=Ann <ann@example.org>"
 tui_start -p other -s "cert" dave@example.org
-tui_wait "Restore? [Y/n]"
-tui_keys n
+tui_wait "kept from earlier; ^R lists"
 tui_type "secret plans"
 tui_keys C-x
 tui_wait "Not sent:" 10
@@ -101,8 +100,7 @@ start_server --scenario starttls-454
 profile strict "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
     "from=Ann <ann@example.org>"
 tui_start -p strict -s "tls please" erin@example.org
-tui_wait "Restore? [Y/n]"
-tui_keys n
+tui_wait "kept from earlier; ^R lists"
 tui_type "only over TLS"
 tui_keys C-x
 tui_wait "Not sent:" 10

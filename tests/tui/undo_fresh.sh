@@ -18,7 +18,7 @@ kill -TERM "$(tui_pid)"
 draft=$(the_draft)
 
 tui_start -p work
-tui_wait "Restore? [Y/n]"
+tui_wait "Kept from earlier: Enter opens one"
 tui_keys Enter
 tui_wait "A body that must survive any number of undos."
 tui_keys C-z C-z C-z

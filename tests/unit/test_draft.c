@@ -113,47 +113,62 @@ test_roundtrip(void **state)
 	free(path);
 }
 
-/* The newest draft nobody holds is the one offered; a claimed one is
- * skipped (flock conflicts between two open files even in one process,
- * as between two composers), and a released one is offered again. */
+/* The list: newest first, with To, Subject and the body's first words;
+ * a draft held by a composer is busy (flock conflicts between two open
+ * files even in one process, as between two composers) and free again
+ * once released; the aside mark survives until cleared. */
 static void
-test_claim_latest(void **state)
+test_list(void **state)
 {
-	char *dir = draft_dir(), *a, *b, *found = NULL;
-	struct draft d = { .to = "x@example.org", .body = "x" };
+	char *dir = draft_dir(), *a, *b;
+	struct draft da = { .to = "ann@example.org", .subject = "Plans",
+	    .body = "First line\nsecond\tline" };
+	struct draft db = { .body = "x" };
 	struct utimbuf old = { .actime = 1000000, .modtime = 1000000 };
-	struct draft_lock *la = NULL, *lb = NULL, *lx = NULL;
+	struct draft_lock *la;
+	struct draft_info *v;
 	struct err e;
-	time_t mt;
+	size_t n;
 
 	(void)state;
-	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 0);
+	assert_int_equal(draft_list(dir, &v), 0);
 	a = xasprintf("%s/draft-a.txt", dir);
 	b = xasprintf("%s/draft-b.txt", dir);
-	assert_int_equal(draft_save(b, &d, &e), 0);
-	assert_int_equal(draft_save(a, &d, &e), 0);
+	assert_int_equal(draft_save(b, &db, &e), 0);
+	assert_int_equal(draft_save(a, &da, &e), 0);
 	assert_int_equal(utime(b, &old), 0);
-	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 1);
-	assert_string_equal(found, a);
-	free(found);
-	/* a is held: the next claim gets b, then nothing is left */
+	n = draft_list(dir, &v);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].path, a);
+	assert_string_equal(v[0].to, "ann@example.org");
+	assert_string_equal(v[0].subject, "Plans");
+	assert_string_equal(v[0].start, "First line second line");
+	assert_false(v[0].busy);
+	assert_false(v[0].aside);
+	assert_string_equal(v[1].path, b);
+	assert_string_equal(v[1].to, "");
+	assert_int_equal(v[1].mtime, 1000000);
+	draft_list_free(v, n);
+	/* a is held: busy, and a second claim on it fails */
+	assert_non_null(la = draft_lock(a, &e));
 	assert_null(draft_lock(a, &e));
 	assert_non_null(strstr(e.msg, "another missive"));
-	assert_int_equal(draft_claim_latest(dir, &found, &mt, &lb), 1);
-	assert_string_equal(found, b);
-	assert_int_equal(mt, 1000000);
-	free(found);
-	assert_int_equal(draft_claim_latest(dir, &found, &mt, &lx), 0);
-	/* released (a composer quit or died): offered again */
+	assert_int_equal(draft_set_aside(b, true), 0);
+	n = draft_list(dir, &v);
+	assert_true(v[0].busy);
+	assert_true(v[1].aside);
+	assert_false(v[1].busy);
+	draft_list_free(v, n);
+	/* released (a composer quit or died): free again; aside cleared */
 	draft_unlock(la);
-	assert_int_equal(draft_claim_latest(dir, &found, &mt, &la), 1);
-	assert_string_equal(found, a);
-	free(found);
+	assert_int_equal(draft_set_aside(b, false), 0);
+	n = draft_list(dir, &v);
+	assert_false(v[0].busy);
+	assert_false(v[1].aside);
+	draft_list_free(v, n);
 	/* removing a draft removes its lock file too */
 	assert_int_equal(draft_remove(a, &e), 0);
 	assert_int_equal(draft_remove(b, &e), 0);
-	draft_unlock(la);
-	draft_unlock(lb);
 	assert_int_equal(count_files(dir), 0);
 	free(a);
 	free(b);
@@ -223,7 +238,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_claim_latest),
+		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_atomic_failure_keeps_old),
 		cmocka_unit_test(test_history),
 	};
