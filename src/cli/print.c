@@ -64,9 +64,12 @@ human_result(const struct result *r, bool probe)
 
 	fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), v);
 	free(v);
+	/* A weak key is refused even when pinned: no pin to offer then. */
 	if (r->reason != NULL && strcmp(r->reason, "cert_verify") == 0 &&
-	    r->tls != NULL && r->tls->nchain > 0)
+	    r->tls != NULL && r->tls->nchain > 0 && !r->tls->weak) {
+		fprintf(stderr, "  --pin-pubkey %s\n", r->tls->chain[0].pubkey);
 		fprintf(stderr, "  --fingerprint %s\n", r->tls->chain[0].fingerprint);
+	}
 }
 
 void
@@ -181,7 +184,8 @@ print_probe_report(const struct result *r, FILE *out)
 	if (ti->verified)
 		fputs(_("Certificate: verified (chain and host name)\n"), out);
 	else if (ti->pinned)
-		fputs(_("Certificate: accepted by its pinned fingerprint\n"), out);
+		fputs(_("Certificate: accepted by its pin (--fingerprint or "
+		    "--pin-pubkey)\n"), out);
 	else {
 		char *esc = str_escape(ti->verify_error ? ti->verify_error : "?",
 		    strlen(ti->verify_error ? ti->verify_error : "?"));
@@ -203,6 +207,7 @@ print_probe_report(const struct result *r, FILE *out)
 		if (*sans)
 			fprintf(out, _("  names:    %s\n"), sans);
 		fprintf(out, _("  SHA-256:  %s\n"), c->fingerprint);
+		fprintf(out, _("  key:      %s, SHA-256 %s\n"), c->key, c->pubkey);
 		free(subj);
 		free(iss);
 		free(sans);

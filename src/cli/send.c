@@ -22,7 +22,8 @@
 #include "store/profile.h"
 
 enum {
-	O_TLS = 256, O_FALLBACK, O_CAFILE, O_FINGERPRINT, O_INSECURE, O_TLSMIN,
+	O_TLS = 256, O_FALLBACK, O_CAFILE, O_FINGERPRINT, O_PINPUBKEY, O_INSECURE,
+	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
 	O_FROM,
@@ -34,6 +35,7 @@ static const struct option options[] = {
 	{ "fallback-plaintext", no_argument, NULL, O_FALLBACK },
 	{ "ca-file", required_argument, NULL, O_CAFILE },
 	{ "fingerprint", required_argument, NULL, O_FINGERPRINT },
+	{ "pin-pubkey", required_argument, NULL, O_PINPUBKEY },
 	{ "insecure", no_argument, NULL, O_INSECURE },
 	{ "tls-min", required_argument, NULL, O_TLSMIN },
 	{ "user", required_argument, NULL, O_USER },
@@ -60,7 +62,8 @@ static const struct option options[] = {
 /* What the command line said; NULL / -1 / 0 when it said nothing. */
 struct opts {
 	bool probe;
-	const char *profile, *tls, *ca_file, *fingerprint, *tls_min, *user;
+	const char *profile, *tls, *ca_file, *fingerprint, *pin_pubkey, *tls_min;
+	const char *user;
 	const char *password_cmd, *auth, *from, *subject, *body, *helo;
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
@@ -108,6 +111,9 @@ help(bool probe)
 "                           send without TLS on a new connection\n"
 "      --ca-file FILE       trust these PEM anchors instead of the system store\n"
 "      --fingerprint HEX    accept exactly the leaf certificate with this SHA-256\n"
+"                           (a renewed certificate has another)\n"
+"      --pin-pubkey HASH    accept the server's public key with this SHA-256\n"
+"                           (kept across renewals that keep the key)\n"
 "      --insecure           do not verify the certificate (loudly warned)\n"
 "      --tls-min 1.2|1.3    lowest TLS version (default 1.2)\n"
 "      --user NAME          authenticate as NAME\n"
@@ -145,6 +151,7 @@ parse(int argc, char **argv, struct opts *o)
 		case O_FALLBACK: o->fallback = 1; break;
 		case O_CAFILE: o->ca_file = optarg; break;
 		case O_FINGERPRINT: o->fingerprint = optarg; break;
+		case O_PINPUBKEY: o->pin_pubkey = optarg; break;
 		case O_INSECURE: o->insecure = 1; break;
 		case O_TLSMIN: o->tls_min = optarg; break;
 		case O_USER: o->user = optarg; break;
@@ -256,6 +263,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 			    tls_fingerprint_words());
 		free(job->fingerprint);
 		job->fingerprint = norm;
+	}
+	if (o->pin_pubkey != NULL) {
+		char *norm = tls_pubkey_pins_norm(o->pin_pubkey);
+
+		if (norm == NULL)
+			return err_setr(e, "usage", _("--pin-pubkey: `%s' is not a "
+			    "public-key pin (%s)"), o->pin_pubkey,
+			    tls_pubkey_pin_words());
+		free(job->pin_pubkey);
+		job->pin_pubkey = norm;
 	}
 	job->insecure = o->insecure != 0;
 	if (o->tls_min != NULL && (job->tls_min = tls_version_parse(o->tls_min)) == -1)

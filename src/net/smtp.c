@@ -116,6 +116,7 @@ smtp_job_free(struct smtp_job *job)
 	free(job->host);
 	free(job->ca_file);
 	free(job->fingerprint);
+	free(job->pin_pubkey);
 	free(job->user);
 	secret_free(job->password);
 	free(job->password_cmd);
@@ -416,8 +417,10 @@ hello(struct session *s)
 static void
 tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 {
+	memset(cfg, 0, sizeof *cfg);
 	cfg->ca_file = s->job->ca_file;
 	cfg->fingerprint = s->job->fingerprint;
+	cfg->pin_pubkey = s->job->pin_pubkey;
 	cfg->insecure = s->job->insecure || s->job->probe;
 	cfg->tls_min = s->job->tls_min;
 	cfg->timeout = s->job->timeout;

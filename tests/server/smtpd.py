@@ -102,7 +102,13 @@ class Server:
 
     def make_ctx(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        # Before the certificate: the security level in the cipher string
+        # decides which keys OpenSSL agrees to load (weak-key tests).
+        if self.args.ciphers:
+            ctx.set_ciphers(self.args.ciphers)
         ctx.load_cert_chain(self.args.cert, self.args.key or None)
+        if self.args.dh_params:
+            ctx.load_dh_params(self.args.dh_params)
         if "tls-old" in self.scen:
             # OpenSSL 3 refuses TLS < 1.2 at the default security level.
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -953,6 +959,10 @@ def parse_args(argv):
                    help="offer AUTH before TLS too")
     p.add_argument("--require-auth", action="store_true")
     p.add_argument("--implicit-tls", action="store_true")
+    p.add_argument("--ciphers", help="OpenSSL cipher string for TLS 1.2 and older "
+                   "(e.g. 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0')")
+    p.add_argument("--dh-params", help="PEM file of finite-field DH parameters "
+                   "for the DHE cipher suites")
     p.add_argument("--tls-min", default="1.2", choices=["1.0", "1.1", "1.2", "1.3"])
     p.add_argument("--tls-max", default="1.3", choices=["1.0", "1.1", "1.2", "1.3"])
     p.add_argument("--delay", type=float, default=0.0,

@@ -97,7 +97,7 @@ static void
 test_dup(void **state)
 {
 	struct cert_info ci = { "CN=a", "CN=ca", "2026-01-01T00:00:00Z",
-	    "2027-01-01T00:00:00Z", 30, "a.example", "AA:BB" };
+	    "2027-01-01T00:00:00Z", 30, "DNS:a.example", "AA:BB", "CC:DD", "EC-256" };
 	struct tls_info ti = { .version = "TLSv1.3", .cipher = "X", .verified = true,
 	    .chain = &ci, .nchain = 1 };
 	char *caps[] = { "PIPELINING", "SIZE 10" };
@@ -108,6 +108,8 @@ test_dup(void **state)
 	d = event_dup(&ev);
 	assert_ptr_not_equal(d->tls_info, &ti);
 	assert_string_equal(d->tls_info->chain[0].fingerprint, "AA:BB");
+	assert_string_equal(d->tls_info->chain[0].pubkey, "CC:DD");
+	assert_string_equal(d->tls_info->chain[0].key, "EC-256");
 	assert_string_equal(d->caps[1], "SIZE 10");
 	assert_true(d->tls_info->verified);
 	event_free(d);
