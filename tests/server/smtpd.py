@@ -48,6 +48,8 @@ SCENARIOS = {
     "no-final-reply": "never answer the end of data (final dot or BDAT LAST)",
     "no-greeting": "accept and say nothing",
     "helo-only": "EHLO answered 502, HELO works",
+    "scram-mext": "SCRAM server-first-message begins with a mandatory extension m=",
+    "scram-low-iter": "SCRAM server-first-message asks for i=1 iteration",
 }
 
 HOSTNAME = "mx.test.invalid"
@@ -648,9 +650,11 @@ class Session:
         if not cnonce:
             raise AuthAbort("SCRAM client-first without nonce")
         salt = b"missive-test-salt"
-        iters = 4096
+        iters = 1 if "scram-low-iter" in self.scen else 4096
         nonce = cnonce + base64.b64encode(os.urandom(18)).decode()
         server_first = "r=%s,s=%s,i=%d" % (nonce, base64.b64encode(salt).decode(), iters)
+        if "scram-mext" in self.scen:
+            server_first = "m=channel-binding-required," + server_first
         final = text(self.auth_line(server_first.encode()))
         without_proof, _, proof = final.rpartition(",p=")
         fattrs = dict(a.split("=", 1) for a in without_proof.split(",") if "=" in a)
