@@ -83,13 +83,14 @@ sasl_pick(const char *offered)
 	return NULL;
 }
 
-/* The base64 of encode.h, as strings. */
+/* The base64 of encode.h, as strings; what it encodes is a secret more
+ * often than not, so the buffers are secret ones (caller secret_frees). */
 static char *
 b64_encode(const void *in, size_t n)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_secret(&b);
 	enc_b64_encode(&b, in, n);
 	buf_cstr(&b);
 	return b.data;
@@ -101,7 +102,7 @@ b64_decode(const char *in, size_t *outlen)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_secret(&b);
 	if (enc_b64_decode(&b, in, strlen(in)) == -1) {
 		buf_wipe(&b);
 		return NULL;
@@ -248,7 +249,7 @@ scram_final(struct sasl *s, const char *server_first, char **out, struct err *e)
 
 	buf_init(&without);
 	buf_init(&authmsg);
-	buf_init(&final);
+	buf_init_secret(&final);
 	/* RFC 5802 5.1: "m=" is an extension the client must understand; not
 	 * knowing any, it must abort. */
 	if (strncmp(server_first, "m=", 2) == 0) {
@@ -315,7 +316,7 @@ out:
 	free(salt64);
 	free(iters);
 	free(salt);
-	free(proof64);
+	secret_free(proof64);
 	buf_free(&without);
 	buf_free(&authmsg);
 	buf_wipe(&final);
@@ -333,7 +334,7 @@ scram_verify(struct sasl *s, const char *server_final, char **out, struct err *e
 	ok = sig != NULL && len == sizeof s->server_sig &&
 	    memcmp(sig, s->server_sig, len) == 0;
 	free(v);
-	free(sig);
+	secret_free(sig);
 	if (!ok)
 		return err_setr(e, "auth", _("SCRAM: the server could not prove it "
 		    "knows the password (server signature mismatch)"));
@@ -351,7 +352,7 @@ sasl_step(struct sasl *s, const char *challenge, char **out, struct err *e)
 	int rc = 0;
 
 	*out = NULL;
-	buf_init(&b);
+	buf_init_secret(&b);
 	if (challenge != NULL && (chal = b64_decode(challenge, &chlen)) == NULL)
 		return err_setr(e, "auth", _("the server's AUTH challenge is not base64"));
 	switch (s->m) {

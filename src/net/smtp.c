@@ -566,15 +566,24 @@ authenticate(struct session *s)
 		fail(s, &e);
 		goto out;
 	}
-	if (resp != NULL) {
-		line = xasprintf("AUTH %s %s", sasl_mech(sa), *resp ? resp : "=");
-		shown = xasprintf("AUTH %s <redacted>", sasl_mech(sa));
-	} else
-		line = xasprintf("AUTH %s", sasl_mech(sa));
+	{
+		/* Not xasprintf: the line carries the secret (util.h). */
+		struct buf l;
+
+		buf_init_secret(&l);
+		buf_adds(&l, "AUTH ");
+		buf_adds(&l, sasl_mech(sa));
+		if (resp != NULL) {
+			buf_addc(&l, ' ');
+			buf_adds(&l, *resp ? resp : "=");
+			shown = xasprintf("AUTH %s <redacted>", sasl_mech(sa));
+		}
+		line = buf_cstr(&l);
+	}
 	for (;;) {
 		struct buf b;
 
-		buf_init(&b);
+		buf_init_secret(&b);
 		cmd_add(s, &b, line, shown);
 		rc = send_raw(s, b.data, b.len);
 		buf_wipe(&b);
