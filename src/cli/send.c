@@ -300,6 +300,13 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	}
 	if (o->plainauth)
 		job->allow_plaintext_auth = true;
+	/* Credentials with nobody to log in as would send without AUTH. */
+	if (job->user == NULL && o->password_cmd != NULL)
+		return err_setr(e, "usage", "%s", _("--password-cmd is given but no "
+		    "user to log in as: add --user NAME"));
+	if (job->user == NULL && o->auth != NULL)
+		return err_setr(e, "usage", "%s", _("--auth is given but no user to "
+		    "log in as: add --user NAME"));
 	if (o->helo != NULL) {
 		if (server_helo_check(o->helo, e) == -1) {
 			char *m = xasprintf("--helo: `%s': %s", o->helo, e->msg);

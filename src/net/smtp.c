@@ -1199,6 +1199,14 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	} else if (!job->probe && job->msg == NULL) {
 		s.stage = "usage";
 		failf(&s, "usage", _("no message to send"));
+	} else if (!job->probe && job->user == NULL && (job->password != NULL ||
+	    job->password_cmd != NULL || job->auth_mech != NULL)) {
+		/* The front ends say which option or key; this is the last
+		 * guard against sending without the AUTH asked for. */
+		s.stage = "usage";
+		failf(&s, "usage", _("a password, password command or AUTH "
+		    "mechanism is set but no user to log in as: give --user or "
+		    "user in the profile"));
 	} else {
 		o = attempt(&s, job->tls == TLS_OFF);
 		if (o == FALLBACK) {

@@ -139,6 +139,21 @@ section_end(struct loader *ld)
 	if (lp > 0 && lc > 0)
 		problem(ld, lp > lc ? lp : lc, "%s",
 		    _("set either password or password_cmd, not both"));
+	/* Credentials with nobody to log in as would send without AUTH. */
+	if (p->user == NULL) {
+		static const char *const creds[] = { "password", "password_cmd", "auth" };
+		const char *set[] = { p->password, p->password_cmd, p->auth };
+
+		/* Only values that were taken: a refused one is reported
+		 * already. */
+		for (i = 0; i < 3; i++) {
+			line = ld->keyline[pkey_index(creds[i])];
+			if (line > 0 && set[i] != NULL)
+				problem(ld, line, _("%s is set but user is not: add "
+				    "`user = NAME` (the name to log in as), or remove %s"),
+				    creds[i], creds[i]);
+		}
+	}
 	if (lf > 0 && lt > 0 && p->fallback_plaintext == 1 &&
 	    p->tls != TLS_OPPORTUNISTIC)
 		problem(ld, lf > lt ? lf : lt,

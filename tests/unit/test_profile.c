@@ -374,8 +374,8 @@ static const struct {
 	  "profiles.ini:3: section [missive] is already defined at profiles.ini:1" },
 	{ "[a]\ndefault_profile = a\n",
 	  "profiles.ini:2: unknown key `default_profile` (it goes in the [missive] section)" },
-	{ "[a]\npassword = x\npassword_cmd = y\n",
-	  "profiles.ini:3: set either password or password_cmd, not both" },
+	{ "[a]\nuser = u\npassword = x\npassword_cmd = y\n",
+	  "profiles.ini:4: set either password or password_cmd, not both" },
 	{ "[a]\nfallback_plaintext = yes\ntls = starttls\n",
 	  "profiles.ini:3: fallback_plaintext: applies only to tls = opportunistic, not starttls" },
 };
@@ -670,7 +670,7 @@ test_password_mode(void **state)
 	struct profiles *ps;
 	struct err e;
 	char *want, *path;
-	const char *ini = "[a]\nserver = x.example.org\npassword = hunter2\n";
+	const char *ini = "[a]\nserver = x.example.org\npassword = hunter2\nuser = me\n";
 
 	(void)state;
 	write_file("profiles.ini", ini, strlen(ini), 0644);
@@ -876,6 +876,7 @@ test_save_replace(void **state)
 	p.server = xstrdup("smtp.home.example.org:465");
 	p.password = xstrdup("never-written");
 	p.password_cmd = xstrdup("pass show home");
+	p.user = xstrdup("me");
 	assert_int_equal(profiles_save(tmpdir, &p, &e), 0);
 	profile_clear(&p);
 	got = read_all("profiles.ini", NULL);
@@ -885,6 +886,7 @@ test_save_replace(void **state)
 	    "server = smtp.home.example.org:465\n"
 	    "  # a comment inside home\n"
 	    "unknown_key_kept = 1\n"
+	    "user = me\n"
 	    "password_cmd = pass show home\n"
 	    "\n; about work\n"));
 	free(got);

@@ -701,6 +701,39 @@ test_scram_strict(void **state)
 	assert_int_equal(scram_second(SF_NONCE ",i=4096", &e), -1);
 }
 
+/* The engine's own guard: credentials without a user are a usage error
+ * before any connection, never a send without AUTH. */
+static void
+test_credentials_need_a_user(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		job_for(&job, TLS_OFF, "bob@example.net", "x");
+		if (i == 0)
+			job.password = xstrdup("s3cret");
+		else if (i == 1)
+			job.password_cmd = xstrdup("echo s3cret");
+		else
+			job.auth_mech = xstrdup("PLAIN");
+		r = run(s, &job);
+		assert_false(r->sent);
+		assert_string_equal(r->reason, "usage");
+		assert_int_equal(r->exit_status, 2);
+		assert_non_null(strstr(r->message, "no user to log in as"));
+		assert_int_equal(memconn_writes(), 0);
+		result_free(r);
+		smtp_job_free(&job);
+	}
+}
+
 static void
 test_sasl_pick(void **state)
 {
@@ -733,6 +766,7 @@ main(void)
 		cmocka_unit_test(test_server_parse),
 		cmocka_unit_test(test_scram_rfc7677),
 		cmocka_unit_test(test_scram_strict),
+		cmocka_unit_test(test_credentials_need_a_user),
 		cmocka_unit_test(test_sasl_pick),
 	};
 
