@@ -283,7 +283,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 {
 	size_t i, sep, close, kl, vl;
 	const char *v;
-	bool comment, quoted;
+	bool comment, quoted, indented;
 	char *esc;
 
 	strcpy(str, "\n");
@@ -300,6 +300,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 	}
 	/* An indented line would be a continuation of the previous value to
 	 * libinih; people mean a plain line by it. */
+	indented = n > 0 && ini_space((unsigned char)*p);
 	while (n > 0 && ini_space((unsigned char)*p)) {
 		p++;
 		n--;
@@ -308,6 +309,15 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 		n--;
 	if (n == 0 || *p == ';' || *p == '#')
 		return;
+	/* Whatever it holds may be part of a password: nothing of it is
+	 * shown, whatever else is wrong with it. */
+	if (indented && ld->after_secret) {
+		problem(ld, ld->lineno, "%s", _("an indented line after `password` "
+		    "would be read as the rest of the password; a password cannot "
+		    "span lines: write it on one line, or use password_cmd"));
+		return;
+	}
+	ld->after_secret = false;
 
 	if (*p == '[') {
 		/* The previous section's own checks come first. */
@@ -343,6 +353,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 		    (n < 12 || strncasecmp(p, "password_cmd", 12) != 0)) {
 			problem(ld, ld->lineno, "%s",
 			    _("expected `password = value`"));
+			ld->after_secret = true;
 			return;
 		}
 		esc = str_escape(p, n);
@@ -373,6 +384,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 	}
 	memcpy(ld->key, p, kl);
 	ld->key[kl] = '\0';
+	ld->after_secret = strcmp(ld->key, "password") == 0;
 	/* libinih cuts a value at ` ;`; and ` #` (not a comment to it) would
 	 * stay in the value, which is rarely what was meant, outside quotes.
 	 * A shell command may hold a shell comment. */
@@ -570,6 +582,7 @@ ini_load_buffer(struct loader *ld, const char *rel, const char *path, mode_t mod
 	ld->lineno = 0;
 	ld->sec = SEC_NONE;
 	ld->line_key = false;
+	ld->after_secret = false;
 	rc = ini_parse_stream(reader, ld, handler, ld);
 	section_end(ld);
 	/* Every line libinih could refuse was checked above; this is only a

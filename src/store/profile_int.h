@@ -85,6 +85,9 @@ struct loader {
 
 	/* The line last handed to libinih, when it is a key line. */
 	bool line_key;
+	/* The last key line was `password`: an indented line now would be
+	 * the rest of the password to libinih, and is never quoted. */
+	bool after_secret;
 	char key[64];
 	const char *value;	/* as written, trimmed; points into data */
 	size_t value_len;
