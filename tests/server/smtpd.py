@@ -50,7 +50,12 @@ SCENARIOS = {
     "helo-only": "EHLO answered 502, HELO works",
     "scram-mext": "SCRAM server-first-message begins with a mandatory extension m=",
     "scram-low-iter": "SCRAM server-first-message asks for i=1 iteration",
+    "bidi": "greeting and EHLO reply hold C1 controls and bidi overrides/isolates",
 }
+
+# U+009B (CSI), U+202E (right-to-left override), U+202C, U+2066..U+2069:
+# valid UTF-8 that reorders or drives what a terminal shows.
+BIDI = "\u009b2J \u202eevil\u202c \u2066a\u2069 \u2067b\u2069 \u2068c\u2069"
 
 HOSTNAME = "mx.test.invalid"
 
@@ -420,7 +425,9 @@ class Session:
                 pass
             self.drain_until_close(2)
             return
-        if "garbage" in self.scen:
+        if "bidi" in self.scen:
+            self.write(("220 %s %s ESMTP\r\n" % (HOSTNAME, BIDI)).encode())
+        elif "garbage" in self.scen:
             self.write(b"220 " + HOSTNAME.encode() +
                        b" \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 \xff\xfe\xc3\x28 ESMTP\r\n")
         else:
@@ -476,6 +483,8 @@ class Session:
             raise Closed("endless: time limit")
         caps = self.caps_now()
         lines = ["%s greets %s" % (HOSTNAME, arg)]
+        if "bidi" in self.scen:
+            lines[0] += " " + BIDI
         if "long-line" in self.scen:
             lines.append("X" * 10000)
         if "pipelining" in caps:
