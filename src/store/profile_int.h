@@ -112,6 +112,10 @@ int pkey_set(struct loader *ld, struct profile *p, const struct pkey *k,
     const char *v, struct err *e);
 /* The value of k in p as written in a file, or NULL when unset. */
 char *pkey_render(const struct pkey *k, const struct profile *p);
+/* For hints to copy and paste: path from /, and a word for the shell.
+ * Caller frees. */
+char *path_absolute(const char *path);
+char *shell_quote(const char *s);
 
 /* profile_ini.c: the reader; problems are collected with file and line,
  * reported sorted (the first one is returned). */

@@ -138,7 +138,7 @@ bool_parse(const char *s, int *v)
 }
 
 /* path from /, for a hint to copy and paste. */
-static char *
+char *
 path_absolute(const char *path)
 {
 	char *cwd;
@@ -153,7 +153,7 @@ path_absolute(const char *path)
 }
 
 /* A shell word for the chmod hint. */
-static char *
+char *
 shell_quote(const char *s)
 {
 	struct buf b;
