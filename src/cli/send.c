@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +399,9 @@ run(int argc, char **argv, bool probe)
 	bool syntax = false;
 	int status = 2, fd;
 
+	/* A reader that goes away (`| head -1`) must not kill a send half
+	 * way: writes fail with EPIPE instead, and print.c says so. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof o);
 	memset(&p, 0, sizeof p);
 	buf_init(&o.cc);
