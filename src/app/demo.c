@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,52 @@ exec_script(const char *script, const char *dir)
 	_exit(127);
 }
 
+/* The demo folder is made 0700 or must already be a private folder of
+ * ours, not a symbolic link: in /tmp anyone could have made it first,
+ * and the sink writes its certificates and the mail into it. */
+static int
+private_dir(const char *dir, struct err *e)
+{
+	struct stat st;
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+	int fd;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return err_set(e, _("cannot create %s: %s"), dir, strerror(errno));
+	/* Opened without following a link, then judged as opened. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && (errno == ELOOP || errno == ENOTDIR) &&
+	    lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+		return err_set(e, _("%s is a symbolic link; the demo folder must be "
+		    "a private folder of yours: remove it, or set XDG_RUNTIME_DIR "
+		    "to a private folder"), dir);
+	if (fd == -1)
+		return err_set(e, _("%s: %s; the demo folder must be a private "
+		    "folder of yours"), dir, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		err_set(e, "%s: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (st.st_uid != getuid()) {
+		const char *who = getpwuid_r(st.st_uid, &pw, pwbuf, sizeof pwbuf,
+		    &res) == 0 && res != NULL ? pw.pw_name : NULL;
+		char num[32];
+
+		snprintf(num, sizeof num, "%ld", (long)st.st_uid);
+		return err_set(e, _("%s belongs to another user (%s); the demo folder "
+		    "must be a private folder of yours: remove it, or set "
+		    "XDG_RUNTIME_DIR to a private folder"), dir, who ? who : num);
+	}
+	if ((st.st_mode & 077) != 0)
+		return err_set(e, _("%s is open to other users (mode %04o); the demo "
+		    "folder must be a private folder of yours: run `chmod 700 %s`"),
+		    dir, (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
 static void
 demo_reset(struct demo *d)
 {
@@ -94,13 +141,13 @@ demo_start(struct demo *d, struct err *e)
 	    (long)getuid());
 	d->ca_file = xasprintf("%s/pki/ca.pem", d->dir);
 	d->maildir = xasprintf("%s/Maildir", d->dir);
-	if (mkdir_p(d->dir) == -1) {
-		err_set(e, _("cannot create %s: %s"), d->dir, strerror(errno));
+	if (private_dir(d->dir, e) == -1) {
 		demo_reset(d);
 		return -1;
 	}
 	logpath = xasprintf("%s/sink.log", d->dir);
-	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	free(logpath);
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		err_set(e, _("pipe: %s"), strerror(errno));

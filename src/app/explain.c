@@ -111,7 +111,14 @@ explain_event(const struct event *ev, enum sev *sev)
 			else if (ti->verified)
 				s = xasprintf(_("%s established (%s); certificate "
 				    "verified"), a, b);
-			else {
+			else if (ti->aborted) {
+				char *r = esc(ti->verify_error);
+
+				s = xasprintf(_("%s handshake stopped (%s); certificate "
+				    "NOT accepted%s%s"), a, b, ti->verify_error ?
+				    ": " : "", r);
+				free(r);
+			} else {
 				char *r = esc(ti->verify_error);
 
 				s = xasprintf(_("%s established (%s); certificate "
@@ -119,7 +126,7 @@ explain_event(const struct event *ev, enum sev *sev)
 				    ": " : "", r);
 				free(r);
 			}
-			*sev = ti->verified ? SEV_OK : SEV_WARN;
+			*sev = ti->verified ? SEV_OK : ti->aborted ? SEV_ERROR : SEV_WARN;
 		} else {
 			s = xstrdup(_("TLS established"));
 			*sev = SEV_OK;
@@ -207,10 +214,13 @@ static const struct {
 	    "TLS mode (465 needs implicit TLS), and tls_min."), N_("The TLS "
 	    "handshake failed: check the port and --tls (465 needs --tls "
 	    "implicit), and --tls-min.") },
-	{ "cert_verify", N_("Check the profile's CA file (ca_file) or pin the "
-	    "certificate's fingerprint; ^T shows the certificate."),
+	{ "cert_verify", N_("Check the profile's CA file (ca_file), or pin the "
+	    "server: pin_pubkey pins its public key (kept across renewals that "
+	    "keep the key), fingerprint this very certificate; ^T shows both."),
 	    N_("If you trust this server, name its CA with --ca-file FILE, or "
-	    "pin its certificate with --fingerprint (missive probe shows it).") },
+	    "pin it: --pin-pubkey pins its public key (kept across renewals "
+	    "that keep the key), --fingerprint this very certificate (missive "
+	    "probe shows both).") },
 	{ "auth", N_("Check the user name and the password command of the "
 	    "profile."), N_("Check --user and --password-cmd (or the "
 	    "profile's user and password_cmd).") },
@@ -334,6 +344,11 @@ explain_verdict(const struct result *r, bool probe, enum explain_for who,
 	while (ml > 0 && (m[ml - 1] == '.' || m[ml - 1] == ' '))
 		m[--ml] = '\0';
 	hint = explain_hint(r->reason, who);
+	/* Neither a CA nor a pin makes a weak key safe. */
+	if (r->tls != NULL && r->tls->weak && r->reason != NULL &&
+	    strcmp(r->reason, "cert_verify") == 0)
+		hint = _("The server's key is too small to be safe; ask its admin "
+		    "for a new one (RSA 2048 bits or more, EC 256 or more).");
 	if (r->reason && strcmp(r->reason, "rcpt_refused") == 0 && r->nrefused) {
 		char *ref = join_escaped(r->refused, r->nrefused);
 
@@ -396,6 +411,11 @@ explain_verify(const char *v)
 {
 	if (v == NULL)
 		return _("The certificate could not be verified.");
+	/* Before "chain": a weak key may sit in an intermediate. */
+	if (strcasestr(v, "RSA") || strcasestr(v, " EC ") || strcasestr(v, "bit"))
+		return _("A key in the certificate chain is too small to be safe "
+		    "(RSA and DSA need 2048 bits, EC 256); the server needs a new "
+		    "key. A pin does not help.");
 	if (strcasestr(v, "expired") || strcasestr(v, "AFTER_DATE"))
 		return _("The certificate has expired.");
 	if (strcasestr(v, "not yet") || strcasestr(v, "BEFORE_DATE"))

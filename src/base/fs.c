@@ -187,6 +187,18 @@ file_read(const char *path, size_t max, char **data, size_t *len,
     mode_t *mode, struct err *e)
 {
 	struct stat st;
+	int rc = file_read_stat(path, max, data, len, &st, e);
+
+	if (rc == 0 && mode != NULL)
+		*mode = st.st_mode;
+	return rc;
+}
+
+int
+file_read_stat(const char *path, size_t max, char **data, size_t *len,
+    struct stat *stp, struct err *e)
+{
+	struct stat st;
 	ssize_t r;
 	size_t n = 0;
 	char *d;
@@ -226,8 +238,7 @@ file_read(const char *path, size_t max, char **data, size_t *len,
 	*data = d;
 	if (len != NULL)
 		*len = n;
-	if (mode != NULL)
-		*mode = st.st_mode;
+	*stp = st;
 	return 0;
 }
 

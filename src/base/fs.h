@@ -33,6 +33,10 @@ int file_write_atomic(const char *path, const void *data, size_t len,
  * file", "larger than ...", strerror), without the path. */
 int file_read(const char *path, size_t max, char **data, size_t *len,
     mode_t *mode, struct err *e);
+/* The same, with the file's whole status (owner, mode) as it was read. */
+struct stat;
+int file_read_stat(const char *path, size_t max, char **data, size_t *len,
+    struct stat *st, struct err *e);
 
 /* "~/x" and "~user/x" expanded; an absolute path copied. NULL with e for
  * a relative path (it would depend on the current folder) or an unknown

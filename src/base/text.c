@@ -52,6 +52,17 @@ utf8_len_shown(const unsigned char *s, size_t n)
 	return l == 2 && s[0] == 0xc2 && s[1] <= 0x9f ? 0 : l;
 }
 
+/* Valid UTF-8 that must not reach a terminal or a JSON consumer raw: the
+ * bidirectional embeddings, overrides, isolates and marks (the Trojan
+ * Source characters, which reorder what is shown) and the line and
+ * paragraph separators. C1 controls are handled with the controls. */
+static bool
+cp_hidden(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t
 utf8_decode(const unsigned char *s, uint32_t *cp)
 {
@@ -107,6 +118,7 @@ str_escape(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	struct buf b;
 	size_t i = 0, l;
+	uint32_t cp;
 
 	buf_init(&b);
 	while (i < n) {
@@ -122,7 +134,11 @@ str_escape(const char *s, size_t n)
 			buf_addf(&b, "\\x%02x", u[i]);
 		else if ((l = utf8_len_shown(u + i, n - i)) == 0)
 			buf_addf(&b, "\\x%02x", u[i]);
-		else {
+		else if (l > 1 && (utf8_decode(u + i, &cp), cp_hidden(cp))) {
+			buf_addf(&b, "\\u%04x", (unsigned)cp);
+			i += l;
+			continue;
+		} else {
 			buf_add(&b, u + i, l);
 			i += l;
 			continue;
@@ -138,6 +154,7 @@ json_add_str(struct buf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, l;
+	uint32_t cp;
 
 	buf_addc(b, '"');
 	while (i < n) {
@@ -157,7 +174,14 @@ json_add_str(struct buf *b, const char *s)
 			buf_adds(b, "\\ufffd");
 		else if (l == 1)
 			buf_addc(b, (char)u[i]);
-		else {
+		else if (utf8_decode(u + i, &cp), (cp >= 0x80 && cp <= 0x9f) ||
+		    cp_hidden(cp)) {
+			/* C1 controls, bidi overrides: escaped, so that a line
+			 * printed to a terminal stays what it says. */
+			buf_addf(b, "\\u%04x", (unsigned)cp);
+			i += l;
+			continue;
+		} else {
 			buf_add(b, u + i, l);
 			i += l;
 			continue;

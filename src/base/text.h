@@ -20,13 +20,17 @@ size_t utf8_decode(const unsigned char *s, uint32_t *cp);
 /* Appends the UTF-8 form of cp. */
 void utf8_put(struct buf *b, uint32_t cp);
 
-/* Returns a new string in which control characters, escape sequences and
- * invalid UTF-8 in untrusted text (server replies, certificate fields) are
- * shown as \xNN / \r / \n / \t; valid UTF-8 is kept. Caller frees. */
+/* Returns a new string in which control characters (C1 too), escape
+ * sequences and invalid UTF-8 in untrusted text (server replies,
+ * certificate fields) are shown as \xNN / \r / \n / \t, and the
+ * bidirectional overrides, isolates and marks and U+2028/U+2029 as \uNNNN;
+ * other valid UTF-8 is kept. The one escaper of everything shown: stderr,
+ * transcripts and the composer (through app/explain.c). Caller frees. */
 char *str_escape(const char *s, size_t n);
 
 /* Appends s as a JSON string (with quotes) to b; any bytes, always valid
- * JSON: invalid UTF-8 becomes U+FFFD. */
+ * JSON: invalid UTF-8 becomes U+FFFD; controls, C1 controls, the bidi
+ * overrides, isolates and marks and U+2028/U+2029 are \uNNNN escapes. */
 void json_add_str(struct buf *b, const char *s);
 
 /* True when s (NULL is fine) holds CR or LF (header injection). */

@@ -94,16 +94,38 @@ buf_init(struct buf *b)
 {
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->secret = false;
+}
+
+void
+buf_init_secret(struct buf *b)
+{
+	buf_init(b);
+	b->secret = true;
 }
 
 static void
 buf_grow(struct buf *b, size_t n)
 {
+	size_t old = b->cap;
+	char *p;
+
 	if (b->len + n + 1 <= b->cap)
 		return;
 	while (b->len + n + 1 > b->cap)
 		b->cap = b->cap ? b->cap * 2 : 64;
-	b->data = xrealloc(b->data, b->cap);
+	if (!b->secret) {
+		b->data = xrealloc(b->data, b->cap);
+		return;
+	}
+	/* realloc() may move the block and free the old one unwiped. */
+	p = xmalloc(b->cap);
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len);
+		mem_wipe(b->data, old);
+		free(b->data);
+	}
+	b->data = p;
 }
 
 void
@@ -156,8 +178,13 @@ buf_cstr(struct buf *b)
 void
 buf_free(struct buf *b)
 {
+	bool secret = b->secret;
+
+	if (secret && b->data != NULL)
+		mem_wipe(b->data, b->cap);
 	free(b->data);
 	buf_init(b);
+	b->secret = secret;
 }
 
 void
@@ -165,7 +192,8 @@ buf_wipe(struct buf *b)
 {
 	if (b->data != NULL)
 		mem_wipe(b->data, b->cap);
-	buf_free(b);
+	free(b->data);
+	buf_init(b);
 }
 
 void

@@ -19,12 +19,17 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-/* Growable byte buffer. */
+/* Growable byte buffer. A secret one (buf_init_secret) never leaves a
+ * copy behind: growing copies into a new block and wipes the old one,
+ * freeing wipes. Never format a secret with xasprintf: glibc's vasprintf
+ * frees its growing buffers as they are. */
 struct buf {
 	char *data;
 	size_t len, cap;
+	bool secret;
 };
 void buf_init(struct buf *b);
+void buf_init_secret(struct buf *b);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

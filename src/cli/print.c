@@ -1,6 +1,7 @@
 /* Human and JSON printers for engine events. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,16 +14,33 @@
 
 static void print_probe_report(const struct result *r, FILE *out);
 
+/* stdout could not be written (the reader went away: SIGPIPE is
+ * ignored, so EPIPE): said once on stderr; the session goes on and its
+ * outcome stays the exit status. */
 static void
-json_line(const struct event *ev)
+out_failed(struct printer *p, int errnum)
+{
+	if (p->out_closed)
+		return;
+	p->out_closed = true;
+	fprintf(stderr, _("missive: cannot write the events to standard output "
+	    "(%s); the session goes on, and the exit status tells its "
+	    "outcome\n"), strerror(errnum));
+}
+
+static void
+json_line(struct printer *p, const struct event *ev)
 {
 	struct buf b;
 
+	if (p->out_closed)
+		return;
 	buf_init(&b);
 	event_to_json(ev, &b);
 	buf_addc(&b, '\n');
-	fwrite(b.data, 1, b.len, stdout);
-	fflush(stdout);
+	errno = 0;
+	if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) == EOF)
+		out_failed(p, errno != 0 ? errno : EIO);
 	buf_free(&b);
 }
 
@@ -64,9 +82,12 @@ human_result(const struct result *r, bool probe)
 
 	fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), v);
 	free(v);
+	/* A weak key is refused even when pinned: no pin to offer then. */
 	if (r->reason != NULL && strcmp(r->reason, "cert_verify") == 0 &&
-	    r->tls != NULL && r->tls->nchain > 0)
+	    r->tls != NULL && r->tls->nchain > 0 && !r->tls->weak) {
+		fprintf(stderr, "  --pin-pubkey %s\n", r->tls->chain[0].pubkey);
 		fprintf(stderr, "  --fingerprint %s\n", r->tls->chain[0].fingerprint);
+	}
 }
 
 void
@@ -89,7 +110,7 @@ print_event(const struct event *ev, void *arg)
 		return;
 	}
 	if (p->json) {
-		json_line(ev);
+		json_line(p, ev);
 		return;
 	}
 	if (ev->type != EV_DATA)
@@ -101,8 +122,12 @@ print_event(const struct event *ev, void *arg)
 		break;
 	case EV_RESULT:
 		if (ev->result != NULL) {
-			if (p->probe)
+			if (p->probe && !p->out_closed) {
+				errno = 0;
 				print_probe_report(ev->result, stdout);
+				if (ferror(stdout))
+					out_failed(p, errno != 0 ? errno : EIO);
+			}
 			human_result(ev->result, p->probe);
 		}
 		break;
@@ -135,10 +160,10 @@ print_usage_failure(struct printer *p, const char *message)
 		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = "usage" };
 
 		ev.text = (char *)message;
-		json_line(&ev);
+		json_line(p, &ev);
 		r.message = (char *)message;
 		ev = (struct event){ .type = EV_RESULT, .result = &r };
-		json_line(&ev);
+		json_line(p, &ev);
 	}
 	/* It may quote what was typed, line breaks and escapes included. */
 	esc = str_escape(message, strlen(message));
@@ -181,7 +206,8 @@ print_probe_report(const struct result *r, FILE *out)
 	if (ti->verified)
 		fputs(_("Certificate: verified (chain and host name)\n"), out);
 	else if (ti->pinned)
-		fputs(_("Certificate: accepted by its pinned fingerprint\n"), out);
+		fputs(_("Certificate: accepted by its pin (--fingerprint or "
+		    "--pin-pubkey)\n"), out);
 	else {
 		char *esc = str_escape(ti->verify_error ? ti->verify_error : "?",
 		    strlen(ti->verify_error ? ti->verify_error : "?"));
@@ -203,6 +229,7 @@ print_probe_report(const struct result *r, FILE *out)
 		if (*sans)
 			fprintf(out, _("  names:    %s\n"), sans);
 		fprintf(out, _("  SHA-256:  %s\n"), c->fingerprint);
+		fprintf(out, _("  key:      %s, SHA-256 %s\n"), c->key, c->pubkey);
 		free(subj);
 		free(iss);
 		free(sans);

@@ -16,6 +16,7 @@ struct printer {
 	bool progress_tty;	/* stderr is a terminal: redraw a progress bar */
 	FILE *transcript;	/* or NULL */
 	bool bar_shown;
+	bool out_closed;	/* stdout failed (a reader gone): said once */
 };
 
 /* The event_fn for smtp_run(): arg is a struct printer. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@
 #include "store/profile.h"
 
 enum {
-	O_TLS = 256, O_FALLBACK, O_CAFILE, O_FINGERPRINT, O_INSECURE, O_TLSMIN,
+	O_TLS = 256, O_FALLBACK, O_CAFILE, O_FINGERPRINT, O_PINPUBKEY, O_INSECURE,
+	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
 	O_FROM,
@@ -34,6 +36,7 @@ static const struct option options[] = {
 	{ "fallback-plaintext", no_argument, NULL, O_FALLBACK },
 	{ "ca-file", required_argument, NULL, O_CAFILE },
 	{ "fingerprint", required_argument, NULL, O_FINGERPRINT },
+	{ "pin-pubkey", required_argument, NULL, O_PINPUBKEY },
 	{ "insecure", no_argument, NULL, O_INSECURE },
 	{ "tls-min", required_argument, NULL, O_TLSMIN },
 	{ "user", required_argument, NULL, O_USER },
@@ -60,7 +63,8 @@ static const struct option options[] = {
 /* What the command line said; NULL / -1 / 0 when it said nothing. */
 struct opts {
 	bool probe;
-	const char *profile, *tls, *ca_file, *fingerprint, *tls_min, *user;
+	const char *profile, *tls, *ca_file, *fingerprint, *pin_pubkey, *tls_min;
+	const char *user;
 	const char *password_cmd, *auth, *from, *subject, *body, *helo;
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
@@ -112,6 +116,9 @@ help(bool probe)
 "                           send without TLS on a new connection\n"
 "      --ca-file FILE       trust these PEM anchors instead of the system store\n"
 "      --fingerprint HEX    accept exactly the leaf certificate with this SHA-256\n"
+"                           (a renewed certificate has another)\n"
+"      --pin-pubkey HASH    accept the server's public key with this SHA-256\n"
+"                           (kept across renewals that keep the key)\n"
 "      --insecure           do not verify the certificate (loudly warned)\n"
 "      --tls-min 1.2|1.3    lowest TLS version (default 1.2)\n"
 "      --user NAME          authenticate as NAME\n"
@@ -151,6 +158,7 @@ parse(int argc, char **argv, struct opts *o)
 		case O_FALLBACK: o->fallback = 1; break;
 		case O_CAFILE: o->ca_file = optarg; break;
 		case O_FINGERPRINT: o->fingerprint = optarg; break;
+		case O_PINPUBKEY: o->pin_pubkey = optarg; break;
 		case O_INSECURE: o->insecure = 1; break;
 		case O_TLSMIN: o->tls_min = optarg; break;
 		case O_USER: o->user = optarg; break;
@@ -263,6 +271,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 		free(job->fingerprint);
 		job->fingerprint = norm;
 	}
+	if (o->pin_pubkey != NULL) {
+		char *norm = tls_pubkey_pins_norm(o->pin_pubkey);
+
+		if (norm == NULL)
+			return err_setr(e, "usage", _("--pin-pubkey: `%s' is not a "
+			    "public-key pin (%s)"), o->pin_pubkey,
+			    tls_pubkey_pin_words());
+		free(job->pin_pubkey);
+		job->pin_pubkey = norm;
+	}
 	job->insecure = o->insecure != 0;
 	if (o->tls_min != NULL && (job->tls_min = tls_version_parse(o->tls_min)) == -1)
 		return err_setr(e, "usage", _("--tls-min: `%s' is not one of %s"),
@@ -289,6 +307,13 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	}
 	if (o->plainauth)
 		job->allow_plaintext_auth = true;
+	/* Credentials with nobody to log in as would send without AUTH. */
+	if (job->user == NULL && o->password_cmd != NULL)
+		return err_setr(e, "usage", "%s", _("--password-cmd is given but no "
+		    "user to log in as: add --user NAME"));
+	if (job->user == NULL && o->auth != NULL)
+		return err_setr(e, "usage", "%s", _("--auth is given but no user to "
+		    "log in as: add --user NAME"));
 	if (o->helo != NULL) {
 		if (server_helo_check(o->helo, e) == -1) {
 			char *m = xasprintf("--helo: `%s': %s", o->helo, e->msg);
@@ -380,6 +405,9 @@ run(int argc, char **argv, bool probe)
 	bool syntax = false;
 	int status = 2, fd;
 
+	/* A reader that goes away (`| head -1`) must not kill a send half
+	 * way: writes fail with EPIPE instead, and print.c says so. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof o);
 	memset(&p, 0, sizeof p);
 	buf_init(&o.cc);

@@ -110,6 +110,12 @@ addr_check_text(const char *field, const char *s, size_t len, struct err *e)
 			return err_setr(e, "usage",
 			    _("%s: contains a control character (\\x%02x)"),
 			    field, (unsigned char)s[i]);
+	/* C1 controls (U+0080..U+009F): escapes on some terminals. */
+	for (i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
+			return err_setr(e, "usage",
+			    _("%s: contains a control character (U+%04X)"),
+			    field, (unsigned)(unsigned char)s[i + 1]);
 	return 0;
 }
 
@@ -329,9 +335,10 @@ strip_comments(const char *s, size_t a, size_t b, struct buf *out,
 
 /* Display name from the text before '<' (or a group name): quoted
  * strings unquoted, runs of blanks outside them become one space, and
- * encoded-words in unquoted text decoded. */
+ * encoded-words in unquoted text decoded. *len is its length: a decoded
+ * NUL may sit inside. */
 static char *
-phrase_decode(const char *p, size_t n)
+phrase_decode(const char *p, size_t n, size_t *len)
 {
 	struct buf nm;
 	size_t i;
@@ -360,10 +367,11 @@ phrase_decode(const char *p, size_t n)
 		buf_addc(&nm, p[i]);
 	}
 	if (!quoted && strstr(nm.data, "=?") != NULL) {
-		d = enc_ew_decode(nm.data);
+		d = enc_ew_decode_n(nm.data, len);
 		buf_free(&nm);
 		return d;
 	}
+	*len = nm.len;
 	return nm.data;
 }
 
@@ -601,7 +609,7 @@ parse_mailbox(struct ctx *c, struct addr *a, const char *s, char *comment)
 {
 	const char *lt = NULL, *gt, *p;
 	bool quote = false;
-	size_t n;
+	size_t n, namelen = 0;
 
 	for (p = s; *p != '\0'; p++) {
 		if (quote) {
@@ -635,7 +643,10 @@ parse_mailbox(struct ctx *c, struct addr *a, const char *s, char *comment)
 		for (p = gt + 1; *p != '\0'; p++)
 			if (!is_ws(*p))
 				return fail(c, _("has text after the >"));
-		a->name = phrase_decode(s, (size_t)(lt - s));
+		a->name = phrase_decode(s, (size_t)(lt - s), &namelen);
+		/* Decoded text is checked again (below), NULs included. */
+		if (namelen > 0 && memchr(a->name, '\0', namelen) != NULL)
+			return fail(c, _("has a control character in its name"));
 		if (a->name[0] == '\0') {
 			free(a->name);
 			a->name = NULL;
@@ -740,6 +751,7 @@ addr_parse(const char *field, const char *s, size_t len, struct addr_list *l,
 			cur = cut.ent[i].g;
 			if (cur >= 0) {
 				char *nm;
+				size_t nmlen = 0;
 
 				g = &cut.grp[cur];
 				a = list_add(l);
@@ -749,7 +761,7 @@ addr_parse(const char *field, const char *s, size_t len, struct addr_list *l,
 
 					buf_init(&gb);
 					strip_comments(s, g->a, g->b, &gb, NULL);
-					nm = phrase_decode(gb.data, gb.len);
+					nm = phrase_decode(gb.data, gb.len, &nmlen);
 					buf_free(&gb);
 				}
 				if (nm[0] == '\0') {
@@ -761,7 +773,7 @@ addr_parse(const char *field, const char *s, size_t len, struct addr_list *l,
 					free(nm);
 					goto out;
 				}
-				if (addr_check_text(field, nm, strlen(nm), e) == -1) {
+				if (addr_check_text(field, nm, nmlen, e) == -1) {
 					free(nm);
 					goto out;
 				}

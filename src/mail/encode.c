@@ -666,6 +666,14 @@ ew_one(struct buf *out, const char *s)
 char *
 enc_ew_decode(const char *s)
 {
+	size_t len;
+
+	return enc_ew_decode_n(s, &len);
+}
+
+char *
+enc_ew_decode_n(const char *s, size_t *len)
+{
 	struct buf out, pend, w;
 	const char *p = s;
 	bool last_ew = false;
@@ -707,6 +715,7 @@ enc_ew_decode(const char *s)
 	if (pend.len > 0)
 		buf_add(&out, pend.data, pend.len);
 	buf_free(&pend);
+	*len = out.len;
 	return out.data;
 }
 

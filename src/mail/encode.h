@@ -97,6 +97,9 @@ void enc_quote(struct buf *b, const char *s, size_t n);
  * (charsets UTF-8, US-ASCII, ISO-8859-1; others are left encoded);
  * whitespace between adjacent encoded-words is dropped. Caller frees. */
 char *enc_ew_decode(const char *s);
+/* The same with its length in *len: a decoded =00 is a NUL inside the
+ * text, which strlen would stop at (and hide what follows). */
+char *enc_ew_decode_n(const char *s, size_t *len);
 
 /* --- IDNA: domains with non-ASCII labels become A-labels ("xn--...").
  * The mapping (case, width, ideographic full stops) and the validation

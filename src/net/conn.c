@@ -74,12 +74,25 @@ tcp_wait(int fd, short events, int timeout, atomic_bool *cancel)
 	}
 }
 
-static int
-tcp_connect_one(const struct addrinfo *ai, int timeout, atomic_bool *cancel)
-{
-	int fd, one = 1, soerr = 0;
-	socklen_t len = sizeof soerr;
+/* Happy Eyeballs (RFC 8305): a new attempt every 250 ms while the earlier
+ * ones still wait, the next one at once when one fails; the first to
+ * connect wins. One deadline covers every address. */
+#define HE_DELAY	0.25
+#define HE_MAX		16	/* addresses tried; a name rarely has more */
 
+struct attempt {
+	int fd;
+	char numeric[NI_MAXHOST];
+};
+
+/* Starts a non-blocking connect; the fd, or -1 with errno. *done says it
+ * connected at once. */
+static int
+tcp_start(const struct addrinfo *ai, bool *done)
+{
+	int fd, one = 1, saved;
+
+	*done = false;
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    ai->ai_protocol);
 	if (fd == -1)
@@ -87,34 +100,63 @@ tcp_connect_one(const struct addrinfo *ai, int timeout, atomic_bool *cancel)
 	/* Small pipelined writes followed by a read would otherwise wait for
 	 * the peer's delayed ACK. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		if (tcp_wait(fd, POLLOUT, timeout, cancel) == -1)
-			goto fail;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
-			goto fail;
-		if (soerr != 0) {
-			errno = soerr;
-			goto fail;
-		}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		*done = true;
+		return fd;
 	}
-	return fd;
-fail:
-	soerr = errno;
+	if (errno == EINPROGRESS)
+		return fd;
+	saved = errno;
 	close(fd);
-	errno = soerr;
+	errno = saved;
 	return -1;
+}
+
+/* The addresses in the order RFC 8305 4 tries them: the resolver's
+ * first, then alternating between the families. */
+static size_t
+he_order(struct addrinfo *res, const struct addrinfo **out)
+{
+	const struct addrinfo *a, *fam[2][HE_MAX];
+	size_t n[2] = { 0, 0 }, i[2] = { 0, 0 }, total = 0;
+	int first = res != NULL && res->ai_family == AF_INET6 ? 1 : 0, f;
+
+	for (a = res; a != NULL; a = a->ai_next) {
+		f = a->ai_family == AF_INET6 ? 1 : 0;
+		if (n[f] < HE_MAX)
+			fam[f][n[f]++] = a;
+	}
+	for (f = first; total < HE_MAX && (i[0] < n[0] || i[1] < n[1]); f = 1 - f)
+		if (i[f] < n[f])
+			out[total++] = fam[f][i[f]++];
+	return total;
+}
+
+static void
+tried_add(char *list, size_t size, const char *numeric)
+{
+	size_t len = strlen(list);
+
+	if (len + strlen(numeric) + 3 >= size)
+		return;
+	snprintf(list + len, size - len, "%s%s", len > 0 ? ", " : "", numeric);
 }
 
 static void *
 tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
     char *addr, size_t addrlen, struct err *e)
 {
-	struct addrinfo hints, *res, *ai;
-	char portstr[16], first[256] = "";
+	struct addrinfo hints, *res;
+	const struct addrinfo *order[HE_MAX];
+	struct attempt pend[HE_MAX];
+	struct pollfd pfd[HE_MAX];
+	char portstr[16], tried[512] = "";
+	double deadline, next_at, now, wait;
+	size_t n, next = 0, npend = 0, i;
+	int rc, fd = -1, saved = 0, soerr;
+	socklen_t len;
+	bool done;
 	struct tcp *t;
-	int rc, fd = -1, saved = 0;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -131,34 +173,96 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 		    gai_strerror(rc));
 		return NULL;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		char numeric[NI_MAXHOST];
-
-		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric,
-		    sizeof numeric, NULL, 0, NI_NUMERICHOST) != 0)
-			strcpy(numeric, "?");
-		fd = tcp_connect_one(ai, timeout, cancel);
-		if (fd != -1) {
-			snprintf(addr, addrlen, "%s", numeric);
+	n = he_order(res, order);
+	deadline = time_now() + timeout;
+	next_at = 0;
+	for (;;) {
+		if (cancelled(cancel)) {
+			saved = ECANCELED;
 			break;
 		}
-		if (saved == 0 || first[0] == '\0') {
-			saved = errno;
-			snprintf(first, sizeof first, "%s", numeric);
+		now = time_now();
+		if (now >= deadline) {
+			saved = ETIMEDOUT;
+			break;
 		}
-		if (errno == ECANCELED)
+		if (next < n && (npend == 0 || now >= next_at)) {
+			struct attempt *at = &pend[npend];
+
+			if (getnameinfo(order[next]->ai_addr, order[next]->ai_addrlen,
+			    at->numeric, sizeof at->numeric, NULL, 0,
+			    NI_NUMERICHOST) != 0)
+				strcpy(at->numeric, "?");
+			tried_add(tried, sizeof tried, at->numeric);
+			at->fd = tcp_start(order[next++], &done);
+			if (at->fd != -1 && done) {
+				fd = at->fd;
+				snprintf(addr, addrlen, "%s", at->numeric);
+				break;
+			}
+			if (at->fd == -1) {
+				if (saved == 0)
+					saved = errno;
+				continue;	/* failed at once: the next one now */
+			}
+			npend++;
+			next_at = now + HE_DELAY;
+		}
+		if (npend == 0)
+			break;		/* every address failed */
+		wait = deadline - now;
+		if (next < n && next_at - now < wait)
+			wait = next_at - now;
+		if (wait > 0.1)
+			wait = 0.1;	/* cancel is noticed within a tenth */
+		for (i = 0; i < npend; i++) {
+			pfd[i].fd = pend[i].fd;
+			pfd[i].events = POLLOUT;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)npend, (int)(wait * 1000) + 1) == -1 &&
+		    errno != EINTR) {
+			saved = errno;
+			break;
+		}
+		for (i = 0; i < npend && fd == -1; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			soerr = 0;
+			len = sizeof soerr;
+			if (getsockopt(pend[i].fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+				soerr = errno;
+			if (soerr == 0) {
+				fd = pend[i].fd;
+				snprintf(addr, addrlen, "%s", pend[i].numeric);
+				pend[i] = pend[--npend];
+				break;
+			}
+			if (saved == 0 || saved == ETIMEDOUT)
+				saved = soerr;
+			close(pend[i].fd);
+			pend[i] = pend[--npend];
+			pfd[i] = pfd[npend];
+			i--;
+			next_at = 0;	/* one failed: the next one now */
+		}
+		if (fd != -1)
 			break;
 	}
+	/* The attempts still waiting lose. */
+	for (i = 0; i < npend; i++)
+		if (pend[i].fd != fd)
+			close(pend[i].fd);
 	freeaddrinfo(res);
 	if (fd == -1) {
 		if (saved == ECANCELED)
 			err_setr(e, "cancelled", _("cancelled"));
 		else if (saved == ETIMEDOUT)
 			err_setr(e, "timeout", _("connecting to %s port %d (%s): "
-			    "no answer within %d seconds"), host, port, first, timeout);
+			    "no answer within %d seconds"), host, port, tried, timeout);
 		else
 			err_setr(e, "network", _("cannot connect to %s port %d (%s): %s"),
-			    host, port, first, strerror(saved));
+			    host, port, tried, strerror(saved != 0 ? saved : ECONNREFUSED));
 		return NULL;
 	}
 	t = xmalloc(sizeof *t);

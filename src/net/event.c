@@ -56,6 +56,8 @@ cert_copy(struct cert_info *to, const struct cert_info *from)
 	to->days_left = from->days_left;
 	to->sans = xstrdup(from->sans);
 	to->fingerprint = xstrdup(from->fingerprint);
+	to->pubkey = xstrdup(from->pubkey);
+	to->key = xstrdup(from->key);
 }
 
 static void
@@ -67,6 +69,8 @@ cert_clear(struct cert_info *c)
 	free(c->not_after);
 	free(c->sans);
 	free(c->fingerprint);
+	free(c->pubkey);
+	free(c->key);
 }
 
 struct tls_info *
@@ -237,6 +241,7 @@ j_tls(struct buf *b, const struct tls_info *ti)
 	j_str(b, "subject", leaf ? leaf->subject : NULL);
 	j_str(b, "issuer", leaf ? leaf->issuer : NULL);
 	j_str(b, "fingerprint_sha256", leaf ? leaf->fingerprint : NULL);
+	j_str(b, "pubkey_sha256", leaf ? leaf->pubkey : NULL);
 	j_str(b, "not_after", leaf ? leaf->not_after : NULL);
 	j_key(b, "chain");
 	buf_addc(b, '[');
@@ -252,6 +257,8 @@ j_tls(struct buf *b, const struct tls_info *ti)
 		j_str(b, "not_after", c->not_after);
 		j_str(b, "sans", c->sans);
 		j_str(b, "fingerprint_sha256", c->fingerprint);
+		j_str(b, "pubkey_sha256", c->pubkey);
+		j_str(b, "key", c->key);
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');

@@ -34,8 +34,10 @@ struct cert_info {
 	char *subject, *issuer;
 	char *not_before, *not_after;	/* "YYYY-MM-DDTHH:MM:SSZ" */
 	long days_left;			/* until not_after, negative when expired */
-	char *sans;			/* comma-separated DNS/IP names */
-	char *fingerprint;		/* SHA-256, "AB:CD:…" upper hex */
+	char *sans;			/* "DNS:a, IP:192.0.2.1, URI:..." as listed */
+	char *fingerprint;		/* SHA-256 of the certificate, "AB:CD:…" */
+	char *pubkey;			/* SHA-256 of its public key (SPKI), "AB:CD:…" */
+	char *key;			/* "RSA 2048 bits", "EC 256 bits" */
 };
 
 /* What a handshake produced; also kept in the result for the TLS screen. */
@@ -45,8 +47,10 @@ struct tls_info {
 	char *group;		/* key exchange group, or NULL when unknown */
 	bool verified;		/* chain and host name check passed */
 	bool insecure;		/* --insecure: verification skipped */
-	bool pinned;		/* accepted by --fingerprint */
-	char *verify_error;	/* wolfSSL's reason in words, or NULL */
+	bool pinned;		/* accepted by --fingerprint / --pin-pubkey */
+	bool aborted;		/* refused during the handshake (alert sent) */
+	bool weak;		/* a key of the chain is below TLS_MIN_* */
+	char *verify_error;	/* the reason in words, or NULL */
 	bool resumed;
 	struct cert_info *chain;	/* leaf first */
 	size_t nchain;

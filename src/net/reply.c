@@ -13,7 +13,7 @@
 #include "net/reply.h"
 
 struct reply_parser {
-	char line[REPLY_MAX_LINE + 1];
+	char line[REPLY_MAX_LINE + 2];	/* the line, its CR, a NUL */
 	size_t len;
 	struct reply cur;
 };
@@ -131,7 +131,10 @@ reply_feed(struct reply_parser *p, const char *data, size_t n, size_t *used,
 		char c = data[i];
 
 		if (c != '\n') {
-			if (p->len == REPLY_MAX_LINE) {
+			/* REPLY_MAX_LINE bytes before the line end; a CR after
+			 * them is the CRLF's. */
+			if (p->len == REPLY_MAX_LINE + 1 ||
+			    (p->len == REPLY_MAX_LINE && c != '\r')) {
 				*used = i;
 				err_setr(e, "protocol", _("the server sent a reply line "
 				    "longer than %d bytes"), REPLY_MAX_LINE);

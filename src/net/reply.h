@@ -8,8 +8,9 @@
 
 #include "base/err.h"
 
-#define REPLY_MAX_LINE	2048	/* RFC 5321 says 512; some servers send more */
-#define REPLY_MAX_LINES	128
+#define REPLY_MAX_LINE	2048	/* bytes before the line end; RFC 5321 says
+				 * 512, some servers send more */
+#define REPLY_MAX_LINES	128	/* lines of one reply */
 
 struct reply {
 	int code;		/* 200..599 */

@@ -19,6 +19,9 @@
 
 enum mech { M_PLAIN, M_LOGIN, M_SCRAM, M_XOAUTH2, M_OAUTHBEARER };
 
+#define SCRAM_MIN_ITERATIONS	4096	/* RFC 7677 4 */
+#define SCRAM_MAX_ITERATIONS	1000000	/* beyond it, a stalling server */
+
 /* Best first. PLAIN before LOGIN: same secrecy, one round trip fewer. */
 static const struct {
 	const char *name;
@@ -80,13 +83,14 @@ sasl_pick(const char *offered)
 	return NULL;
 }
 
-/* The base64 of encode.h, as strings. */
+/* The base64 of encode.h, as strings; what it encodes is a secret more
+ * often than not, so the buffers are secret ones (caller secret_frees). */
 static char *
 b64_encode(const void *in, size_t n)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_secret(&b);
 	enc_b64_encode(&b, in, n);
 	buf_cstr(&b);
 	return b.data;
@@ -98,7 +102,7 @@ b64_decode(const char *in, size_t *outlen)
 {
 	struct buf b;
 
-	buf_init(&b);
+	buf_init_secret(&b);
 	if (enc_b64_decode(&b, in, strlen(in)) == -1) {
 		buf_wipe(&b);
 		return NULL;
@@ -245,12 +249,45 @@ scram_final(struct sasl *s, const char *server_first, char **out, struct err *e)
 
 	buf_init(&without);
 	buf_init(&authmsg);
-	buf_init(&final);
-	it = iters != NULL ? strtol(iters, NULL, 10) : 0;
-	if (nonce == NULL || salt64 == NULL || it < 1 || it > 1000000 ||
+	buf_init_secret(&final);
+	/* RFC 5802 5.1: "m=" is an extension the client must understand; not
+	 * knowing any, it must abort. */
+	if (strncmp(server_first, "m=", 2) == 0) {
+		err_setr(e, "auth", "%s", _("SCRAM: the server requires a "
+		    "mandatory extension (m=) that missive does not know; the "
+		    "exchange is cancelled (RFC 5802)"));
+		goto out;
+	}
+	it = -1;
+	if (iters != NULL && *iters != '\0' && strlen(iters) <= 9 &&
+	    strspn(iters, "0123456789") == strlen(iters))
+		it = strtol(iters, NULL, 10);
+	/* r=, s=, i= in this order, then only extensions. */
+	if (nonce == NULL || salt64 == NULL || it < 0 ||
+	    strncmp(server_first, "r=", 2) != 0 ||
+	    strncmp(server_first + 2 + strlen(nonce), ",s=", 3) != 0 ||
+	    strncmp(server_first + 5 + strlen(nonce) + strlen(salt64), ",i=", 3) != 0 ||
+	    strlen(nonce) <= strlen(s->nonce) ||
 	    strncmp(nonce, s->nonce, strlen(s->nonce)) != 0 ||
 	    (salt = b64_decode(salt64, &saltlen)) == NULL) {
 		err_setr(e, "auth", _("SCRAM: the server's challenge is malformed"));
+		goto out;
+	}
+	if (it < SCRAM_MIN_ITERATIONS) {
+		err_setr(e, "auth", ngettext("SCRAM: the server asks for only %ld "
+		    "iteration of the password hash; RFC 7677 requires at least %d, "
+		    "or what is sent would make the password easy to guess; the "
+		    "exchange is cancelled", "SCRAM: the server asks for only %ld "
+		    "iterations of the password hash; RFC 7677 requires at least %d, "
+		    "or what is sent would make the password easy to guess; the "
+		    "exchange is cancelled", (unsigned long)it), it,
+		    SCRAM_MIN_ITERATIONS);
+		goto out;
+	}
+	if (it > SCRAM_MAX_ITERATIONS) {
+		err_setr(e, "auth", _("SCRAM: the server asks for %ld iterations of "
+		    "the password hash; missive does at most %d"), it,
+		    SCRAM_MAX_ITERATIONS);
 		goto out;
 	}
 	buf_addf(&without, "c=biws,r=%s", nonce);
@@ -279,7 +316,7 @@ out:
 	free(salt64);
 	free(iters);
 	free(salt);
-	free(proof64);
+	secret_free(proof64);
 	buf_free(&without);
 	buf_free(&authmsg);
 	buf_wipe(&final);
@@ -297,7 +334,7 @@ scram_verify(struct sasl *s, const char *server_final, char **out, struct err *e
 	ok = sig != NULL && len == sizeof s->server_sig &&
 	    memcmp(sig, s->server_sig, len) == 0;
 	free(v);
-	free(sig);
+	secret_free(sig);
 	if (!ok)
 		return err_setr(e, "auth", _("SCRAM: the server could not prove it "
 		    "knows the password (server signature mismatch)"));
@@ -315,7 +352,7 @@ sasl_step(struct sasl *s, const char *challenge, char **out, struct err *e)
 	int rc = 0;
 
 	*out = NULL;
-	buf_init(&b);
+	buf_init_secret(&b);
 	if (challenge != NULL && (chal = b64_decode(challenge, &chlen)) == NULL)
 		return err_setr(e, "auth", _("the server's AUTH challenge is not base64"));
 	switch (s->m) {

@@ -116,6 +116,7 @@ smtp_job_free(struct smtp_job *job)
 	free(job->host);
 	free(job->ca_file);
 	free(job->fingerprint);
+	free(job->pin_pubkey);
 	free(job->user);
 	secret_free(job->password);
 	free(job->password_cmd);
@@ -416,8 +417,10 @@ hello(struct session *s)
 static void
 tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 {
+	memset(cfg, 0, sizeof *cfg);
 	cfg->ca_file = s->job->ca_file;
 	cfg->fingerprint = s->job->fingerprint;
+	cfg->pin_pubkey = s->job->pin_pubkey;
 	cfg->insecure = s->job->insecure || s->job->probe;
 	cfg->tls_min = s->job->tls_min;
 	cfg->timeout = s->job->timeout;
@@ -563,15 +566,24 @@ authenticate(struct session *s)
 		fail(s, &e);
 		goto out;
 	}
-	if (resp != NULL) {
-		line = xasprintf("AUTH %s %s", sasl_mech(sa), *resp ? resp : "=");
-		shown = xasprintf("AUTH %s <redacted>", sasl_mech(sa));
-	} else
-		line = xasprintf("AUTH %s", sasl_mech(sa));
+	{
+		/* Not xasprintf: the line carries the secret (util.h). */
+		struct buf l;
+
+		buf_init_secret(&l);
+		buf_adds(&l, "AUTH ");
+		buf_adds(&l, sasl_mech(sa));
+		if (resp != NULL) {
+			buf_addc(&l, ' ');
+			buf_adds(&l, *resp ? resp : "=");
+			shown = xasprintf("AUTH %s <redacted>", sasl_mech(sa));
+		}
+		line = buf_cstr(&l);
+	}
 	for (;;) {
 		struct buf b;
 
-		buf_init(&b);
+		buf_init_secret(&b);
 		cmd_add(s, &b, line, shown);
 		rc = send_raw(s, b.data, b.len);
 		buf_wipe(&b);
@@ -1188,6 +1200,14 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	} else if (!job->probe && job->msg == NULL) {
 		s.stage = "usage";
 		failf(&s, "usage", _("no message to send"));
+	} else if (!job->probe && job->user == NULL && (job->password != NULL ||
+	    job->password_cmd != NULL || job->auth_mech != NULL)) {
+		/* The front ends say which option or key; this is the last
+		 * guard against sending without the AUTH asked for. */
+		s.stage = "usage";
+		failf(&s, "usage", _("a password, password command or AUTH "
+		    "mechanism is set but no user to log in as: give --user or "
+		    "user in the profile"));
 	} else {
 		o = attempt(&s, job->tls == TLS_OFF);
 		if (o == FALLBACK) {

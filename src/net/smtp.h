@@ -27,6 +27,7 @@ struct smtp_job {
 	bool fallback_plaintext;
 	char *ca_file;		/* NULL: system store */
 	char *fingerprint;	/* SHA-256 hex, colons optional */
+	char *pin_pubkey;	/* tls_pubkey_pins_norm's form, or NULL */
 	bool insecure;
 	int tls_min;		/* 12 or 13 */
 	char *user;

@@ -1,12 +1,16 @@
-/* TLS through wolfSSL. The handshake always completes certificate checks
- * through a verify callback that records the first failure instead of
- * aborting, so that the diagnostic record can show what the server
- * presented; the policy decision (verified, pinned, --insecure) is made
- * afterwards, in one place. */
+/* TLS through wolfSSL. Certificate checks are wolfSSL's (chain, dates,
+ * key sizes), reported to a verify callback that records the first
+ * failure; at the leaf, the last call, the policy decision is made in one
+ * place (verify_decide: pins, the chain, the server's identity as RFC 9525
+ * says, weak keys, --insecure). A refusal fails the callback, so wolfSSL
+ * ends the handshake with the alert that names the failure; the record
+ * of what the server presented is kept either way. */
 #include "config.h"
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/openssl/evp.h>
+#include <wolfssl/openssl/x509v3.h>
 #include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
@@ -23,6 +27,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "mail/encode.h"
 #include "net/event.h"
 #include "net/tls.h"
 
@@ -35,6 +40,12 @@ struct tls_session {
 	int verify_err;		/* first certificate error seen, or 0 */
 	int verify_depth;
 	int tls_min;
+	const struct tls_cfg *cfg;
+	const char *host;
+	struct tls_info *ti;	/* made at the leaf's check */
+	bool refused;		/* verify_decide said no: why holds it */
+	bool established;	/* the handshake completed: close_notify on close */
+	struct err why;
 };
 
 static const char *
@@ -105,18 +116,6 @@ io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	return errno == ETIMEDOUT ? WOLFSSL_CBIO_ERR_TIMEOUT : WOLFSSL_CBIO_ERR_CONN_CLOSE;
 }
 
-static int
-verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
-{
-	struct tls_session *s = store->userCtx;
-
-	if (!preverify && s != NULL && s->verify_err == 0) {
-		s->verify_err = store->error;
-		s->verify_depth = store->error_depth;
-	}
-	return 1;	/* decided after the handshake, see tls_connect() */
-}
-
 /* The reason a certificate failed, in words a user can act on. */
 static const char *
 verify_reason(int err)
@@ -142,6 +141,9 @@ verify_reason(int err)
 	case ASN_SIG_CONFIRM_E:
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
 		return _("the certificate's signature does not verify");
+	case RSA_KEY_SIZE_E:
+	case ECC_KEY_SIZE_E:
+		return _("a certificate of the chain has a key too small to be safe");
 	default:
 		return NULL;
 	}
@@ -180,13 +182,128 @@ fingerprint_of(const unsigned char *der, int len)
 	return xstrdup(out);
 }
 
-static void
-cert_fill(struct cert_info *ci, WOLFSSL_X509 *x)
+/* "RSA-2048", "EC-256", ...; *bits and *kind (0 unknown, 'r' RSA or DSA,
+ * 'e' EC) for the minimum sizes. */
+static char *
+key_desc(WOLFSSL_X509 *x, int *bits, char *kind)
 {
-	char *name, *alt;
+	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
+	char *d;
+
+	*bits = 0;
+	*kind = 0;
+	if (k == NULL)
+		return xstrdup("?");
+	*bits = wolfSSL_EVP_PKEY_bits(k);
+	switch (wolfSSL_EVP_PKEY_base_id(k)) {
+	case EVP_PKEY_RSA:
+		*kind = 'r';
+		d = xasprintf("RSA-%d", *bits);
+		break;
+	case EVP_PKEY_DSA:
+		*kind = 'r';
+		d = xasprintf("DSA-%d", *bits);
+		break;
+	case EVP_PKEY_EC:
+		*kind = 'e';
+		d = xasprintf("EC-%d", *bits);
+		break;
+	default:
+		d = xasprintf("%d bits", *bits);
+		break;
+	}
+	wolfSSL_EVP_PKEY_free(k);
+	return d;
+}
+
+/* SHA-256 of the DER SubjectPublicKeyInfo: what a public-key pin names. */
+static char *
+pubkey_of(WOLFSSL_X509 *x)
+{
+	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
+	unsigned char *der = NULL;
+	char *fp;
+	int len;
+
+	if (k == NULL)
+		return xstrdup("?");
+	len = wolfSSL_i2d_PUBKEY(k, &der);
+	fp = len > 0 ? fingerprint_of(der, len) : xstrdup("?");
+	XFREE(der, NULL, DYNAMIC_TYPE_OPENSSL);
+	wolfSSL_EVP_PKEY_free(k);
+	return fp;
+}
+
+/* The subjectAltName entries, in the certificate's order (wolfSSL's
+ * stack holds them last first). NULL when there is no such extension. */
+static WOLFSSL_STACK *
+alt_names(WOLFSSL_X509 *x, int *n)
+{
+	WOLFSSL_STACK *st = wolfSSL_X509_get_ext_d2i(x, NID_subject_alt_name,
+	    NULL, NULL);
+
+	*n = st != NULL ? wolfSSL_sk_GENERAL_NAME_num(st) : 0;
+	return st;
+}
+
+static const WOLFSSL_GENERAL_NAME *
+alt_name(WOLFSSL_STACK *st, int n, int i)
+{
+	return wolfSSL_sk_GENERAL_NAME_value(st, n - 1 - i);
+}
+
+static void
+alt_names_free(WOLFSSL_STACK *st)
+{
+	if (st != NULL)
+		wolfSSL_sk_GENERAL_NAME_pop_free(st, wolfSSL_GENERAL_NAME_free);
+}
+
+/* One subjectAltName entry as shown: its kind and its value, escaped
+ * later by whoever shows it. */
+static void
+alt_name_show(struct buf *b, const WOLFSSL_GENERAL_NAME *g)
+{
+	WOLFSSL_ASN1_STRING *v = g->d.ia5;
+	const unsigned char *d = v != NULL ? wolfSSL_ASN1_STRING_data(v) : NULL;
+	int len = v != NULL ? wolfSSL_ASN1_STRING_length(v) : 0;
+	char ip[INET6_ADDRSTRLEN];
+
+	switch (g->type) {
+	case GEN_DNS:
+		buf_adds(b, "DNS:");
+		break;
+	case GEN_IPADD:
+		buf_adds(b, "IP:");
+		if (d != NULL && (len == 4 || len == 16) &&
+		    inet_ntop(len == 4 ? AF_INET : AF_INET6, d, ip, sizeof ip) != NULL) {
+			buf_adds(b, ip);
+			return;
+		}
+		buf_adds(b, "?");
+		return;
+	case GEN_EMAIL:
+		buf_adds(b, "email:");
+		break;
+	case GEN_URI:
+		buf_adds(b, "URI:");
+		break;
+	default:
+		buf_addf(b, "type%d:", g->type);
+		return;
+	}
+	if (d != NULL && len > 0)
+		buf_add(b, d, (size_t)len);
+}
+
+static void
+cert_fill(struct cert_info *ci, WOLFSSL_X509 *x, int *bits, char *kind)
+{
+	char *name;
 	const unsigned char *der;
-	int derlen = 0;
+	int derlen = 0, i, n;
 	struct buf sans;
+	WOLFSSL_STACK *st;
 
 	name = wolfSSL_X509_NAME_oneline(wolfSSL_X509_get_subject_name(x), NULL, 0);
 	ci->subject = xstrdup(name != NULL ? name : "?");
@@ -197,52 +314,53 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x)
 	ci->not_before = asn1_time_str(wolfSSL_X509_get_notBefore(x), NULL);
 	ci->not_after = asn1_time_str(wolfSSL_X509_get_notAfter(x), &ci->days_left);
 	buf_init(&sans);
-	while ((alt = wolfSSL_X509_get_next_altname(x)) != NULL) {
-		unsigned char v6[16];
-		char shortv6[INET6_ADDRSTRLEN];
-
+	buf_adds(&sans, "");
+	st = alt_names(x, &n);
+	for (i = 0; i < n; i++) {
 		if (sans.len > 0)
 			buf_adds(&sans, ", ");
-		/* wolfSSL spells IPv6 names out in full; show them as people
-		 * write them. */
-		if (inet_pton(AF_INET6, alt, v6) == 1 &&
-		    inet_ntop(AF_INET6, v6, shortv6, sizeof shortv6) != NULL)
-			buf_adds(&sans, shortv6);
-		else
-			buf_adds(&sans, alt);
+		alt_name_show(&sans, alt_name(st, n, i));
 	}
-	ci->sans = sans.data != NULL ? sans.data : xstrdup("");
+	alt_names_free(st);
+	ci->sans = sans.data;
 	der = wolfSSL_X509_get_der(x, &derlen);
 	ci->fingerprint = fingerprint_of(der, derlen);
+	ci->pubkey = pubkey_of(x);
+	ci->key = key_desc(x, bits, kind);
 }
 
-/* The peer chain as sent, leaf first. */
-static void
-chain_fill(struct tls_session *s, struct tls_info *ti)
+/* The peer chain as sent, leaf first, from the verify callback's
+ * buffers; the weakest key too small for TLS_MIN_* is noted in *weak
+ * (its index) or -1. */
+static struct cert_info *
+chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak,
+    int *weak_bits, char *weak_kind)
 {
-	WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(s->ssl);
-	int i, n = chain != NULL ? wolfSSL_get_chain_count(chain) : 0;
+	struct cert_info *chain;
+	int i, bits;
+	char kind;
 
-	if (n <= 0) {
-		WOLFSSL_X509 *leaf = wolfSSL_get_peer_certificate(s->ssl);
-
-		if (leaf == NULL)
-			return;
-		ti->chain = xcalloc(1, sizeof *ti->chain);
-		cert_fill(&ti->chain[0], leaf);
-		ti->nchain = 1;
-		wolfSSL_X509_free(leaf);
-		return;
-	}
-	ti->chain = xcalloc((size_t)n, sizeof *ti->chain);
-	for (i = 0; i < n; i++) {
-		WOLFSSL_X509 *x = wolfSSL_get_chain_X509(chain, i);
+	*nchain = 0;
+	*weak = -1;
+	if (store->certs == NULL || store->totalCerts <= 0)
+		return NULL;
+	chain = xcalloc((size_t)store->totalCerts, sizeof *chain);
+	for (i = 0; i < store->totalCerts; i++) {
+		WOLFSSL_X509 *x = wolfSSL_X509_d2i(NULL, store->certs[i].buffer,
+		    (int)store->certs[i].length);
 
 		if (x == NULL)
 			continue;
-		cert_fill(&ti->chain[ti->nchain++], x);
+		cert_fill(&chain[(*nchain)++], x, &bits, &kind);
 		wolfSSL_X509_free(x);
+		if (*weak == -1 && ((kind == 'r' && bits < TLS_MIN_RSA_BITS) ||
+		    (kind == 'e' && bits < TLS_MIN_EC_BITS))) {
+			*weak = (int)*nchain - 1;
+			*weak_bits = bits;
+			*weak_kind = kind;
+		}
 	}
+	return chain;
 }
 
 char *
@@ -274,6 +392,85 @@ tls_fingerprint_words(void)
 	return _("64 hex digits, colons optional");
 }
 
+/* One pin: hex as tls_fingerprint_norm takes it, or sha256//BASE64. */
+static char *
+pubkey_pin_one(const char *s, size_t n)
+{
+	char *one = xstrndup(s, n), *norm = NULL, hex[WC_SHA256_DIGEST_SIZE * 2 + 1];
+	struct buf raw;
+	size_t i;
+
+	if (strncasecmp(one, "sha256//", 8) == 0) {
+		buf_init(&raw);
+		if (enc_b64_decode(&raw, one + 8, strlen(one + 8)) == 0 &&
+		    raw.len == WC_SHA256_DIGEST_SIZE) {
+			for (i = 0; i < raw.len; i++)
+				snprintf(hex + i * 2, 3, "%02X", (unsigned char)raw.data[i]);
+			norm = tls_fingerprint_norm(hex);
+		}
+		buf_free(&raw);
+	} else
+		norm = tls_fingerprint_norm(one);
+	free(one);
+	return norm;
+}
+
+char *
+tls_pubkey_pins_norm(const char *s)
+{
+	struct buf out;
+	const char *p = s, *end;
+	char *one;
+	size_t n;
+
+	buf_init(&out);
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (n > 0 && *p == ' ') {
+			p++;
+			n--;
+		}
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0 || (one = pubkey_pin_one(p, n)) == NULL) {
+			buf_free(&out);
+			return NULL;
+		}
+		if (out.len > 0)
+			buf_addc(&out, ',');
+		buf_adds(&out, one);
+		free(one);
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return out.data;
+}
+
+const char *
+tls_pubkey_pin_words(void)
+{
+	return _("the SHA-256 of the server's public key: 64 hex digits (colons "
+	    "optional) or sha256//BASE64, several separated by commas");
+}
+
+/* Whether the normalised pin is one of the normalised list. */
+static bool
+pin_in(const char *pin, const char *list)
+{
+	size_t n = strlen(pin);
+	const char *p = list;
+
+	while (p != NULL) {
+		if (strncmp(p, pin, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+	return false;
+}
+
 int
 tls_version_parse(const char *s)
 {
@@ -286,36 +483,134 @@ tls_version_parse(const char *s)
 	return -1;
 }
 
-static bool
-is_ip_literal(const char *host)
+/* The binary form of an address literal (4 or 16 bytes; a zone such as
+ * %eth0 is not part of the address), or 0 when host is a name. */
+static size_t
+ip_literal(const char *host, unsigned char out[16])
 {
-	unsigned char tmp[16];
+	char tmp[INET6_ADDRSTRLEN + 32];
 
-	return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+	if (inet_pton(AF_INET, host, out) == 1)
+		return 4;
+	snprintf(tmp, sizeof tmp, "%s", host);
+	tmp[strcspn(tmp, "%")] = '\0';
+	return inet_pton(AF_INET6, tmp, out) == 1 ? 16 : 0;
 }
 
-/* Whether the address literal host is one of the IP names in sans (as
- * cert_fill lists them), compared as addresses, not as text: wolfSSL's
- * own check compares IPv6 names as spelled. */
-static bool
-ip_in_sans(const char *host, const char *sans)
+/* A name's length without one trailing dot (an absolute name). */
+static size_t
+dns_len(const char *s, size_t n)
 {
-	unsigned char want[16], have[16];
-	int fam = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
-	size_t len = fam == AF_INET6 ? 16 : 4;
-	char *list = xstrdup(sans), *tok, *save = NULL;
-	bool found = false;
+	return n > 0 && s[n - 1] == '.' ? n - 1 : n;
+}
 
-	if (inet_pton(fam, host, want) != 1) {
-		free(list);
+/* A wildcard presented identifier RFC 9525 lets a client use: "*." and
+ * then at least two labels, no other '*', no empty label. */
+static bool
+wildcard_ok(const char *p, size_t n)
+{
+	size_t i, dots = 0;
+
+	if (n < 2 || p[0] != '*' || p[1] != '.')
 		return false;
+	for (i = 2; i < n; i++) {
+		if (p[i] == '*')
+			return false;
+		if (p[i] == '.') {
+			if (p[i - 1] == '.')
+				return false;
+			dots++;
+		}
 	}
-	for (tok = strtok_r(list, ", ", &save); tok != NULL && !found;
-	    tok = strtok_r(NULL, ", ", &save))
-		found = inet_pton(fam, tok, have) == 1 && memcmp(want, have, len) == 0;
-	free(list);
-	return found;
+	return n > 2 && p[2] != '.' && p[n - 1] != '.' && dots >= 1;
 }
+
+bool
+tls_dns_id_match(const char *ref, const char *pres, size_t n)
+{
+	size_t rl = dns_len(ref, strlen(ref)), i, first;
+
+	/* A dNSName is ASCII (IA5String): a NUL or an 8-bit byte in it is
+	 * never a name. */
+	for (i = 0; i < n; i++)
+		if (pres[i] == '\0' || (unsigned char)pres[i] > 0x7f)
+			return false;
+	n = dns_len(pres, n);
+	if (rl == 0 || n == 0 || ip_literal(ref, (unsigned char[16]){ 0 }) > 0)
+		return false;
+	for (i = 0; i < rl; i++)
+		if ((unsigned char)ref[i] > 0x7f)
+			return false;
+	if (memchr(pres, '*', n) == NULL)
+		return rl == n && strncasecmp(ref, pres, n) == 0;
+	if (!wildcard_ok(pres, n))
+		return false;
+	/* "*" stands for exactly one whole, non-empty label. */
+	first = strcspn(ref, ".");
+	if (first == 0 || first >= rl)
+		return false;
+	return rl - first == n - 1 && strncasecmp(ref + first, pres + 1, n - 1) == 0;
+}
+
+/* The server's identity (RFC 9525 6): an address literal only against
+ * the iPAddress entries, compared as binary addresses; a name only
+ * against the dNSName entries; never the subject's CN. NULL when it
+ * matches, else why not (caller frees). */
+static char *
+ident_check(WOLFSSL_X509 *leaf, const char *host, const char *shown_names,
+    const char *subject)
+{
+	unsigned char want[16];
+	size_t wlen = ip_literal(host, want);
+	WOLFSSL_STACK *st;
+	int i, n;
+	bool ok = false, bad_wild = false;
+	char *why;
+
+	st = alt_names(leaf, &n);
+	for (i = 0; i < n && !ok; i++) {
+		const WOLFSSL_GENERAL_NAME *g = alt_name(st, n, i);
+		WOLFSSL_ASN1_STRING *v = g->d.ia5;
+		const unsigned char *d = v != NULL ? wolfSSL_ASN1_STRING_data(v) : NULL;
+		int len = v != NULL ? wolfSSL_ASN1_STRING_length(v) : 0;
+
+		if (d == NULL || len <= 0)
+			continue;
+		if (wlen > 0 && g->type == GEN_IPADD)
+			ok = (size_t)len == wlen && memcmp(d, want, wlen) == 0;
+		else if (wlen == 0 && g->type == GEN_DNS) {
+			ok = tls_dns_id_match(host, (const char *)d, (size_t)len);
+			if (!ok && memchr(d, '*', (size_t)len) != NULL &&
+			    !wildcard_ok((const char *)d, dns_len((const char *)d,
+			    (size_t)len)))
+				bad_wild = true;
+		}
+	}
+	alt_names_free(st);
+	if (ok)
+		return NULL;
+	if (n == 0)
+		return xasprintf(_("the certificate is not valid for `%s': it has "
+		    "no subjectAltName, and its subject (%s) is not used to check "
+		    "the name (RFC 9525)"), host, subject);
+	if (wlen > 0)
+		why = xasprintf(_("the certificate is not valid for the address %s: "
+		    "it lists no such IP address (it names: %s)"), host, shown_names);
+	else
+		why = xasprintf(_("the certificate is not valid for `%s' (it names: "
+		    "%s)"), host, shown_names);
+	if (bad_wild) {
+		char *more = xasprintf(_("%s; a wildcard counts only as the whole "
+		    "left-most label of a name with at least two more labels, "
+		    "standing for one label"), why);
+
+		free(why);
+		why = more;
+	}
+	return why;
+}
+
+static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
 
 static WOLFSSL_CTX *
 ctx_new(const struct tls_cfg *cfg, struct err *e)
@@ -330,6 +625,13 @@ ctx_new(const struct tls_cfg *cfg, struct err *e)
 	    WOLFSSL_TLSV1_3 : WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
 	    wolfSSL_CTX_set_cipher_list(ctx, cipher_list) != WOLFSSL_SUCCESS) {
 		err_setr(e, "tls_handshake", _("cannot set the TLS version or ciphers"));
+		goto fail;
+	}
+	/* wolfSSL's own defaults (RSA 1024, EC 224, DH 1024) are too weak. */
+	if (wolfSSL_CTX_SetMinRsaKey_Sz(ctx, TLS_MIN_RSA_BITS) != WOLFSSL_SUCCESS ||
+	    wolfSSL_CTX_SetMinEccKey_Sz(ctx, TLS_MIN_EC_BITS) != WOLFSSL_SUCCESS ||
+	    wolfSSL_CTX_SetMinDhKey_Sz(ctx, TLS_MIN_DH_BITS) != WOLFSSL_SUCCESS) {
+		err_setr(e, "tls_handshake", _("cannot set the smallest key sizes"));
 		goto fail;
 	}
 	if (cfg->ca_file != NULL) {
@@ -371,6 +673,18 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 	case MATCH_SUITE_ERROR:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: no cipher "
 		    "suite in common with the server"));
+	case DH_KEY_SIZE_E: {
+		int bits = wolfSSL_GetDhKey_Sz(s->ssl);
+
+		if (bits > 0)
+			return err_setr(e, "tls_handshake", _("TLS handshake failed: the "
+			    "server offered a %d-bit Diffie-Hellman group; missive "
+			    "requires at least %d bits (the server should offer ECDHE or "
+			    "a larger group)"), bits, TLS_MIN_DH_BITS);
+		return err_setr(e, "tls_handshake", _("TLS handshake failed: the "
+		    "server offered a Diffie-Hellman group smaller than %d bits; the "
+		    "server should offer ECDHE or a larger group"), TLS_MIN_DH_BITS);
+	}
 	case SOCKET_PEER_CLOSED_E:
 	case SOCKET_ERROR_E:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: the server "
@@ -397,57 +711,83 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 	}
 }
 
-/* Applies the policy to what the handshake saw: pinning, the chain result,
- * the host name. Returns 0 to go on, -1 with e set to stop. */
-static int
-verify_decide(struct tls_session *s, const struct tls_cfg *cfg,
-    const char *host, struct tls_info *ti, struct err *e)
+/* Which certificate of the chain, in words. */
+static char *
+chain_place(int i)
 {
-	WOLFSSL_X509 *leaf = wolfSSL_get_peer_certificate(s->ssl);
-	const char *why = NULL;
-	char *pin = NULL;
-	int ok_host;
+	if (i == 0)
+		return xstrdup(_("the server's certificate"));
+	return xasprintf(_("certificate %d of the chain the server sent"), i + 1);
+}
 
-	if (leaf == NULL) {
+/* Applies the policy to what the handshake saw at the leaf: weak keys,
+ * the chain result, the server's identity, pins, --insecure. Fills
+ * ti->verified, pinned, insecure, verify_error. 0 to go on, -1 with e. */
+static int
+verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak,
+    int weak_bits, char weak_kind, struct err *e)
+{
+	const struct tls_cfg *cfg = s->cfg;
+	struct tls_info *ti = s->ti;
+	const struct cert_info *c = ti->nchain > 0 ? &ti->chain[0] : NULL;
+	char *fp = NULL, *why;
+	bool fp_ok, pk_ok;
+	int rc;
+
+	if (leaf == NULL || c == NULL) {
 		ti->verify_error = xstrdup(_("the server sent no certificate"));
-		goto judge;
-	}
-	if (s->verify_err != 0) {
-		why = verify_reason(s->verify_err);
-		if (why != NULL)
-			ti->verify_error = xstrdup(why);
+	} else if (weak >= 0) {
+		char *place = chain_place(weak);
+
+		ti->weak = true;
+		ti->verify_error = xasprintf(weak_kind == 'r' ?
+		    _("%s has a %d-bit RSA key; missive requires at least %d bits") :
+		    _("%s has a %d-bit EC key; missive requires at least %d bits"),
+		    place, weak_bits, weak_kind == 'r' ? TLS_MIN_RSA_BITS :
+		    TLS_MIN_EC_BITS);
+		free(place);
+	} else if (s->verify_err != 0) {
+		const char *r = verify_reason(s->verify_err);
+
+		if (r != NULL)
+			ti->verify_error = xstrdup(r);
 		else
 			ti->verify_error = xasprintf(_("certificate error %d: %s"),
 			    s->verify_err,
 			    wolfSSL_X509_verify_cert_error_string(s->verify_err));
-	} else {
-		if (is_ip_literal(host))
-			ok_host = ti->nchain > 0 && ip_in_sans(host, ti->chain[0].sans) ?
-			    WOLFSSL_SUCCESS : WOLFSSL_FAILURE;
-		else
-			ok_host = wolfSSL_X509_check_host(leaf, host, strlen(host), 0, NULL);
-		if (ok_host != WOLFSSL_SUCCESS)
-			ti->verify_error = xasprintf(_("the certificate is not valid for "
-			    "`%s' (it names: %s)"), host,
-			    ti->nchain > 0 && ti->chain[0].sans[0] != '\0' ?
-			    ti->chain[0].sans : ti->nchain > 0 ? ti->chain[0].subject : "?");
-		else
-			ti->verified = true;
-	}
-	wolfSSL_X509_free(leaf);
-judge:
-	if (cfg->fingerprint != NULL) {
-		pin = tls_fingerprint_norm(cfg->fingerprint);
-		if (pin != NULL && ti->nchain > 0 &&
-		    strcmp(pin, ti->chain[0].fingerprint) == 0) {
+	} else if ((why = ident_check(leaf, s->host, c->sans, c->subject)) != NULL)
+		ti->verify_error = why;
+	else
+		ti->verified = true;
+
+	/* A weak key is refused even when pinned: the pin would only say
+	 * which key an attacker may already have broken. */
+	if (weak >= 0 && !cfg->insecure)
+		return err_setr(e, "cert_verify", _("certificate refused: %s"),
+		    ti->verify_error);
+	if (c != NULL && (cfg->fingerprint != NULL || cfg->pin_pubkey != NULL)) {
+		fp = cfg->fingerprint != NULL ? tls_fingerprint_norm(cfg->fingerprint) : NULL;
+		fp_ok = cfg->fingerprint == NULL ||
+		    (fp != NULL && strcmp(fp, c->fingerprint) == 0);
+		pk_ok = cfg->pin_pubkey == NULL || pin_in(c->pubkey, cfg->pin_pubkey);
+		free(fp);
+		if (fp_ok && pk_ok) {
 			ti->pinned = true;
-			free(pin);
 			return 0;
 		}
-		free(pin);
-		return err_setr(e, "cert_verify", _("the server's certificate (SHA-256 %s) "
-		    "does not match --fingerprint"),
-		    ti->nchain > 0 ? ti->chain[0].fingerprint : "?");
+		if (!fp_ok)
+			rc = err_setr(e, "cert_verify", _("the server's certificate "
+			    "(SHA-256 %s) does not match --fingerprint"), c->fingerprint);
+		else
+			rc = err_setr(e, "cert_verify", _("the server's public key "
+			    "(SHA-256 %s) does not match --pin-pubkey"), c->pubkey);
+		if (cfg->insecure) {
+			/* Asked not to verify: a pin that does not match is
+			 * still said, as a warning would be. */
+			ti->insecure = true;
+			return 0;
+		}
+		return rc;
 	}
 	if (ti->verified)
 		return 0;
@@ -459,13 +799,53 @@ judge:
 	    ti->verify_error);
 }
 
+static struct tls_info *
+info_new(struct tls_session *s)
+{
+	struct tls_info *ti = xcalloc(1, sizeof *ti);
+	const char *group = wolfSSL_get_curve_name(s->ssl);
+
+	ti->version = xstrdup(wolfSSL_get_version(s->ssl));
+	ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	ti->group = xstrdup(group);
+	return ti;
+}
+
+/* Called by wolfSSL for every certificate the server sent (this build has
+ * WOLFSSL_ALWAYS_VERIFY_CB and WOLFSSL_VERIFY_CB_ALL_CERTS), the
+ * intermediates first and the leaf (depth 0) last. */
+static int
+verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+	struct tls_session *s = store->userCtx;
+	int weak, weak_bits = 0;
+	char weak_kind = 0;
+
+	if (s == NULL)
+		return 0;
+	if (!preverify && s->verify_err == 0) {
+		s->verify_err = store->error;
+		s->verify_depth = store->error_depth;
+	}
+	if (store->error_depth > 0)
+		return 1;	/* decided at the leaf */
+	tls_info_free(s->ti);
+	s->ti = info_new(s);
+	s->ti->chain = chain_fill(store, &s->ti->nchain, &weak, &weak_bits,
+	    &weak_kind);
+	err_clear(&s->why);
+	s->refused = verify_decide(s, store->current_cert, weak, weak_bits,
+	    weak_kind, &s->why) == -1;
+	/* Failing here makes wolfSSL send its alert for the error
+	 * (certificate_expired, unknown_ca, else bad_certificate). */
+	return s->refused ? 0 : 1;
+}
+
 struct tls_session *
 tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
     tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e)
 {
 	struct tls_session *s = xcalloc(1, sizeof *s);
-	struct tls_info *ti;
-	const char *group;
 	int rc;
 
 	*info = NULL;
@@ -473,6 +853,8 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 	s->wr = wr;
 	s->io_ctx = io_ctx;
 	s->tls_min = cfg->tls_min;
+	s->cfg = cfg;
+	s->host = host;
 	if ((s->ctx = ctx_new(cfg, e)) == NULL)
 		goto fail;
 	if ((s->ssl = wolfSSL_new(s->ctx)) == NULL) {
@@ -482,27 +864,44 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 	wolfSSL_SetIOReadCtx(s->ssl, s);
 	wolfSSL_SetIOWriteCtx(s->ssl, s);
 	wolfSSL_SetCertCbCtx(s->ssl, s);
-	if (!is_ip_literal(host))
+	if (ip_literal(host, (unsigned char[16]){ 0 }) == 0)
 		(void)wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME, host,
 		    (unsigned short)strlen(host));
 	/* An X25519 share in the first flight saves the P-256 work and,
 	 * with most servers, a HelloRetryRequest. */
 	(void)wolfSSL_UseKeyShare(s->ssl, WOLFSSL_ECC_X25519);
 	rc = wolfSSL_connect(s->ssl);
+	if (s->refused) {
+		/* Refused at the leaf: wolfSSL has sent the alert. */
+		s->ti->aborted = true;
+		*info = s->ti;
+		s->ti = NULL;
+		*e = s->why;
+		goto fail;
+	}
 	if (rc != WOLFSSL_SUCCESS) {
 		handshake_error(s, wolfSSL_get_error(s->ssl, rc), e);
 		goto fail;
 	}
-	ti = xcalloc(1, sizeof *ti);
-	ti->version = xstrdup(wolfSSL_get_version(s->ssl));
-	ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
-	group = wolfSSL_get_curve_name(s->ssl);
-	ti->group = xstrdup(group);
-	ti->resumed = wolfSSL_session_reused(s->ssl) == 1;
-	chain_fill(s, ti);
-	*info = ti;
-	if (verify_decide(s, cfg, host, ti, e) == -1)
-		goto fail;
+	s->established = true;
+	if (s->ti == NULL) {
+		/* No certificate reached the check (an anonymous suite):
+		 * refused, with a close_notify as the only word left. */
+		s->ti = info_new(s);
+		if (verify_decide(s, NULL, -1, 0, 0, e) == -1) {
+			*info = s->ti;
+			s->ti = NULL;
+			goto fail;
+		}
+	}
+	s->ti->resumed = wolfSSL_session_reused(s->ssl) == 1;
+	/* The version and cipher are final now. */
+	free(s->ti->version);
+	free(s->ti->cipher);
+	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
+	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	*info = s->ti;
+	s->ti = NULL;
 	return s;
 fail:
 	tls_close(s);
@@ -556,6 +955,11 @@ tls_close(struct tls_session *s)
 {
 	if (s == NULL)
 		return;
+	/* close_notify, without waiting for the server's: the session ends
+	 * cleanly on the wire, not by a bare TCP close. */
+	if (s->established && s->ssl != NULL)
+		(void)wolfSSL_shutdown(s->ssl);
+	tls_info_free(s->ti);
 	if (s->ssl != NULL)
 		wolfSSL_free(s->ssl);
 	if (s->ctx != NULL)

@@ -17,6 +17,7 @@ struct tls_session;
 struct tls_cfg {
 	const char *ca_file;		/* NULL: system store */
 	const char *fingerprint;	/* SHA-256 hex, colons optional, or NULL */
+	const char *pin_pubkey;		/* tls_pubkey_pins_norm's form, or NULL */
 	bool insecure;
 	int tls_min;			/* 12 or 13 */
 	int timeout;
@@ -32,9 +33,17 @@ void tls_thread_cleanup(void);
 /* Byte transport the session runs over. read/write follow conn_ops. */
 typedef ssize_t (*tls_io_fn)(void *ctx, void *buf, size_t n);
 
+/* The weakest keys and groups accepted: a certificate's RSA (or DSA) key,
+ * its EC key, a finite-field Diffie-Hellman group (TLS 1.2 DHE). */
+#define TLS_MIN_RSA_BITS	2048
+#define TLS_MIN_EC_BITS		256
+#define TLS_MIN_DH_BITS		2048
+
 /* Handshakes as a client for host over io; on success returns a session,
- * on failure NULL with e (reason cert_verify/tls_handshake). *info is
- * filled whenever a certificate was seen. */
+ * on failure NULL with e (reason cert_verify/tls_handshake). The server's
+ * identity is checked during the handshake, so that a refusal ends it
+ * with the TLS alert that names the failure. *info is filled whenever a
+ * certificate was seen and accepted, or refused. */
 struct tls_session *tls_connect(const struct tls_cfg *cfg, const char *host,
     tls_io_fn rd, tls_io_fn wr, void *io_ctx, struct tls_info **info,
     struct err *e);
@@ -51,6 +60,22 @@ void tls_close(struct tls_session *s);
 char *tls_fingerprint_norm(const char *hex);
 /* The forms it takes, in words, for messages. */
 const char *tls_fingerprint_words(void);
+
+/* Public-key pins (--pin-pubkey, the profile's pin_pubkey): the SHA-256
+ * of the server's SubjectPublicKeyInfo, which survives a renewal of the
+ * certificate that keeps the key. One or more, separated by commas, each
+ * 64 hex digits (colons optional) or sha256//BASE64 (curl's form).
+ * Normalised to "AB:CD:...[,AB:...]", or NULL when s is not such a list.
+ * The one parser of the command line and profiles. Caller frees. */
+char *tls_pubkey_pins_norm(const char *s);
+const char *tls_pubkey_pin_words(void);
+
+/* RFC 9525 6.3: whether the DNS name ref (a host name as the user gave
+ * it, A-labels, one trailing dot allowed) matches the dNSName presented
+ * (n bytes, as in the certificate): equal ignoring ASCII case, or a
+ * wildcard that is the whole left-most label of a name with at least
+ * two more labels and stands for exactly one label. */
+bool tls_dns_id_match(const char *ref, const char *presented, size_t n);
 
 /* The lowest TLS version as written ("1.2", "1.3"; "TLSv1.3" too): 12 or
  * 13, or -1. */

@@ -384,13 +384,20 @@ to_profile(struct mparse *mp, const struct acct *a, struct profile *p)
 	else if (a->user != NULL)
 		p->user = xstrdup(a->user);
 	if (a->auth != NULL && *a->auth != '\0') {
-		if ((mech = sasl_canonical(a->auth)) != NULL)
+		if ((mech = sasl_canonical(a->auth)) != NULL && p->user == NULL)
+			warn(mp, _("%s: auth %s is not imported: the profile has no "
+			    "user to log in as"), a->name, mech);
+		else if (mech != NULL)
 			p->auth = xstrdup(mech);
 		else
 			warn(mp, _("%s: missive cannot do auth %s; the profile uses the best mechanism the server offers"),
 			    a->name, a->auth);
 	}
-	if (a->passwordeval != NULL)
+	/* Without a user the command would have nobody to log in as. */
+	if (a->passwordeval != NULL && p->user == NULL)
+		warn(mp, _("%s: passwordeval is not imported: the profile has no user "
+		    "to log in as"), a->name);
+	else if (a->passwordeval != NULL)
 		p->password_cmd = xstrdup(a->passwordeval);
 	if (a->domain != NULL)
 		p->helo = xstrdup(a->domain);

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,23 +24,97 @@
 #include "net/smtp.h"
 #include "store/profile_int.h"
 
+/* A user's name for messages, or their number. */
+static char *
+user_name(uid_t uid)
+{
+	char pwbuf[4096];
+	struct passwd pw, *res = NULL;
+
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res != NULL)
+		return xstrdup(pw.pw_name);
+	return xasprintf("%ld", (long)uid);
+}
+
+/* Whether st (of path, a file or a folder of profiles) may be trusted the
+ * way OpenSSH trusts ~/.ssh/config: ours or root's, and writable by
+ * nobody else. A profile can run commands as the user (password_cmd).
+ * Reports the problem with the command that fixes it. */
+static bool
+trusted(struct loader *ld, const char *path, const struct stat *st, bool folder)
+{
+	char *abs = path_absolute(path), *q = shell_quote(abs), *who, *me;
+	const char *rel = ld->rel;
+	bool ok = true;
+
+	if (st->st_uid != getuid() && st->st_uid != 0) {
+		who = user_name(st->st_uid);
+		me = user_name(getuid());
+		if (folder) {
+			ld->rel = NULL;
+			problem(ld, 0, _("the folder %s belongs to another user (%s): "
+			    "they could replace your profiles, which can run commands "
+			    "as you; run `chown %s %s`"), q, who, me, q);
+		} else
+			problem(ld, 0, _("the file belongs to another user (%s), and a "
+			    "profile can run commands as you (password_cmd); run "
+			    "`chown %s %s`"), who, me, q);
+		free(who);
+		free(me);
+		ok = false;
+	} else if ((st->st_mode & 022) != 0) {
+		unsigned want = (unsigned)(st->st_mode & 07777 & ~022);
+
+		if (folder) {
+			ld->rel = NULL;
+			problem(ld, 0, _("the folder %s is writable by other users "
+			    "(mode %04o): anyone could replace your profiles, which "
+			    "can run commands as you; run `chmod %03o %s`"), q,
+			    (unsigned)(st->st_mode & 07777), want, q);
+		} else
+			problem(ld, 0, _("the file is writable by other users (mode "
+			    "%04o), and a profile can run commands as you "
+			    "(password_cmd); run `chmod %03o %s`"),
+			    (unsigned)(st->st_mode & 07777), want, q);
+		ok = false;
+	}
+	ld->rel = rel;
+	free(abs);
+	free(q);
+	return ok;
+}
+
+/* The folders the profiles are read from, when they exist. */
+static void
+check_folder(struct loader *ld, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		(void)trusted(ld, path, &st, true);
+}
+
 static void
 load_file(struct loader *ld, const char *rel)
 {
 	char *path, *data;
 	struct err e;
+	struct stat st;
 	size_t len;
-	mode_t mode;
 	int rc;
 
 	path = xasprintf("%s/%s", ld->dir, rel);
 	err_clear(&e);
-	rc = file_read(path, PROFILE_FILE_MAX, &data, &len, &mode, &e);
+	rc = file_read_stat(path, PROFILE_FILE_MAX, &data, &len, &st, &e);
+	ld->rel = rel;
 	if (rc == -1) {
-		ld->rel = rel;
 		problem(ld, 0, "%s", e.msg);
+	} else if (rc == 0 && !trusted(ld, path, &st, false)) {
+		/* Not read at all: nothing of it may be used. */
+		mem_wipe(data, len);
+		free(data);
 	} else if (rc == 0) {
-		ini_load_buffer(ld, rel, path, mode, data, len);
+		ini_load_buffer(ld, rel, path, st.st_mode, data, len);
 		/* The file may hold a password. */
 		mem_wipe(data, len);
 		free(data);
@@ -112,6 +187,13 @@ profiles_load_all(const char *dir, bool check_files, profiles_report_fn report,
 	ld.check_files = check_files;
 	ld.dir = dir;
 
+	check_folder(&ld, dir);
+	{
+		char *d = xasprintf("%s/profiles.d", dir);
+
+		check_folder(&ld, d);
+		free(d);
+	}
 	load_file(&ld, "profiles.ini");
 	err_clear(&de);
 	files = profile_dropins(dir, &n, &de);

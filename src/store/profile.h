@@ -20,6 +20,7 @@ struct profile {
 	int fallback_plaintext;	/* 0/1 or -1 */
 	char *ca_file;		/* ~ expanded */
 	char *fingerprint;
+	char *pin_pubkey;	/* tls_pubkey_pins_norm's form */
 	int tls_min;		/* 12, 13 or 0 */
 	char *from, *user;
 	char *password;		/* secret; only from an owner-only file */

@@ -142,6 +142,21 @@ section_end(struct loader *ld)
 	if (lp > 0 && lc > 0)
 		problem(ld, lp > lc ? lp : lc, "%s",
 		    _("set either password or password_cmd, not both"));
+	/* Credentials with nobody to log in as would send without AUTH. */
+	if (p->user == NULL) {
+		static const char *const creds[] = { "password", "password_cmd", "auth" };
+		const char *set[] = { p->password, p->password_cmd, p->auth };
+
+		/* Only values that were taken: a refused one is reported
+		 * already. */
+		for (i = 0; i < 3; i++) {
+			line = ld->keyline[pkey_index(creds[i])];
+			if (line > 0 && set[i] != NULL)
+				problem(ld, line, _("%s is set but user is not: add "
+				    "`user = NAME` (the name to log in as), or remove %s"),
+				    creds[i], creds[i]);
+		}
+	}
 	if (lf > 0 && lt > 0 && p->fallback_plaintext == 1 &&
 	    p->tls != TLS_OPPORTUNISTIC)
 		problem(ld, lf > lt ? lf : lt,
@@ -271,7 +286,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 {
 	size_t i, sep, close, kl, vl;
 	const char *v;
-	bool comment, quoted;
+	bool comment, quoted, indented;
 	char *esc;
 
 	strcpy(str, "\n");
@@ -288,6 +303,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 	}
 	/* An indented line would be a continuation of the previous value to
 	 * libinih; people mean a plain line by it. */
+	indented = n > 0 && ini_space((unsigned char)*p);
 	while (n > 0 && ini_space((unsigned char)*p)) {
 		p++;
 		n--;
@@ -296,6 +312,15 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 		n--;
 	if (n == 0 || *p == ';' || *p == '#')
 		return;
+	/* Whatever it holds may be part of a password: nothing of it is
+	 * shown, whatever else is wrong with it. */
+	if (indented && ld->after_secret) {
+		problem(ld, ld->lineno, "%s", _("an indented line after `password` "
+		    "would be read as the rest of the password; a password cannot "
+		    "span lines: write it on one line, or use password_cmd"));
+		return;
+	}
+	ld->after_secret = false;
 
 	if (*p == '[') {
 		/* The previous section's own checks come first. */
@@ -331,6 +356,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 		    (n < 12 || strncasecmp(p, "password_cmd", 12) != 0)) {
 			problem(ld, ld->lineno, "%s",
 			    _("expected `password = value`"));
+			ld->after_secret = true;
 			return;
 		}
 		esc = str_escape(p, n);
@@ -361,6 +387,7 @@ feed_line(struct loader *ld, const char *p, size_t n, char *str, int num)
 	}
 	memcpy(ld->key, p, kl);
 	ld->key[kl] = '\0';
+	ld->after_secret = strcmp(ld->key, "password") == 0;
 	/* libinih cuts a value at ` ;`; and ` #` (not a comment to it) would
 	 * stay in the value, which is rarely what was meant, outside quotes.
 	 * A shell command may hold a shell comment. */
@@ -579,6 +606,7 @@ ini_load_buffer(struct loader *ld, const char *rel, const char *path, mode_t mod
 	ld->lineno = 0;
 	ld->sec = SEC_NONE;
 	ld->line_key = false;
+	ld->after_secret = false;
 	rc = ini_parse_stream(reader, ld, handler, ld);
 	section_end(ld);
 	/* Every line libinih could refuse was checked above; this is only a

@@ -18,7 +18,8 @@
 #define PROFILE_KEYS_MAX	32	/* room in struct loader for every key */
 
 enum kind {
-	K_SERVER, K_TLS, K_BOOL, K_PATH, K_FINGERPRINT, K_TLS_MIN, K_ADDRESS,
+	K_SERVER, K_TLS, K_BOOL, K_PATH, K_FINGERPRINT, K_PUBKEY_PIN, K_TLS_MIN,
+	K_ADDRESS,
 	K_TEXT, K_PASSWORD, K_COMMAND, K_AUTH, K_HELO, K_TIMEOUT, K_THEME
 };
 
@@ -85,6 +86,9 @@ struct loader {
 
 	/* The line last handed to libinih, when it is a key line. */
 	bool line_key;
+	/* The last key line was `password`: an indented line now would be
+	 * the rest of the password to libinih, and is never quoted. */
+	bool after_secret;
 	char key[64];
 	const char *value;	/* as written, trimmed; points into data */
 	size_t value_len;
@@ -109,6 +113,10 @@ int pkey_set(struct loader *ld, struct profile *p, const struct pkey *k,
     const char *v, struct err *e);
 /* The value of k in p as written in a file, or NULL when unset. */
 char *pkey_render(const struct pkey *k, const struct profile *p);
+/* For hints to copy and paste: path from /, and a word for the shell.
+ * Caller frees. */
+char *path_absolute(const char *path);
+char *shell_quote(const char *s);
 
 /* profile_ini.c: the reader; problems are collected with file and line,
  * reported sorted (the first one is returned). */

@@ -27,6 +27,7 @@ profile_apply_job(const struct profile *p, struct smtp_job *job)
 		job->fallback_plaintext = p->fallback_plaintext == 1;
 	replace(&job->ca_file, p->ca_file);
 	replace(&job->fingerprint, p->fingerprint);
+	replace(&job->pin_pubkey, p->pin_pubkey);
 	if (p->tls_min != 0)
 		job->tls_min = p->tls_min;
 	replace(&job->user, p->user);

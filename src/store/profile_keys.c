@@ -30,6 +30,7 @@ const struct pkey profile_keys[] = {
 	{ "fallback_plaintext", K_BOOL, offsetof(struct profile, fallback_plaintext) },
 	{ "ca_file", K_PATH, offsetof(struct profile, ca_file) },
 	{ "fingerprint", K_FINGERPRINT, offsetof(struct profile, fingerprint) },
+	{ "pin_pubkey", K_PUBKEY_PIN, offsetof(struct profile, pin_pubkey) },
 	{ "tls_min", K_TLS_MIN, offsetof(struct profile, tls_min) },
 	{ "from", K_ADDRESS, offsetof(struct profile, from) },
 	{ "user", K_TEXT, offsetof(struct profile, user) },
@@ -137,7 +138,7 @@ bool_parse(const char *s, int *v)
 }
 
 /* path from /, for a hint to copy and paste. */
-static char *
+char *
 path_absolute(const char *path)
 {
 	char *cwd;
@@ -152,7 +153,7 @@ path_absolute(const char *path)
 }
 
 /* A shell word for the chmod hint. */
-static char *
+char *
 shell_quote(const char *s)
 {
 	struct buf b;
@@ -255,6 +256,13 @@ pkey_set(struct loader *ld, struct profile *p, const struct pkey *k,
 		if ((s = tls_fingerprint_norm(v)) == NULL) {
 			err_setr(e, "usage", _("`%s` is not a SHA-256 fingerprint "
 			    "(%s)"), esc, tls_fingerprint_words());
+			goto out;
+		}
+		break;
+	case K_PUBKEY_PIN:
+		if ((s = tls_pubkey_pins_norm(v)) == NULL) {
+			err_setr(e, "usage", _("`%s` is not a public-key pin (%s)"),
+			    esc, tls_pubkey_pin_words());
 			goto out;
 		}
 		break;

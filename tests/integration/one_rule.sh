@@ -77,9 +77,10 @@ expect_exit min_cli 2
 prof min_prof tls_min 1.1
 expect_exit min_prof 2
 same_words min_cli min_prof "is not one of 1.2, 1.3"
-cli auth_cli --auth scram-sha-256 mail.example.org:587 a@example.org b@example.org
+cli auth_cli --user u --auth scram-sha-256 mail.example.org:587 a@example.org b@example.org
 expect_exit auth_cli 0
-prof auth_prof auth scram-sha-256
+printf '[p]\nserver = mail.example.org:587\nuser = u\nauth = scram-sha-256\n' >"$CONF/profiles.ini"
+run_missive auth_prof profiles --check
 expect_exit auth_prof 0
 pass "TLS versions and SASL mechanisms: one list each"
 
@@ -91,6 +92,7 @@ port 587
 tls on
 tls_starttls on
 from one@example.org
+user one
 tls_fingerprint $(echo "$FP" | sed 's/\(..\)/\1:/g; s/:$//')
 auth scram-sha-256
 EOF2

@@ -101,7 +101,7 @@ pass "listing a broken configuration: exit 2, the first problem"
 rm "$CONF/profiles.d/typo.ini"
 
 # A literal password in a file others can read: refused, with the fix.
-printf '[secret]\nserver = s.example.org\npassword = hunter2\n' >"$CONF/profiles.d/secret.ini"
+printf '[secret]\nserver = s.example.org\npassword = hunter2\nuser = me\n' >"$CONF/profiles.d/secret.ini"
 chmod 644 "$CONF/profiles.d/secret.ini"
 run_missive perm profiles --check
 expect_exit perm 2

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Generates the test PKI into OUTDIR with openssl: two CAs and the leaf
-# certificates the TLS tests need (good, wrong name, expired, self-signed,
-# signed by an untrusted CA). Keys are EC P-256 (fast) and never committed.
-# Idempotent and safe to run concurrently: the set is built in a private
-# folder and renamed into place; a complete set is marked by OUTDIR/.complete.
+# certificates the TLS tests need (good, wrong name, wrong kind of name,
+# wildcards, expired, self-signed, signed by an untrusted CA, weak keys)
+# and Diffie-Hellman parameters. Keys are EC P-256 (fast) unless the name
+# says otherwise, and never committed. Idempotent and safe to run
+# concurrently: the set is built in a private folder and renamed into
+# place; a complete set is marked by OUTDIR/.complete, which holds the
+# version of the set (an older set is made again).
 #
 # Usage: pki.sh OUTDIR
 #
@@ -16,10 +19,28 @@
 #   ca2         second CA, not trusted by the tests
 #   untrusted   leaf for localhost signed by ca2
 #   localhost-chain.pem   localhost leaf followed by ca (full chain)
+# Every leaf below is signed by ca and has CN=localhost, so that a client
+# that falls back to the subject's CN would take it for localhost:
+#   dnsip       DNS:127.0.0.1, DNS:::1 only (addresses written as DNS names)
+#   iponly      IP:127.0.0.1, IP:::1 only
+#   cnonly      no subjectAltName at all
+#   othertypes  URI:smtp://localhost, email:postmaster@localhost,
+#               DNS:other.example (localhost only in names of other kinds)
+#   wildcard    DNS:*.example.test
+#   wildstar    DNS:*
+#   wildtld     DNS:*.test (a wildcard over a public-suffix-like name)
+#   wildpart    DNS:m*.example.test (not a whole label)
+#   rsa2048     RSA 2048-bit key, DNS:localhost, IP:127.0.0.1, IP:::1
+#   rsa1024     RSA 1024-bit key, the same names (too weak)
+#   p384        EC P-384 key, the same names
+#   p224        EC P-224 key, the same names (too weak; TLS 1.2 only)
+# dh2048.pem, dh1024.pem: finite-field DH parameters (RFC 7919 ffdhe2048;
+# a 1024-bit group, too weak)
 set -eu
 
+PKI_VERSION=3
 out=${1:?usage: pki.sh OUTDIR}
-[ -f "$out/.complete" ] && exit 0
+[ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$PKI_VERSION" ] && exit 0
 
 command -v openssl >/dev/null 2>&1 || {
 	echo "pki.sh: openssl not found (apt-get install openssl)" >&2
@@ -33,9 +54,9 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 subj_base="/O=missive test bed"
 
-newkey() {	# NAME
-	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-	    -out "$tmp/$1.key" 2>/dev/null
+newkey() {	# NAME [ALGORITHM OPTION]
+	openssl genpkey -algorithm "${2:-EC}" \
+	    -pkeyopt "${3:-ec_paramgen_curve:P-256}" -out "$tmp/$1.key" 2>/dev/null
 	chmod 600 "$tmp/$1.key"
 }
 
@@ -62,6 +83,53 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = DNS:other.example
 
+[leaf_dnsip]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:127.0.0.1, DNS:::1
+
+[leaf_iponly]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, IP:::1
+
+[leaf_cnonly]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+
+[leaf_othertypes]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = URI:smtp://localhost, email:postmaster@localhost, DNS:other.example
+
+[leaf_wildcard]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.example.test
+
+[leaf_wildstar]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*
+
+[leaf_wildtld]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.test
+
+[leaf_wildpart]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:m*.example.test
+
 [self_localhost]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -77,8 +145,8 @@ mkca() {	# NAME CN
 	    -config "$tmp/ext.cnf" -extensions ca_ext 2>/dev/null
 }
 
-mkleaf() {	# NAME CN CA EXT
-	newkey "$1"
+mkleaf() {	# NAME CN CA EXT [ALGORITHM OPTION]
+	newkey "$1" "${5:-EC}" "${6:-ec_paramgen_curve:P-256}"
 	openssl req -new -key "$tmp/$1.key" -subj "$subj_base/CN=$2" \
 	    -out "$tmp/$1.csr" 2>/dev/null
 	openssl x509 -req -in "$tmp/$1.csr" -CA "$tmp/$3.pem" \
@@ -92,6 +160,17 @@ mkca ca2 "missive untrusted CA"
 mkleaf localhost localhost ca leaf_localhost
 mkleaf otherhost other.example ca leaf_other
 mkleaf untrusted localhost ca2 leaf_localhost
+for kind in dnsip iponly cnonly othertypes wildcard wildstar wildtld wildpart; do
+	mkleaf $kind localhost ca leaf_$kind
+done
+mkleaf rsa2048 localhost ca leaf_localhost RSA rsa_keygen_bits:2048
+mkleaf rsa1024 localhost ca leaf_localhost RSA rsa_keygen_bits:1024
+mkleaf p384 localhost ca leaf_localhost EC ec_paramgen_curve:P-384
+mkleaf p224 localhost ca leaf_localhost EC ec_paramgen_curve:P-224
+openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 \
+    -out "$tmp/dh2048.pem" 2>/dev/null
+# Quick to make: DSA-style parameters (a prime with a 160-bit subgroup).
+openssl dhparam -dsaparam -out "$tmp/dh1024.pem" 1024 2>/dev/null
 
 newkey selfsigned
 openssl req -new -x509 -key "$tmp/selfsigned.key" -out "$tmp/selfsigned.pem" \
@@ -140,19 +219,20 @@ if openssl verify -CAfile "$tmp/ca.pem" "$tmp/expired.pem" >/dev/null 2>&1; then
 	exit 1
 fi
 
-: >"$tmp/.complete"
+echo "$PKI_VERSION" >"$tmp/.complete"
 chmod 755 "$tmp"
 # rename(2) is atomic; when another run won the race, keep its set.
 if mv -T "$tmp" "$out" 2>/dev/null; then
 	trap - EXIT INT TERM
 	exit 0
 fi
-if [ -f "$out/.complete" ]; then
+if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$PKI_VERSION" ]; then
 	exit 0
 fi
-# OUTDIR exists but holds no complete set (e.g. created empty by a caller
-# that put other files in it): copy ours in.
+# OUTDIR exists but holds no complete set of this version (created empty
+# by a caller that put other files in it, or made by an older pki.sh):
+# copy ours in.
 mkdir -p "$out"
 cp "$tmp"/*.pem "$tmp"/*.key "$out"/
-: >"$out/.complete"
+echo "$PKI_VERSION" >"$out/.complete"
 exit 0

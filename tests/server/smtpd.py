@@ -48,7 +48,14 @@ SCENARIOS = {
     "no-final-reply": "never answer the end of data (final dot or BDAT LAST)",
     "no-greeting": "accept and say nothing",
     "helo-only": "EHLO answered 502, HELO works",
+    "scram-mext": "SCRAM server-first-message begins with a mandatory extension m=",
+    "scram-low-iter": "SCRAM server-first-message asks for i=1 iteration",
+    "bidi": "greeting and EHLO reply hold C1 controls and bidi overrides/isolates",
 }
+
+# U+009B (CSI), U+202E (right-to-left override), U+202C, U+2066..U+2069:
+# valid UTF-8 that reorders or drives what a terminal shows.
+BIDI = "\u009b2J \u202eevil\u202c \u2066a\u2069 \u2067b\u2069 \u2068c\u2069"
 
 HOSTNAME = "mx.test.invalid"
 
@@ -102,7 +109,13 @@ class Server:
 
     def make_ctx(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        # Before the certificate: the security level in the cipher string
+        # decides which keys OpenSSL agrees to load (weak-key tests).
+        if self.args.ciphers:
+            ctx.set_ciphers(self.args.ciphers)
         ctx.load_cert_chain(self.args.cert, self.args.key or None)
+        if self.args.dh_params:
+            ctx.load_dh_params(self.args.dh_params)
         if "tls-old" in self.scen:
             # OpenSSL 3 refuses TLS < 1.2 at the default security level.
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -412,7 +425,9 @@ class Session:
                 pass
             self.drain_until_close(2)
             return
-        if "garbage" in self.scen:
+        if "bidi" in self.scen:
+            self.write(("220 %s %s ESMTP\r\n" % (HOSTNAME, BIDI)).encode())
+        elif "garbage" in self.scen:
             self.write(b"220 " + HOSTNAME.encode() +
                        b" \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 \xff\xfe\xc3\x28 ESMTP\r\n")
         else:
@@ -468,6 +483,8 @@ class Session:
             raise Closed("endless: time limit")
         caps = self.caps_now()
         lines = ["%s greets %s" % (HOSTNAME, arg)]
+        if "bidi" in self.scen:
+            lines[0] += " " + BIDI
         if "long-line" in self.scen:
             lines.append("X" * 10000)
         if "pipelining" in caps:
@@ -642,9 +659,11 @@ class Session:
         if not cnonce:
             raise AuthAbort("SCRAM client-first without nonce")
         salt = b"missive-test-salt"
-        iters = 4096
+        iters = 1 if "scram-low-iter" in self.scen else 4096
         nonce = cnonce + base64.b64encode(os.urandom(18)).decode()
         server_first = "r=%s,s=%s,i=%d" % (nonce, base64.b64encode(salt).decode(), iters)
+        if "scram-mext" in self.scen:
+            server_first = "m=channel-binding-required," + server_first
         final = text(self.auth_line(server_first.encode()))
         without_proof, _, proof = final.rpartition(",p=")
         fattrs = dict(a.split("=", 1) for a in without_proof.split(",") if "=" in a)
@@ -953,6 +972,10 @@ def parse_args(argv):
                    help="offer AUTH before TLS too")
     p.add_argument("--require-auth", action="store_true")
     p.add_argument("--implicit-tls", action="store_true")
+    p.add_argument("--ciphers", help="OpenSSL cipher string for TLS 1.2 and older "
+                   "(e.g. 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0')")
+    p.add_argument("--dh-params", help="PEM file of finite-field DH parameters "
+                   "for the DHE cipher suites")
     p.add_argument("--tls-min", default="1.2", choices=["1.0", "1.1", "1.2", "1.3"])
     p.add_argument("--tls-max", default="1.3", choices=["1.0", "1.1", "1.2", "1.3"])
     p.add_argument("--delay", type=float, default=0.0,

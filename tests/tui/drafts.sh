@@ -6,7 +6,7 @@
 . "$TESTS_SRCDIR/tui/lib.sh"
 
 profile work 127.0.0.1:2525 tls=starttls "from=Ann <ann@example.org>" \
-    password_cmd=echo-never-in-a-draft
+    user=ann password_cmd=echo-never-in-a-draft
 tui_start -p work -s "Draft test" bob@example.org
 tui_wait "Ready."
 tui_type "First line of a précieux draft 草稿"

@@ -212,6 +212,51 @@ test_reject(void **state)
 	}
 }
 
+/* A display or group name decoded from an encoded-word is checked again
+ * after decoding: CR, LF, a NUL (which would hide what follows it) or a
+ * C1 control smuggled in as =0D=0A, =00 or =C2=9B never reach the
+ * composer, the address history or the receiving client. */
+static void
+test_encoded_word_controls(void **state)
+{
+	static const char *const bad[] = {
+		"=?utf-8?q?Eve=0D=0AX-Injected=3A_yes?= <eve@example.org>",
+		"=?utf-8?b?RXZlDQpYLUluamVjdGVkOiB5ZXM=?= <eve@example.org>",
+		"=?utf-8?q?Eve=00=0D=0AX-Injected=3A_yes?= <eve@example.org>",
+		"=?utf-8?q?Eve=00?= <eve@example.org>",
+		"=?utf-8?b?RXZlAA==?= <eve@example.org>",
+		"=?utf-8?q?Eve=0A?= <eve@example.org>",
+		"=?utf-8?q?Eve_=C2=9B2J?= <eve@example.org>",
+		"=?iso-8859-1?q?Eve_=9B2J?= <eve@example.org>",
+		"Eve =?utf-8?q?=0D=0A?= <eve@example.org>",
+		"=?utf-8?q?Team=00=0D=0ABcc=3A_x=40y?=: eve@example.org;",
+		"=?utf-8?q?Team=0D=0A?=: eve@example.org;",
+	};
+	struct addr_list l;
+	struct err e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err_clear(&e);
+		if (addr_parse("To", bad[i], strlen(bad[i]), &l, &e) != -1)
+			fail_msg("`%s` accepted, name `%s`", bad[i],
+			    l.n > 0 && l.v[0].name ? l.v[0].name : "");
+		assert_int_equal(l.n, 0);
+		if (strstr(e.msg, "To:") != e.msg || (strstr(e.msg, "control character") == NULL &&
+		    strstr(e.msg, "line break (CR or LF) or a NUL byte") == NULL))
+			fail_msg("`%s`: unclear: %s", bad[i], e.msg);
+		/* What the user typed is shown escaped, never decoded raw. */
+		assert_null(strchr(e.msg, '\r'));
+		assert_null(strchr(e.msg, '\n'));
+	}
+	/* A tab is a blank; decoded text otherwise stays. */
+	assert_int_equal(addr_parse("To", "=?utf-8?q?Caf=C3=A9=09Bar?= <a@b>",
+	    strlen("=?utf-8?q?Caf=C3=A9=09Bar?= <a@b>"), &l, &e), 0);
+	assert_string_equal(l.v[0].name, "Caf\xc3\xa9\tBar");
+	addr_list_free(&l);
+}
+
 static void
 test_nul_inside(void **state)
 {
@@ -381,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_nul_inside),
+		cmocka_unit_test(test_encoded_word_controls),
 		cmocka_unit_test(test_leading_dot),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_utf8_local_and_idn),

@@ -97,7 +97,7 @@ static void
 test_dup(void **state)
 {
 	struct cert_info ci = { "CN=a", "CN=ca", "2026-01-01T00:00:00Z",
-	    "2027-01-01T00:00:00Z", 30, "a.example", "AA:BB" };
+	    "2027-01-01T00:00:00Z", 30, "DNS:a.example", "AA:BB", "CC:DD", "EC-256" };
 	struct tls_info ti = { .version = "TLSv1.3", .cipher = "X", .verified = true,
 	    .chain = &ci, .nchain = 1 };
 	char *caps[] = { "PIPELINING", "SIZE 10" };
@@ -108,6 +108,8 @@ test_dup(void **state)
 	d = event_dup(&ev);
 	assert_ptr_not_equal(d->tls_info, &ti);
 	assert_string_equal(d->tls_info->chain[0].fingerprint, "AA:BB");
+	assert_string_equal(d->tls_info->chain[0].pubkey, "CC:DD");
+	assert_string_equal(d->tls_info->chain[0].key, "EC-256");
 	assert_string_equal(d->caps[1], "SIZE 10");
 	assert_true(d->tls_info->verified);
 	event_free(d);
@@ -124,6 +126,58 @@ test_escape(void **state)
 	free(s);
 }
 
+/* C1 controls (U+0080..U+009F; U+009B is a CSI on some terminals) and
+ * the bidirectional overrides and isolates (Trojan Source: U+202A..U+202E,
+ * U+2066..U+2069, and the marks U+200E, U+200F, U+061C), with the line
+ * and paragraph separators U+2028/U+2029: valid UTF-8 that must never
+ * reach a terminal or a JSON consumer raw. */
+static const char *const unsafe[] = {
+	"\xc2\x80", "\xc2\x9b", "\xc2\x9f", "\xd8\x9c", "\xe2\x80\x8e",
+	"\xe2\x80\x8f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaa",
+	"\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",
+	"\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",
+};
+static const char *const escaped[] = {
+	"\\u0080", "\\u009b", "\\u009f", "\\u061c", "\\u200e", "\\u200f",
+	"\\u2028", "\\u2029", "\\u202a", "\\u202b", "\\u202c", "\\u202d",
+	"\\u202e", "\\u2066", "\\u2067", "\\u2068", "\\u2069",
+};
+
+static void
+test_unsafe_code_points(void **state)
+{
+	size_t i;
+	char in[64], *s;
+	struct buf b;
+
+	(void)state;
+	for (i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
+		snprintf(in, sizeof in, "a%sb", unsafe[i]);
+		buf_init(&b);
+		json_add_str(&b, in);
+		buf_cstr(&b);
+		if (strstr(b.data, unsafe[i]) != NULL || strstr(b.data, escaped[i]) == NULL)
+			fail_msg("json_add_str of case %zu: %s", i, b.data);
+		assert_valid_json(b.data);
+		buf_free(&b);
+		s = str_escape(in, strlen(in));
+		if (strstr(s, unsafe[i]) != NULL)
+			fail_msg("str_escape of case %zu left it raw: %s", i, s);
+		free(s);
+	}
+	s = str_escape("x\xe2\x80\xaey", 5);
+	assert_string_equal(s, "x\\u202ey");
+	free(s);
+	/* Right-to-left text itself stays. */
+	s = str_escape("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", 8);
+	assert_string_equal(s, "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
+	free(s);
+	buf_init(&b);
+	json_add_str(&b, "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
+	assert_string_equal(buf_cstr(&b), "\"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\"");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -133,6 +187,7 @@ main(void)
 		cmocka_unit_test(test_json_time_any_locale),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_unsafe_code_points),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

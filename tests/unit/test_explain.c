@@ -44,6 +44,27 @@ test_greeting_escaped(void **state)
 	free(s);
 }
 
+/* What the composer shows comes through here: C1 and bidi characters
+ * escaped, other text kept. */
+static void
+test_bidi_escaped(void **state)
+{
+	struct event ev = { .type = EV_GREETING, .code = 220 };
+	enum sev sev;
+	char *s;
+
+	(void)state;
+	ev.text = "mx \xc2\x9b" "2J \xe2\x80\xae" "evil\xe2\x80\xac \xe2\x81\xa6" "a\xe2\x81\xa9 gr\xc3\xbc\xc3\x9f";
+	s = explain_event(&ev, &sev);
+	assert_non_null(s);
+	assert_null(strstr(s, "\xc2\x9b"));
+	assert_null(strstr(s, "\xe2\x80\xae"));
+	assert_null(strstr(s, "\xe2\x81\xa6"));
+	assert_non_null(strstr(s, "\\u202eevil\\u202c \\u2066a\\u2069"));
+	assert_non_null(strstr(s, "gr\xc3\xbc\xc3\x9f"));
+	free(s);
+}
+
 static void
 test_rcpt_and_symbols(void **state)
 {
@@ -180,6 +201,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_greeting_escaped),
+		cmocka_unit_test(test_bidi_escaped),
 		cmocka_unit_test(test_rcpt_and_symbols),
 		cmocka_unit_test(test_verdict_sent),
 		cmocka_unit_test(test_verdict_failures),

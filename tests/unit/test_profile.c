@@ -378,8 +378,8 @@ static const struct {
 	  "profiles.ini:3: section [missive] is already defined at profiles.ini:1" },
 	{ "[a]\ndefault_profile = a\n",
 	  "profiles.ini:2: unknown key `default_profile` (it goes in the [missive] section)" },
-	{ "[a]\npassword = x\npassword_cmd = y\n",
-	  "profiles.ini:3: set either password or password_cmd, not both" },
+	{ "[a]\nuser = u\npassword = x\npassword_cmd = y\n",
+	  "profiles.ini:4: set either password or password_cmd, not both" },
 	{ "[a]\nfallback_plaintext = yes\ntls = starttls\n",
 	  "profiles.ini:3: fallback_plaintext: applies only to tls = opportunistic, not starttls" },
 };
@@ -398,6 +398,53 @@ test_messages(void **state)
 			fail_msg("case %zu:\n got  %s\n want %s", i, e.msg,
 			    bad[i].msg);
 	}
+}
+
+/* An indented line after `password =` would be the rest of the password
+ * to libinih (a continuation): every problem about it, with everything
+ * profiles --check reports, says so without quoting a byte of it. After
+ * another key an indented line is quoted as usual. */
+static void
+collect_problems(void *arg, const char *msg)
+{
+	struct buf *b = arg;
+
+	buf_adds(b, msg);
+	buf_addc(b, '\n');
+}
+
+static void
+test_secret_continuation(void **state)
+{
+	static const char *const inis[] = {
+		"[a]\nuser = u\npassword = first-half\n  Second-Half-Of-It\n",
+		"[a]\nuser = u\npassword = first-half\n\tSecond-Half = Of-It\n",
+		"[a]\npassword = first-half\n\n; a comment\n   Second-Half-Of-It\nuser = u\n",
+		"[a]\nuser = u\npassword = first-half\n  Second-Half ; Of-It\n",
+	};
+	struct profiles *ps;
+	struct err e;
+	struct buf all;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof inis / sizeof inis[0]; i++) {
+		write_str("profiles.ini", inis[i]);
+		buf_init(&all);
+		buf_adds(&all, "");
+		err_clear(&e);
+		ps = profiles_load_all(tmpdir, true, collect_problems, &all, &e);
+		assert_null(ps);
+		if (strstr(all.data, "Second") != NULL || strstr(all.data, "Of-It") != NULL ||
+		    strstr(e.msg, "Second") != NULL || strstr(e.msg, "first-half") != NULL)
+			fail_msg("case %zu quotes the password:\n%s", i, all.data);
+		if (strstr(all.data, "indented line after `password`") == NULL)
+			fail_msg("case %zu does not say what is wrong:\n%s", i, all.data);
+		buf_free(&all);
+	}
+	/* After another key, the line is shown. */
+	write_str("profiles.ini", "[a]\nuser = u\n  stray words\n");
+	assert_non_null(strstr(load_error(&e), "`stray words`"));
 }
 
 static void
@@ -674,7 +721,7 @@ test_password_mode(void **state)
 	struct profiles *ps;
 	struct err e;
 	char *want, *path;
-	const char *ini = "[a]\nserver = x.example.org\npassword = hunter2\n";
+	const char *ini = "[a]\nserver = x.example.org\npassword = hunter2\nuser = me\n";
 
 	(void)state;
 	write_file("profiles.ini", ini, strlen(ini), 0644);
@@ -880,6 +927,7 @@ test_save_replace(void **state)
 	p.server = xstrdup("smtp.home.example.org:465");
 	p.password = xstrdup("never-written");
 	p.password_cmd = xstrdup("pass show home");
+	p.user = xstrdup("me");
 	assert_int_equal(profiles_save(tmpdir, &p, &e), 0);
 	profile_clear(&p);
 	got = read_all("profiles.ini", NULL);
@@ -889,6 +937,7 @@ test_save_replace(void **state)
 	    "server = smtp.home.example.org:465\n"
 	    "  # a comment inside home\n"
 	    "unknown_key_kept = 1\n"
+	    "user = me\n"
 	    "password_cmd = pass show home\n"
 	    "\n; about work\n"));
 	free(got);
@@ -1316,6 +1365,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_is_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdg_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_continuation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_problems_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inline_comment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),

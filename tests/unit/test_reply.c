@@ -122,6 +122,67 @@ test_garbage(void **state)
 	buf_free(&many);
 }
 
+/* A reply line of n bytes (code and text, without the line end). */
+static void
+line_of(struct buf *b, size_t n, const char *sep, const char *end)
+{
+	size_t i;
+
+	buf_adds(b, "250");
+	buf_adds(b, sep);
+	for (i = 4; i < n; i++)
+		buf_addc(b, 'x');
+	buf_adds(b, end);
+}
+
+/* Exactly at each limit and one past it, with both line ends: a line of
+ * REPLY_MAX_LINE bytes and a reply of REPLY_MAX_LINES lines are taken,
+ * one byte or one line more is refused. */
+static void
+test_limits_exactly(void **state)
+{
+	static const char *const ends[] = { "\r\n", "\n" };
+	struct buf b;
+	struct reply r = { 0 };
+	struct err e = { 0 };
+	size_t used, k, i, step;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		for (step = 1; step <= 4096; step *= 4) {
+			buf_init(&b);
+			line_of(&b, REPLY_MAX_LINE, " ", ends[k]);
+			assert_int_equal(feed_all(b.data, b.len, step, &r, &e, &used), REPLY_DONE);
+			assert_int_equal(strlen(r.lines[0]), REPLY_MAX_LINE - 4);
+			reply_free(&r);
+			buf_free(&b);
+
+			buf_init(&b);
+			line_of(&b, REPLY_MAX_LINE + 1, " ", ends[k]);
+			assert_int_equal(feed_all(b.data, b.len, step, &r, &e, &used), REPLY_ERROR);
+			assert_non_null(strstr(e.msg, "longer than"));
+			buf_free(&b);
+		}
+
+		buf_init(&b);
+		for (i = 0; i + 1 < REPLY_MAX_LINES; i++)
+			line_of(&b, 10, "-", ends[k]);
+		line_of(&b, 10, " ", ends[k]);
+		assert_int_equal(feed_all(b.data, b.len, 7, &r, &e, &used), REPLY_DONE);
+		assert_int_equal(r.nlines, REPLY_MAX_LINES);
+		reply_free(&r);
+		buf_free(&b);
+
+		buf_init(&b);
+		for (i = 0; i < REPLY_MAX_LINES; i++)
+			line_of(&b, 10, "-", ends[k]);
+		line_of(&b, 10, " ", ends[k]);
+		assert_int_equal(feed_all(b.data, b.len, 7, &r, &e, &used), REPLY_ERROR);
+		assert_non_null(strstr(e.msg, "more than"));
+		buf_free(&b);
+	}
+}
+
 static void
 test_utf8_text_kept(void **state)
 {
@@ -145,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_split_anywhere),
 		cmocka_unit_test(test_enhanced_and_bare_lf),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_limits_exactly),
 		cmocka_unit_test(test_utf8_text_kept),
 	};
 

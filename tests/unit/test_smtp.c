@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "mail/encode.h"
 #include "mail/msg.h"
 #include "memconn.h"
 #include "net/sasl.h"
@@ -637,6 +638,102 @@ test_scram_rfc7677(void **state)
 	sasl_free(s);
 }
 
+/* RFC 5802 5.1: a server-first-message with a mandatory extension (m=)
+ * aborts the exchange; RFC 7677 4: fewer than 4096 iterations are
+ * refused; the server-first attributes come in their order, i= digits
+ * only. Each case answers the RFC 7677 exchange's first step. */
+static int
+scram_second(const char *server_first, struct err *e)
+{
+	struct sasl *s = sasl_new("SCRAM-SHA-256", "user", "pencil", "h", 25, e);
+	struct buf b;
+	char *out = NULL;
+	int rc;
+
+	sasl_set_nonce(s, "rOprNGfwEbeRWgbNEkqO");
+	assert_int_equal(sasl_step(s, NULL, &out, e), 0);
+	secret_free(out);
+	out = NULL;
+	buf_init(&b);
+	enc_b64_encode(&b, server_first, strlen(server_first));
+	err_clear(e);
+	rc = sasl_step(s, buf_cstr(&b), &out, e);
+	if (rc == 0)
+		assert_non_null(out);
+	else
+		assert_null(out);
+	secret_free(out);
+	buf_free(&b);
+	sasl_free(s);
+	return rc;
+}
+
+#define SF_NONCE "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
+#define SF_SALT "s=W22ZaJ0SNY7soEsUEjb6gQ=="
+
+static void
+test_scram_strict(void **state)
+{
+	struct err e;
+
+	(void)state;
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=4096", &e), 0);
+	/* an extension the client does not know may follow */
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=4096,x=y", &e), 0);
+
+	assert_int_equal(scram_second("m=ext," SF_NONCE "," SF_SALT ",i=4096", &e), -1);
+	assert_string_equal(e.reason, "auth");
+	assert_non_null(strstr(e.msg, "mandatory extension (m=)"));
+
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=1", &e), -1);
+	assert_non_null(strstr(e.msg, "only 1 iteration"));
+	assert_non_null(strstr(e.msg, "at least 4096"));
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=4095", &e), -1);
+	assert_non_null(strstr(e.msg, "4095"));
+
+	/* malformed: out of order, not digits, another nonce, no salt */
+	assert_int_equal(scram_second(SF_SALT "," SF_NONCE ",i=4096", &e), -1);
+	assert_non_null(strstr(e.msg, "malformed"));
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=4096x", &e), -1);
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=", &e), -1);
+	assert_int_equal(scram_second(SF_NONCE "," SF_SALT ",i=-5000", &e), -1);
+	assert_int_equal(scram_second("r=someoneelse," SF_SALT ",i=4096", &e), -1);
+	assert_int_equal(scram_second(SF_NONCE ",i=4096", &e), -1);
+}
+
+/* The engine's own guard: credentials without a user are a usage error
+ * before any connection, never a send without AUTH. */
+static void
+test_credentials_need_a_user(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		job_for(&job, TLS_OFF, "bob@example.net", "x");
+		if (i == 0)
+			job.password = xstrdup("s3cret");
+		else if (i == 1)
+			job.password_cmd = xstrdup("echo s3cret");
+		else
+			job.auth_mech = xstrdup("PLAIN");
+		r = run(s, &job);
+		assert_false(r->sent);
+		assert_string_equal(r->reason, "usage");
+		assert_int_equal(r->exit_status, 2);
+		assert_non_null(strstr(r->message, "no user to log in as"));
+		assert_int_equal(memconn_writes(), 0);
+		result_free(r);
+		smtp_job_free(&job);
+	}
+}
+
 static void
 test_sasl_pick(void **state)
 {
@@ -668,6 +765,8 @@ main(void)
 		cmocka_unit_test(test_bdat_chunks_pipelined),
 		cmocka_unit_test(test_server_parse),
 		cmocka_unit_test(test_scram_rfc7677),
+		cmocka_unit_test(test_scram_strict),
+		cmocka_unit_test(test_credentials_need_a_user),
 		cmocka_unit_test(test_sasl_pick),
 	};
 
