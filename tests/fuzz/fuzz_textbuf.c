@@ -2,7 +2,8 @@
  * a sequence of edits (typing UTF-8 or single characters, backspace,
  * delete, the four kills, yank, undo, motions, range deletion, replacing
  * the text, loading text from outside, forgetting the history, layout
- * and row motions). After every step:
+ * and row motions); an op byte's low seven bits pick the step, its high
+ * bit a variant (undo everything, not one step). After every step:
  *   - the cursor is within the text; tb_len, tb_at, tb_utf8 agree, and
  *     tb_utf8 is valid UTF-8 that decodes back to the same characters;
  *   - the buffer holds no character it refuses (controls; newline and tab
@@ -162,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = fz_u8(&f);
 		bool change = true;
 
-		switch (op % 24) {
+		switch ((op & 0x7f) % 24) {
 		case 0:
 		case 1:
 			s = fz_str(&f, 64);
@@ -263,7 +264,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		}
-		if (op % 24 != 23)
+		if ((op & 0x7f) % 24 != 23)
 			goal = -1;
 		if (change)
 			changes++;
