@@ -224,6 +224,29 @@ test_nul_inside(void **state)
 	    "byte, which a header cannot hold");
 }
 
+/* A domain whose characters IDNA maps to a space or another character
+ * outside letters, digits, '-' and '.' (U+3000 IDEOGRAPHIC SPACE becomes
+ * ' ') is refused: "RCPT TO:<a@x y>" would carry a second word, a
+ * parameter of the server's choosing (fuzz_address). */
+static void
+test_idn_maps_to_space(void **state)
+{
+	static const char *const in[] = {
+		"a@x\xe3\x80\x80NOTIFY=SUCCESS.example", "B@\xe3\x80\x80",
+		"a@b\xef\xbc\x9e" "c.example",	/* FULLWIDTH > */
+	};
+	struct addr_list l;
+	struct err e = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		assert_int_equal(addr_parse("To", in[i], strlen(in[i]), &l, &e), -1);
+		assert_non_null(strstr(e.msg, "To: "));
+		addr_list_free(&l);
+	}
+}
+
 static void
 test_leading_dot(void **state)
 {
@@ -382,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_nul_inside),
 		cmocka_unit_test(test_leading_dot),
+		cmocka_unit_test(test_idn_maps_to_space),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_utf8_local_and_idn),
 		cmocka_unit_test(test_render_folds),
