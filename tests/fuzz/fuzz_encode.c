@@ -241,7 +241,7 @@ check_ew(const char *text, size_t n, bool phrase)
 	check_ew_lengths(un);
 	for (const char *p = un; *p != '\0'; p++)
 		CHECK((unsigned char)*p < 0x80 && (unsigned char)*p >= 0x20);
-	dec = enc_ew_decode(un + 3);	/* after "X: " */
+	dec = enc_ew_decode(un + (un[2] == ' ' ? 3 : 2));	/* after "X:" and its blank */
 	if (strcmp(dec, t) != 0) {
 		fprintf(stderr, "fuzz_encode: `%s` came back as `%s`:\n%s\n", t, dec, b.data);
 		abort();

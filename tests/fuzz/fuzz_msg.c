@@ -8,7 +8,7 @@
  * msg_size() bytes read in pieces of any size, 7-bit bytes only when the
  * server offers neither extension, msg_is_8bit() telling the truth, and
  * the same bytes again after a restart. Envelope addresses carry no CR,
- * LF, space or angle bracket.
+ * LF or control, and a blank or angle bracket only in a quoted local part.
  *
  * libFuzzer: make fuzz-build (tests/fuzz/README). make check replays
  * tests/fuzz/corpus/msg. */
@@ -110,12 +110,23 @@ check_wire(const char *s, size_t n, unsigned flags, bool is8bit)
 		CHECK(!high);
 }
 
+/* An envelope address: never CR, LF or a control; a blank or an angle
+ * bracket only inside a quoted local part ("Ann, E."@example.org is
+ * valid in MAIL FROM). */
 static void
 check_env(const char *a)
 {
+	const char *at, *p;
+
 	CHECK(a != NULL && *a != '\0');
-	CHECK(strpbrk(a, "\r\n <>") == NULL);
-	CHECK(strchr(a, '@') != NULL);
+	CHECK((at = strrchr(a, '@')) != NULL);
+	for (p = a; *p != '\0'; p++)
+		CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
+	if (a[0] == '"')
+		CHECK(at > a + 1 && at[-1] == '"');
+	else
+		CHECK(strcspn(a, " <>") >= (size_t)(at - a));
+	CHECK(strpbrk(at, " <>") == NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

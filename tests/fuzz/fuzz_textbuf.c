@@ -71,14 +71,14 @@ was_seen(const char *s)
 static char *
 check(const struct textbuf *tb, bool multiline)
 {
-	size_t len = tb_len(tb), i, wn;
+	size_t len = tb_len(tb), i, wn, n;
 	char *s = tb_utf8(tb);
 	wchar_t *w;
 
 	CHECK(tb_cursor(tb) <= len);
 	CHECK(tb_empty(tb) == (len == 0));
-	for (i = 0; s[i] != '\0'; ) {
-		size_t l = utf8_len((const unsigned char *)s + i, strlen(s + i));
+	for (i = 0, n = strlen(s); i < n; ) {
+		size_t l = utf8_len((const unsigned char *)s + i, n - i);
 
 		CHECK(l > 0);
 		i += l;
