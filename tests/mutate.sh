@@ -90,7 +90,7 @@ mutation dot-stuffing $smtp "$u/test_smtp $f/fuzz_session $i/send_basic.sh" \
 	'if (0)'
 mutation crlf-fields src/mail/msg.c "$u/test_msg $f/fuzz_msg $i/send_basic.sh" \
 	'if (s != NULL && addr_check_text(_(texts[i].name), s, strlen(s), e) == -1)' \
-	'if (0)'
+	'if (s != NULL && 0)'
 mutation crlf-helo $smtp "$u/test_smtp $i/send_basic.sh $i/one_rule.sh" \
 	'if (server_helo_check(s.helo, &he) == -1) {' \
 	'if (0) {'
@@ -193,6 +193,7 @@ while read -r id; read -r file; read -r tests; read -r orig; read -r new; do
 	   continue ;;
 	esac
 	total=$((total + 1))
+	: >"$b/mutate-run.log"
 	if ! (cd "$b" && make -s -j"$jobs" >"$b/mutate-build.log" 2>&1); then
 		verdict=invalid
 	elif run_tests "$tests"; then
