@@ -68,6 +68,10 @@ hexv(int c)
 	return -1;
 }
 
+/* Sections a parameter may have here: RFC 2231 sets no limit, and a
+ * 4 KiB value of escapes takes about 200. */
+#define MAXSEC	1024
+
 /* RFC 2231 reader for the one parameter `name` of an unfolded
  * "X: v; name=..." header: the quoted form, the extended form, or its
  * numbered sections (each at most once, in any order). NULL when absent
@@ -75,13 +79,14 @@ hexv(int c)
 static char *
 param_decode(const char *hdr, const char *name)
 {
-	struct buf sec[64];
-	bool have[64] = { false };
+	static struct buf sec[MAXSEC];
+	static bool have[MAXSEC];
 	const char *p = strchr(hdr, ';');
 	size_t nl = strlen(name), i, nsec = 0;
 	char *out = NULL;
 
 	memset(sec, 0, sizeof sec);
+	memset(have, 0, sizeof have);
 	while (p != NULL && *p == ';') {
 		const char *a = p + 1, *eq;
 		bool ext = false;
@@ -103,7 +108,7 @@ param_decode(const char *hdr, const char *name)
 				for (q++; q < eq && *q >= '0' && *q <= '9'; q++)
 					num = num * 10 + (unsigned)(*q - '0');
 				q--;
-				if (num >= 64)
+				if (num >= MAXSEC)
 					goto bad;
 			} else
 				goto bad;
@@ -182,7 +187,7 @@ bad_all:
 bad:
 	out = NULL;
 done:
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < MAXSEC; i++)
 		buf_free(&sec[i]);
 	return out;
 }

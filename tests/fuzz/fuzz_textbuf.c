@@ -159,7 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	seen_reset();
 	seen_add("");
-	while (f.n > 0 && ops++ < MAXOPS) {
+	/* Kill and yank can double the text: stop it growing without end. */
+	while (f.n > 0 && ops++ < MAXOPS && tb_len(tb) < 20000) {
 		uint8_t op = fz_u8(&f);
 		bool change = true;
 
