@@ -734,7 +734,8 @@ enc_idn_to_ascii(const char *domain, struct err *e)
 		err_set(e, "%s", _("the domain is not valid UTF-8"));
 		return NULL;
 	}
-	rc = idn2_to_ascii_8z(domain, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	rc = idn2_to_ascii_8z(domain, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL |
+	    IDN2_USE_STD3_ASCII_RULES);
 	if (rc != IDN2_OK) {
 		if (rc == IDN2_TOO_BIG_LABEL || rc == IDN2_PUNYCODE_BIG_OUTPUT)
 			err_set(e, "%s", _("a domain label is longer than 63 "

@@ -210,9 +210,16 @@ undo_push(struct textbuf *tb, int kind, size_t pos, const wchar_t *s,
 	struct undo *u;
 
 	if (tb->nundo == UNDO_MAX) {
-		free(tb->undo[0].text);
-		memmove(tb->undo, tb->undo + 1, (UNDO_MAX - 1) * sizeof *tb->undo);
-		tb->nundo--;
+		/* The oldest change goes whole: without its other record (a
+		 * replacement is a deletion and an insertion) undo would end
+		 * in a text the buffer never had. */
+		unsigned g = tb->undo[0].group;
+		size_t k = 0;
+
+		while (k < tb->nundo && tb->undo[k].group == g)
+			free(tb->undo[k++].text);
+		memmove(tb->undo, tb->undo + k, (tb->nundo - k) * sizeof *tb->undo);
+		tb->nundo -= k;
 	}
 	tb->undo = xrealloc(tb->undo, (tb->nundo + 1) * sizeof *tb->undo);
 	u = &tb->undo[tb->nundo++];

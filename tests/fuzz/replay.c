@@ -1,8 +1,9 @@
 /* Runs a fuzz target over every file of its committed corpus, so that
  * `make check` (built with gcc, no libFuzzer) replays what fuzzing found.
  * The corpus is $TESTS_SRCDIR/fuzz/corpus/NAME, NAME from argv[0]
- * ("fuzz_reply" -> "reply"). Built with clang -fsanitize=fuzzer the target
- * files are used without this driver. */
+ * ("fuzz_reply" -> "reply"); files named as arguments are replayed
+ * instead (a crash libFuzzer saved, say). Built with clang
+ * -fsanitize=fuzzer the target files are used without this driver. */
 #include "config.h"
 
 #include <dirent.h>
@@ -13,6 +14,36 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int
+replay_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		uint8_t *buf;
+		long len;
+
+		if (f == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		rewind(f);
+		buf = malloc(len > 0 ? (size_t)len : 1);
+		if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+			perror(argv[i]);
+			return 1;
+		}
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, (size_t)len);
+		free(buf);
+	}
+	printf("replayed %d inputs\n", argc - 1);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -22,7 +53,8 @@ main(int argc, char **argv)
 	DIR *dp;
 	int n = 0;
 
-	(void)argc;
+	if (argc > 1)
+		return replay_args(argc, argv);
 	base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	name = strncmp(base, "lt-", 3) == 0 ? base + 3 : base;
 	name = strncmp(name, "fuzz_", 5) == 0 ? name + 5 : name;

@@ -269,6 +269,32 @@ test_nul_inside(void **state)
 	    "byte, which a header cannot hold");
 }
 
+/* A domain with characters that IDNA would map to a space or another
+ * character outside letters, digits, '-' and '.' (U+3000 IDEOGRAPHIC SPACE
+ * becomes ' ') is refused or mapped away, never kept: "RCPT TO:<a@x NOTIFY.example>"
+ * would carry a second word on the command line (fuzz_address). */
+static void
+test_idn_maps_to_space(void **state)
+{
+	static const char *const in[] = {
+		"a@x\xe3\x80\x80" "NOTIFY.example", "B@\xe3\x80\x80",
+	};
+	struct addr_list l;
+	struct err e = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		if (addr_parse("To", in[i], strlen(in[i]), &l, &e) == -1)
+			assert_non_null(strstr(e.msg, "To: "));
+		else
+			assert_int_equal(strspn(l.v[0].domain_ascii, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-."),
+			    strlen(l.v[0].domain_ascii));
+		addr_list_free(&l);
+	}
+}
+
 static void
 test_leading_dot(void **state)
 {
@@ -428,6 +454,7 @@ main(void)
 		cmocka_unit_test(test_nul_inside),
 		cmocka_unit_test(test_encoded_word_controls),
 		cmocka_unit_test(test_leading_dot),
+		cmocka_unit_test(test_idn_maps_to_space),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_utf8_local_and_idn),
 		cmocka_unit_test(test_render_folds),

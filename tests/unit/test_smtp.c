@@ -180,6 +180,34 @@ test_helo_fallback_and_no_pipelining(void **state)
 	smtp_job_free(&job);
 }
 
+/* A HELO name with a line break is refused before anything is sent: it
+ * would smuggle a command into the session (doc/design.md, CR/LF). */
+static void
+test_helo_crlf_refused(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net", "x");
+	free(job.helo);
+	job.helo = xstrdup("client.example\r\nRSET");
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "usage");
+	assert_int_equal(r->exit_status, 2);
+	assert_null(strstr(memconn_received(NULL), "RSET"));
+	assert_null(strstr(memconn_received(NULL), "MAIL FROM"));
+	result_free(r);
+	smtp_job_free(&job);
+}
+
 static void
 test_starttls_required(void **state)
 {
@@ -751,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_pipelined_send),
 		cmocka_unit_test(test_sent_copy_in_maildir),
 		cmocka_unit_test(test_helo_fallback_and_no_pipelining),
+		cmocka_unit_test(test_helo_crlf_refused),
 		cmocka_unit_test(test_starttls_required),
 		cmocka_unit_test(test_injection_after_starttls),
 		cmocka_unit_test(test_refused_recipient_sends_nothing),
