@@ -35,6 +35,8 @@ help(void)
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [--] [ADDRESS...]\n"
+"       missive outbox [flush [--due] [--uncertain] [ID...] | show ID | drop ID...]\n"
 "       missive --list-themes\n"
 "       missive --help | --version\n"
 "\n"
@@ -57,6 +59,10 @@ help(void)
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  sendmail  send a finished message from standard input, as sendmail does\n"
+"            (for mail readers, git send-email, cron); queued when the server\n"
+"            cannot take it now\n"
+"  outbox    the messages waiting to be sent: list, flush, show, drop\n"
 "\n"
 "Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
 "3 sent to some recipients only.\n"), stdout);
@@ -109,6 +115,7 @@ main(int argc, char **argv)
 	const char **attach = NULL;
 	size_t nattach = 0;
 	int c, status;
+	const char *base;
 
 	const char *localedir = getenv("MISSIVE_LOCALEDIR");
 
@@ -121,12 +128,20 @@ main(int argc, char **argv)
 		fputs(_("missive: cannot initialise wolfSSL\n"), stderr);
 		return 1;
 	}
-	if (argc > 1 && strcmp(argv[1], "send") == 0)
+	/* Installed as /usr/sbin/sendmail (a link), missive is sendmail. */
+	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (strcmp(base, "sendmail") == 0)
+		status = cli_sendmail(argc, argv);
+	else if (argc > 1 && strcmp(argv[1], "send") == 0)
 		status = cli_send(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		status = cli_probe(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		status = cli_profiles(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "sendmail") == 0)
+		status = cli_sendmail(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "outbox") == 0)
+		status = cli_outbox(argc - 1, argv + 1);
 	else {
 		memset(&uo, 0, sizeof uo);
 		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {

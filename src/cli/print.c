@@ -128,7 +128,8 @@ print_event(const struct event *ev, void *arg)
 				if (ferror(stdout))
 					out_failed(p, errno != 0 ? errno : EIO);
 			}
-			human_result(ev->result, p->probe);
+			if (!p->quiet || !ev->result->sent)
+				human_result(ev->result, p->probe);
 		}
 		break;
 	case EV_GREETING:
@@ -141,6 +142,11 @@ print_event(const struct event *ev, void *arg)
 		enum sev sev;
 		char *line = explain_event(ev, &sev);
 
+		if (line != NULL && p->quiet && (sev == SEV_INFO || sev == SEV_OK ||
+		    sev == SEV_CLIENT)) {
+			free(line);
+			break;
+		}
 		if (line != NULL)
 			fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), line);
 		free(line);
@@ -152,12 +158,19 @@ print_event(const struct event *ev, void *arg)
 void
 print_usage_failure(struct printer *p, const char *message)
 {
+	print_failure(p, "usage", message, 2);
+}
+
+void
+print_failure(struct printer *p, const char *reason, const char *message,
+    int status)
+{
 	char *esc;
 
 	if (p->json) {
-		struct result r = { .reason = "usage", .stage = "usage",
-		    .exit_status = 2 };
-		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = "usage" };
+		struct result r = { .reason = reason, .stage = "usage",
+		    .exit_status = status };
+		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = reason };
 
 		ev.text = (char *)message;
 		json_line(p, &ev);

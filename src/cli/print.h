@@ -14,6 +14,8 @@ struct printer {
 	bool verbose;
 	bool probe;
 	bool progress_tty;	/* stderr is a terminal: redraw a progress bar */
+	bool quiet;		/* only warnings, errors and a failure's verdict
+				 * (sendmail: silent when all is well) */
 	FILE *transcript;	/* or NULL */
 	bool bar_shown;
 	bool out_closed;	/* stdout failed (a reader gone): said once */
@@ -24,5 +26,9 @@ void print_event(const struct event *ev, void *arg);
 /* Prints the result of a failure that happened before any connection
  * (usage), in the chosen format. */
 void print_usage_failure(struct printer *p, const char *message);
+/* The same with another reason word and exit status (the sendmail
+ * interface's: a malformed message, the outbox cannot be written). */
+void print_failure(struct printer *p, const char *reason, const char *message,
+    int status);
 
 #endif

@@ -60,6 +60,11 @@ struct msg {
 
 	char *date, *msgid, *boundary;
 
+	/* A message made elsewhere (msg_new_raw): its file, sent as it is. */
+	char *raw_path;
+	uint64_t raw_size;
+	bool raw_8bit, raw_head_8bit;
+
 	/* Rendering state, reset by msg_start. */
 	bool started, failed, hdr_utf8, is8bit;
 	struct buf mem;
@@ -152,24 +157,37 @@ base36(uint64_t v)
 	return xstrdup(p);
 }
 
-static char *
-make_msgid(const struct addr *from, const char *helo)
+char *
+msg_make_id(const char *domain)
 {
-	const char *dom = from->domain_ascii;
 	char *t, *r, *id;
 	struct timespec ts;
 
-	/* A literal is a valid id-right, but a name reads better. */
-	if (dom[0] == '[' && helo != NULL && *helo != '\0' && strchr(helo, ' ') == NULL)
-		dom = helo;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	t = base36((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 	r = hex_random(8);
 	id = xasprintf("<%s.%s.%u@%s>", t, r,
-	    atomic_fetch_add(&msgid_counter, 1) + 1, dom);
+	    atomic_fetch_add(&msgid_counter, 1) + 1, domain);
 	free(t);
 	free(r);
 	return id;
+}
+
+char *
+msg_make_date(void)
+{
+	return rfc5322_date(time(NULL));
+}
+
+static char *
+make_msgid(const struct addr *from, const char *helo)
+{
+	const char *dom = from->domain_ascii;
+
+	/* A literal is a valid id-right, but a name reads better. */
+	if (dom[0] == '[' && helo != NULL && *helo != '\0' && strchr(helo, ' ') == NULL)
+		dom = helo;
+	return msg_make_id(dom);
 }
 
 /* Reads a whole small file ("-" is standard input). */
@@ -455,29 +473,7 @@ has_utf8_addr(const struct addr_list *l)
 static void
 env_add(struct msg *m, const struct addr_list *l)
 {
-	size_t i, j;
-	char *s, *at, *at2;
-
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i].kind != ADDR_MAILBOX)
-			continue;
-		s = addr_spec(&l->v[i], true);
-		at = strrchr(s, '@');
-		for (j = 0; j < m->nrcpt; j++) {
-			at2 = strrchr(m->rcpt[j], '@');
-			/* Local parts are case-sensitive, domains are not. */
-			if (at - s == at2 - m->rcpt[j] &&
-			    memcmp(s, m->rcpt[j], (size_t)(at - s)) == 0 &&
-			    strcasecmp(at, at2) == 0)
-				break;
-		}
-		if (j < m->nrcpt) {
-			free(s);
-			continue;
-		}
-		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
-		m->rcpt[m->nrcpt++] = s;
-	}
+	addr_specs_add(&m->rcpt, &m->nrcpt, l);
 }
 
 static int
@@ -698,6 +694,7 @@ msg_free(struct msg *m)
 	free(m->date);
 	free(m->msgid);
 	free(m->boundary);
+	free(m->raw_path);
 	buf_free(&m->mem);
 	free(m->seg);
 	free(m);
@@ -889,6 +886,104 @@ boundary_in(const char *b, const char *text, size_t n)
 	return false;
 }
 
+/* --- a message made elsewhere */
+
+static int read_fail(struct msg *m, struct err *e);
+
+struct msg *
+msg_new_raw(const struct msg_raw_spec *spec, struct err *e)
+{
+	struct msg *m = xcalloc(1, sizeof *m);
+	struct addr_list l;
+	size_t i;
+
+	m->fd = -1;
+	buf_init(&m->mem);
+	/* The envelope is checked again as it is read back: a hand-edited
+	 * outbox entry must not put a line break into a command. */
+	for (i = 0; i <= spec->nrcpt; i++) {
+		const char *a = i == 0 ? spec->env_from : spec->rcpt[i - 1];
+
+		if (i == 0 && *a == '\0') {
+			m->env_from = xstrdup("");	/* the null sender <> */
+			continue;
+		}
+		if (addr_parse(i == 0 ? _("From") : _("To"), a, strlen(a), &l, e) == -1)
+			goto fail;
+		if (l.n != 1 || l.v[0].kind != ADDR_MAILBOX || l.v[0].name != NULL) {
+			addr_list_free(&l);
+			err_setr(e, "usage", _("the envelope address `%s` is not one "
+			    "bare address"), a);
+			goto fail;
+		}
+		m->env_utf8 |= l.v[0].utf8;
+		if (i == 0)
+			m->env_from = addr_spec(&l.v[0], true);
+		else
+			addr_specs_add(&m->rcpt, &m->nrcpt, &l);
+		addr_list_free(&l);
+	}
+	if (m->nrcpt == 0) {
+		err_setr(e, "usage", _("To: there must be at least one recipient "
+		    "(in To, Cc or Bcc)"));
+		goto fail;
+	}
+	m->raw_path = xstrdup(spec->path);
+	m->raw_size = spec->size;
+	m->raw_8bit = spec->eight_bit;
+	m->raw_head_8bit = spec->head_8bit;
+	m->msgid = xstrdup(spec->message_id);
+	return m;
+fail:
+	msg_free(m);
+	return NULL;
+}
+
+static int
+raw_start(struct msg *m, struct err *e)
+{
+	struct stat st;
+	uint64_t size = m->raw_size;
+
+	if ((m->fd = open(m->raw_path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_setr(e, "local", _("cannot read the message `%s`: %s"),
+		    m->raw_path, strerror(errno));
+	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != size) {
+		close_file(m);
+		return err_setr(e, "local", _("the message `%s` is not the one "
+		    "written (%llu bytes expected)"), m->raw_path,
+		    (unsigned long long)size);
+	}
+	m->size = size;
+	m->hdr_utf8 = m->raw_head_8bit;
+	m->is8bit = m->raw_8bit;
+	m->started = true;
+	return 0;
+}
+
+static ssize_t
+raw_read(struct msg *m, char *buf, size_t len, struct err *e)
+{
+	uint64_t left = m->size - m->pos;
+	ssize_t n;
+
+	if (len > left)
+		len = (size_t)left;
+	if (len == 0)
+		return 0;
+	while ((n = read(m->fd, buf, len)) == -1 && errno == EINTR)
+		;
+	if (n <= 0) {
+		err_setr(e, "local", n == 0 ? _("the message `%s` got shorter "
+		    "while it was being sent") : _("cannot read the message `%s`"),
+		    m->raw_path);
+		return read_fail(m, e);
+	}
+	m->pos += (uint64_t)n;
+	return n;
+}
+
 int
 msg_start(struct msg *m, unsigned flags, struct err *e)
 {
@@ -907,6 +1002,8 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 	m->out_off = m->out_len = 0;
 	m->started = m->failed = false;
 	m->hdr_utf8 = m->is8bit = false;
+	if (m->raw_path != NULL)
+		return raw_start(m, e);
 
 	if (m->env_utf8 && !utf8) {
 		char *spec = NULL;
@@ -1091,6 +1188,8 @@ msg_read(struct msg *m, char *buf, size_t len, struct err *e)
 	}
 	if (len == 0)
 		return 0;
+	if (m->raw_path != NULL)
+		return raw_read(m, buf, len, e);
 	while (total < len && m->si < m->nseg) {
 		s = &m->seg[m->si];
 		if (s->kind == SEG_MEM) {

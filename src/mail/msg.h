@@ -66,6 +66,29 @@ ssize_t msg_read(struct msg *m, char *buf, size_t len, struct err *e);
  * kept across msg_start retries. Owned by m. */
 const char *msg_message_id(const struct msg *m);
 
+/* A new Message-ID value "<...@domain>" and the Date value for now, as
+ * msg_new makes them, for messages made elsewhere (mail/rawmsg.c).
+ * Caller frees. */
+char *msg_make_id(const char *domain);
+char *msg_make_date(void);
+
+/* A message made elsewhere (an outbox entry that mail/rawmsg.c wrote):
+ * the file at path holds its exact wire form before dot-stuffing, size
+ * bytes, and is sent as it is whatever msg_start's flags say; the
+ * envelope is as given (bare addresses, checked again here; env_from
+ * "" is the null sender). eight_bit and head_8bit are what rawmsg_write
+ * found: they ask for BODY=8BITMIME and SMTPUTF8. NULL with e. */
+struct msg_raw_spec {
+	const char *path;
+	uint64_t size;
+	const char *env_from;
+	const char *const *rcpt;
+	size_t nrcpt;
+	bool eight_bit, head_8bit;
+	const char *message_id;
+};
+struct msg *msg_new_raw(const struct msg_raw_spec *spec, struct err *e);
+
 /* For tests: fixes the Date and Message-ID values and the multipart
  * boundary (copied; NULL keeps the current one) so that output is
  * reproducible. Call before msg_start. */

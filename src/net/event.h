@@ -72,6 +72,7 @@ struct result {
 	struct tls_info *tls;	/* NULL when no handshake completed */
 	int exit_status;	/* 0, 1, 2 or 3 as the CLI contract says */
 	char *sent_copy;	/* where the sent copy was kept, or NULL */
+	int code;		/* the server's reply that ended the session, or 0 */
 };
 
 struct event {

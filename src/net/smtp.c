@@ -58,6 +58,8 @@ struct session {
 	char *auth_mechs;
 	bool failed;		/* an error event was emitted */
 	bool greeted;		/* the server said 220: it could be reached */
+	bool committed;		/* what completes the message was written */
+	bool answered;		/* the failure being recorded is a reply */
 };
 
 static void quit(struct session *s, bool already_sent);
@@ -190,6 +192,11 @@ fail(struct session *s, struct err *e)
 	s->failed = true;
 	ev.stage = s->stage;
 	ev.reason = e->reason != NULL ? e->reason : "protocol";
+	/* Once what completes the message is on its way, a failure that is
+	 * not the server's answer leaves its fate unknown, whatever was
+	 * being waited for. */
+	if (s->committed && !s->answered)
+		ev.stage = "data_end";
 	ev.text = e->msg;
 	s->res->reason = ev.reason;
 	s->res->stage = ev.stage;
@@ -287,7 +294,11 @@ fail_reply(struct session *s, const char *reason, const char *what,
 	int rc;
 
 	msg = xasprintf(_("%s: the server answered %d %s"), what, r->code, text);
+	if (!s->failed)
+		s->res->code = r->code;
+	s->answered = true;
 	rc = failf(s, reason, msg);
+	s->answered = false;
 	free(text);
 	free(msg);
 	return rc;
@@ -660,6 +671,26 @@ progress(struct session *s, uint64_t sent, uint64_t total, double *last, bool fo
 	emit(s, &ev);
 }
 
+/* The point of no return: from the next byte on, the server may take the
+ * message even if its answer never comes. The job's hook runs first (the
+ * outbox marks its entry "maybe sent", durably); when it fails, nothing
+ * that completes the message is written and the send fails with its
+ * error. */
+static int
+commit(struct session *s)
+{
+	struct err e = { 0 };
+
+	if (s->job->before_commit != NULL &&
+	    s->job->before_commit(s->job->commit_arg, &e) == -1) {
+		if (e.reason == NULL)
+			e.reason = "local";
+		return fail(s, &e);
+	}
+	s->committed = true;
+	return 0;
+}
+
 /* Streams the message after 354 with dot-stuffing, then the final dot
  * (and QUIT with it when pipelining). */
 static int
@@ -717,6 +748,8 @@ send_data(struct session *s, uint64_t total, bool quit_too)
 		buf_adds(&out, "QUIT\r\n");
 		dialogue(s, '>', "QUIT", 4);
 	}
+	if (commit(s) == -1)
+		goto out;
 	rc = send_raw(s, out.data, out.len);
 	progress(s, sent, total, &last, true);
 out:
@@ -778,6 +811,8 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 		snprintf(head, sizeof head, "BDAT %zu%s", have, lastchunk ? " LAST" : "");
 		out.len = 0;
 		cmd_add(s, &out, head, NULL);
+		if (lastchunk && commit(s) == -1)
+			goto out;
 		if (send_raw(s, out.data, out.len) == -1 ||
 		    send_raw(s, chunk, have) == -1)
 			goto out;
@@ -866,6 +901,15 @@ transaction(struct session *s)
 		flags |= MSG_UTF8;
 	if (msg_start(m, flags, &e) == -1)
 		return fail(s, &e);
+	/* A message made elsewhere may carry raw UTF-8 in its header (RFC
+	 * 6532): known once it is started. */
+	if (!utf8 && msg_needs_smtputf8(m)) {
+		if (!(s->caps & CAP_SMTPUTF8))
+			return failf(s, "protocol", _("the message's header holds "
+			    "UTF-8 (RFC 6532), which needs SMTPUTF8; this server "
+			    "does not offer it"));
+		utf8 = true;
+	}
 	size = msg_size(m);
 	if ((s->caps & CAP_SIZE) && s->size_limit > 0 && size > s->size_limit) {
 		char *msg = xasprintf(_("the message is %llu bytes; the server accepts "
@@ -929,6 +973,8 @@ transaction(struct session *s)
 		/* Nothing is left to say after it: QUIT joins too. */
 		cmd_add(s, &out, "QUIT", NULL);
 		quit_sent = true;
+		if (commit(s) == -1)
+			goto out;
 	}
 	if (send_raw(s, out.data, out.len) == -1)
 		goto out;
@@ -972,6 +1018,8 @@ transaction(struct session *s)
 			list_add(&s->res->accepted, &s->res->naccepted, ev.address);
 		else {
 			list_add(&s->res->refused, &s->res->nrefused, ev.address);
+			/* The last refusal's code is what the words decode. */
+			s->res->code = r.code;
 			if (r.code / 100 == 4)
 				s->res->nrefused_temp++;
 		}
@@ -985,7 +1033,9 @@ transaction(struct session *s)
 		    "was sent", "the server refused %zu recipients; nothing was "
 		    "sent", s->res->nrefused), s->res->nrefused);
 
+		s->answered = true;	/* the RCPT replies said it */
 		failf(s, "rcpt_refused", msg);
+		s->answered = false;
 		free(msg);
 	}
 	s->stage = "data";

@@ -39,6 +39,13 @@ struct smtp_job {
 	int timeout;		/* seconds, every network wait */
 	bool partial;
 	bool probe;		/* report capabilities/TLS only, send nothing */
+	/* Called on the engine's thread just before what completes the
+	 * message (the final dot, the last BDAT chunk) is written: from then
+	 * on the server may have it even if no answer comes. -1 with e set
+	 * stops the send there, nothing delivered (reason e->reason, else
+	 * "local"). NULL: no hook. */
+	int (*before_commit)(void *arg, struct err *e);
+	void *commit_arg;
 	char *sent_maildir;	/* keep a copy here once sent, or NULL */
 	struct msg *msg;	/* owned by the job; NULL for probe */
 };
