@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -480,4 +483,42 @@ deliver_count(size_t *total, size_t *due, struct err *e)
 			(*due)++;
 	outbox_list_free(v, (size_t)n);
 	return 0;
+}
+
+int
+deliver_flush_spawn(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	pid_t pid;
+	int fd;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	if ((pid = fork()) != 0)
+		return pid > 0 ? (int)pid : -1;
+	/* The child: nothing but async-signal-safe calls until exec. */
+	setsid();
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	execl(self, "missive", "outbox", "flush", "--due", (char *)NULL);
+	_exit(127);
+}
+
+bool
+deliver_flush_ended(int pid, int *status)
+{
+	int st;
+	pid_t r = waitpid((pid_t)pid, &st, WNOHANG);
+
+	if (r == 0)
+		return false;
+	*status = r == (pid_t)pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return true;
 }

@@ -104,6 +104,15 @@ struct deliver_queue {
 int deliver_queue_msg(struct msg *m, const struct deliver_queue *q,
     char *id, struct err *e);
 
+/* Starts `missive outbox flush --due` (this very program) in the
+ * background, in a session of its own with no terminal, for the
+ * composer's retries: its locks keep it from sending what another flush
+ * sends. Returns its pid, or -1. */
+int deliver_flush_spawn(void);
+/* Whether that flush has ended (then reaped, its exit status in
+ * *status). */
+bool deliver_flush_ended(int pid, int *status);
+
 /* How many entries the outbox holds, and how many of them are queued
  * and due now (for the composer's title and its retries). -1 with e. */
 int deliver_count(size_t *total, size_t *due, struct err *e);

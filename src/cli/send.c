@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "app/deliver.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -20,6 +22,7 @@
 #include "net/server.h"
 #include "net/smtp.h"
 #include "net/tls.h"
+#include "store/outbox.h"
 #include "store/profile.h"
 
 enum {
@@ -27,7 +30,7 @@ enum {
 	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
-	O_FROM,
+	O_FROM, O_QUEUE,
 };
 
 static const struct option options[] = {
@@ -56,6 +59,7 @@ static const struct option options[] = {
 	{ "transcript", required_argument, NULL, O_TRANSCRIPT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, O_DRYRUN },
+	{ "queue", no_argument, NULL, O_QUEUE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -68,7 +72,7 @@ struct opts {
 	const char *password_cmd, *auth, *from, *subject, *body, *helo;
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
-	bool json, verbose, dry_run;
+	bool json, verbose, dry_run, queue;
 	struct buf cc, bcc;
 	const char **attach;
 	size_t nattach;
@@ -137,7 +141,10 @@ help(bool probe)
 "      --cc ADDR, --bcc ADDR, --attach FILE   (repeatable)\n"
 "      --body FILE          body from FILE, - for stdin\n"
 "      --partial            deliver to accepted recipients when some are refused\n"
-"      --dry-run            print the message that would be sent; connect nowhere\n"),
+"      --dry-run            print the message that would be sent; connect nowhere\n"
+"      --queue              with -p: when the server cannot take it now (cannot\n"
+"                           connect, timeout, 4xx), put it in the outbox\n"
+"                           (`missive outbox flush' sends it) and exit 0\n"),
 		    stdout);
 	fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration error, "
 	    "3 sent to some recipients only.\n"), stdout);
@@ -189,6 +196,7 @@ parse(int argc, char **argv, struct opts *o)
 		case O_TRANSCRIPT: o->transcript = optarg; break;
 		case 'v': o->verbose = true; break;
 		case O_DRYRUN: o->dry_run = true; break;
+		case O_QUEUE: o->queue = true; break;
 		case 'h':
 			help(o->probe);
 			exit(0);
@@ -390,6 +398,97 @@ dry_run(struct msg *m, struct err *e)
 	return 0;
 }
 
+/* --queue: what is needed to put a message the server could not take
+ * now into the outbox, before its result is shown. */
+struct queue_out {
+	struct printer *p;
+	const struct opts *o;
+	const struct profile *pr;
+	struct smtp_job *job;
+	const char *to;
+	bool queued;
+};
+
+/* --queue keeps the profile's settings for the later tries: options that
+ * would change the session cannot come along. NULL when none is given. */
+static const char *
+queue_conflict(const struct opts *o)
+{
+	if (o->tls != NULL) return "--tls";
+	if (o->fallback) return "--fallback-plaintext";
+	if (o->ca_file != NULL) return "--ca-file";
+	if (o->fingerprint != NULL) return "--fingerprint";
+	if (o->pin_pubkey != NULL) return "--pin-pubkey";
+	if (o->insecure) return "--insecure";
+	if (o->tls_min != NULL) return "--tls-min";
+	if (o->user != NULL) return "--user";
+	if (o->password_cmd != NULL) return "--password-cmd";
+	if (o->auth != NULL) return "--auth";
+	if (o->plainauth) return "--allow-plaintext-auth";
+	if (o->helo != NULL) return "--helo";
+	if (o->timeout != NULL) return "--timeout";
+	if (o->partial) return "--partial";
+	if (o->dry_run) return "--dry-run";
+	return NULL;
+}
+
+static void
+queue_event(const struct event *ev, void *arg)
+{
+	struct queue_out *q = arg;
+	struct deliver_queue dq;
+	struct deliver_report rep;
+	struct err e;
+	char *words;
+
+	if (ev->type != EV_RESULT || ev->result == NULL ||
+	    deliver_class(ev->result) != DC_TEMP) {
+		print_event(ev, q->p);
+		return;
+	}
+	memset(&dq, 0, sizeof dq);
+	memset(&rep, 0, sizeof rep);
+	dq.profile = q->pr->name;
+	dq.via = "send";
+	dq.from = q->o->from != NULL ? q->o->from : q->pr->from;
+	dq.to = q->to;
+	dq.subject = q->o->subject;
+	dq.failed = ev->result;
+	err_clear(&e);
+	if (deliver_queue_msg(q->job->msg, &dq, rep.id, &e) == -1) {
+		char *w = xasprintf(_("--queue: the message could not be put in the "
+		    "outbox: %s"), e.msg);
+		struct event wv = { .type = EV_WARNING, .t = ev->t, .text = w };
+
+		print_event(&wv, q->p);
+		free(w);
+		print_event(ev, q->p);
+		return;
+	}
+	q->queued = true;
+	rep.cls = DC_TEMP;
+	rep.kept = true;
+	rep.state = OB_QUEUED;
+	rep.next_try = (long long)time(NULL) + outbox_backoff(1);
+	words = deliver_report_words(&rep);
+	if (q->p->json) {
+		/* The decision before the result, which stays last. */
+		struct event wv = { .type = EV_WARNING, .t = ev->t, .text = words };
+		struct event rv = *ev;
+		struct result *r = result_dup(ev->result);
+
+		print_event(&wv, q->p);
+		r->exit_status = 0;
+		rv.result = r;
+		print_event(&rv, q->p);
+		result_free(r);
+	} else {
+		print_event(ev, q->p);
+		fprintf(stderr, "missive: %s\n", words);
+	}
+	free(words);
+}
+
 static int
 run(int argc, char **argv, bool probe)
 {
@@ -450,9 +549,34 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
+	if (o.queue && !probe) {
+		const char *c = queue_conflict(&o);
+
+		if (pr == NULL) {
+			print_usage_failure(&p, _("--queue needs a profile (-p NAME): "
+			    "the outbox sends the message later with the profile's "
+			    "server and settings"));
+			goto out;
+		}
+		if (c != NULL) {
+			err_set(&e, _("--queue: %s cannot go with it; the outbox sends "
+			    "with the profile's settings alone (put it in the profile)"),
+			    c);
+			print_usage_failure(&p, e.msg);
+			goto out;
+		}
+	}
 	if (build_job(&o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
 		if (syntax)
 			usage_send(stderr, probe, false);
+		print_usage_failure(&p, e.msg);
+		goto out;
+	}
+	if (o.queue && !probe && strcmp(server, pr->server != NULL ?
+	    pr->server : "") != 0) {
+		err_set(&e, _("--queue: the outbox sends with the profile's server "
+		    "(%s), not %s; leave SERVER out"), pr->server != NULL ?
+		    pr->server : "-", server);
 		print_usage_failure(&p, e.msg);
 		goto out;
 	}
@@ -480,8 +604,16 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
-	r = smtp_run(&job, print_event, &p, NULL, NULL);
-	status = r->exit_status;
+	if (o.queue) {
+		struct queue_out q = { .p = &p, .o = &o, .pr = pr, .job = &job,
+		    .to = to.data };
+
+		r = smtp_run(&job, queue_event, &q, NULL, NULL);
+		status = q.queued ? 0 : r->exit_status;
+	} else {
+		r = smtp_run(&job, print_event, &p, NULL, NULL);
+		status = r->exit_status;
+	}
 	result_free(r);
 out:
 	if (p.transcript != NULL)

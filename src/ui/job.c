@@ -19,6 +19,7 @@
 #include "ui/attach.h"
 #include "ui/job.h"
 #include "ui/keep.h"
+#include "ui/outq.h"
 #include "ui/state.h"
 #include "ui/wide.h"
 
@@ -80,8 +81,8 @@ attach_list(const char *field, size_t *n)
 }
 
 /* Builds and validates the message; NULL with e set (and *field). */
-static struct msg *
-build_msg(struct ui *u, struct err *e, int *field)
+struct msg *
+job_msg(struct ui *u, struct err *e, int *field)
 {
 	const struct profile *p = ui_profile(u);
 	char *from = ui_field(u, F_FROM), *to = ui_field(u, F_TO);
@@ -269,7 +270,7 @@ go(struct ui *u)
 		u->focus = F_SERVER;
 		return;
 	}
-	if ((m = build_msg(u, &e, &field)) == NULL) {
+	if ((m = job_msg(u, &e, &field)) == NULL) {
 		smtp_job_free(&job);
 		ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
 		if (field >= 0)
@@ -340,7 +341,7 @@ review(struct ui *u, int stage)
 			return;
 		}
 		smtp_job_free(&job);
-		if ((m = build_msg(u, &e, &field)) == NULL) {
+		if ((m = job_msg(u, &e, &field)) == NULL) {
 			ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
 			if (field >= 0)
 				u->focus = field;
@@ -485,6 +486,8 @@ on_result(struct ui *u, const struct event *ev)
 		if (ui_gen(u) == u->job_gen)
 			ask_password(u, true);
 	}
+	if (!u->job_probe && !r->sent)
+		outq_offer(u, r);
 	if (u->job_probe || !r->sent)
 		return;
 	u->sent_ok = true;

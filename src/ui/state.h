@@ -156,6 +156,11 @@ struct ui {
 	wchar_t *typed;
 	size_t ntyped, captyped;
 
+	/* the outbox (outq.c) */
+	size_t outbox_n;	/* messages waiting there, as last counted */
+	double outbox_next;	/* when to look again (monotonic) */
+	int outbox_pid;		/* a background flush running, or 0 */
+
 	bool quit;
 	int exit_status;
 };

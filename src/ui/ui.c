@@ -23,6 +23,7 @@
 #include "ui/input.h"
 #include "ui/job.h"
 #include "ui/keep.h"
+#include "ui/outq.h"
 #include "ui/pager.h"
 #include "ui/pick.h"
 #include "ui/prompt.h"
@@ -116,6 +117,9 @@ wake_in(struct ui *u, double now)
 	}
 	if (job_running(u) && (t < 0 || t > 0.25))
 		t = 0.25;	/* the elapsed time in the title */
+	d = outq_due_in(u, now);
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
 	if (t < 0)
 		return -1;
 	if (t < 0.01)
@@ -172,6 +176,7 @@ loop(struct ui *u, struct input *in)
 		if (job_running(u))
 			u->dirty = u->dirty || time_now() - u->prog_drawn >= 0.25;
 		keep_tick(u, time_now());
+		outq_tick(u, time_now());
 		if ((p[0].revents & (POLLHUP | POLLERR)) && !(p[0].revents & POLLIN)) {
 			/* The terminal is gone: keep the text and stop. */
 			if (ui_gen(u) != u->saved_gen)
