@@ -474,6 +474,8 @@ by_created(const void *a, const void *b)
 
 	if (x->created != y->created)
 		return x->created < y->created ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
 	return strcmp(x->id, y->id);
 }
 
@@ -577,6 +579,11 @@ outbox_list(const char *dir, struct outbox_meta **v, struct err *e)
 		}
 		free(path);
 		m.busy = held(dir, id);
+		path = xasprintf("%s/%s.msg", dir, id);
+		if (stat(path, &st) == 0)
+			m.order = (long long)st.st_mtim.tv_sec * 1000000000LL +
+			    st.st_mtim.tv_nsec;
+		free(path);
 		out = xrealloc(out, (n + 1) * sizeof *out);
 		out[n++] = m;
 	}

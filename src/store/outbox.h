@@ -53,6 +53,8 @@ struct outbox_meta {
 	char *last_reason;	/* the JSON reason word of the last failure */
 	char *last_error;	/* its message */
 	bool busy;		/* outbox_list: held by a running process */
+	long long order;	/* outbox_list: its message's mtime in ns (the
+				 * order of entries made within a second) */
 };
 
 /* Frees the members (not m); a zeroed meta is fine. */

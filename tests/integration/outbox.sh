@@ -1,0 +1,166 @@
+#!/bin/sh
+# `missive outbox`: the list (ID, age, tries, next try, last error, From,
+# To, Subject), show, drop; flush --due keeps each entry's backoff,
+# flush tries every queued one, a held one (refused for good) only when
+# named; IDs that are not IDs or not there, and an entry another process
+# holds, get their exit status; two flushes at once deliver every entry
+# once; `send --queue` puts a message the server cannot take now there.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
+
+start_server
+port=$SERVER_PORT
+stop_server
+CONF=$XDG_CONFIG_HOME/missive
+OUTBOX=$XDG_DATA_HOME/missive/outbox
+mkdir -p "$CONF"
+chmod 700 "$CONF"
+printf '[missive]\ndefault_profile = test\n\n[test]\nserver = 127.0.0.1:%s\ntls = starttls\nca_file = %s\nfrom = ann@example.org\ntimeout = 5\n' \
+    "$port" "$PKI/ca.pem" >"$CONF/profiles.ini"
+chmod 600 "$CONF/profiles.ini"
+ids() { ls "$OUTBOX" 2>/dev/null | sed -n 's/\.env$//p'; }
+
+run_missive empty outbox
+expect_exit empty 0
+assert_file_contains "$WORK/empty.out" "The outbox is empty."
+
+# Three messages queued while the server is down.
+for i in 1 2 3; do
+	printf 'From: Ann <ann@example.org>\nTo: Bob <bob-%s@example.net>\nSubject: =?utf-8?q?gr=C3=BC=C3=9Fe_%s?=\nMessage-ID: <q%s@example.org>\n\nmessage %s\n' \
+	    "$i" "$i" "$i" "$i" >"$WORK/q$i.txt"
+	run_missive_in q$i "$WORK/q$i.txt" sendmail -t
+	expect_exit q$i 0
+done
+assert_eq "$(ids | wc -l)" 3 "entries"
+run_missive list outbox
+expect_exit list 0
+for f in "queued" "1 try, next try in 1 minute" "From:    Ann <ann@example.org>" \
+    "To:      Bob <bob-2@example.net>" "Subject: grüße 3" "Last:    cannot connect to 127.0.0.1 port $port"; do
+	assert_file_contains "$WORK/list.out" "$f"
+done
+id1=$(head -1 "$WORK/list.out" | cut -d' ' -f1)
+run_missive show outbox show "$id1"
+expect_exit show 0
+for f in "Profile: test" "Envelope from: <ann@example.org>" "Envelope to:   <bob-1@example.net>" \
+    "Message-ID: <q1@example.org>" "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe_1?="; do
+	assert_file_contains "$WORK/show.out" "$f"
+done
+pass "the list: ID, state, age, tries, next try, From, To, Subject (decoded), last error; show: envelope and header"
+
+# Bad IDs, a missing one, one held by another process.
+run_missive bad outbox show ../x
+expect_exit bad 64
+assert_file_contains "$WORK/bad.err" "is not an outbox ID"
+run_missive gone outbox drop zzzzzzzz
+expect_exit gone 66
+assert_file_contains "$WORK/gone.err" "there is no message zzzzzzzz"
+# -o: the lock stays with flock itself, not with the sleep it runs.
+flock -o "$OUTBOX/$id1.msg" sleep 5 &
+holder=$!
+_pids="$_pids $holder"
+_i=0
+while flock -n "$OUTBOX/$id1.msg" true && [ $_i -lt 250 ]; do
+	sleep 0.02
+	_i=$((_i + 1))
+done
+run_missive busy outbox flush "$id1"
+expect_exit busy 75
+assert_file_contains "$WORK/busy.err" "is being sent by another missive right now"
+run_missive busyl outbox
+assert_file_contains "$WORK/busyl.out" "being sent now"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+pass "exit 64 for what is not an ID, 66 for one not there, 75 for one another process holds (listed as being sent)"
+
+# --due keeps the backoff; the server is still down: tries counted.
+run_missive due outbox flush --due
+expect_exit due 0
+assert_eq "$(cat "$WORK/due.err")" "" "flush --due before any next try"
+run_missive all outbox flush
+expect_exit all 75
+assert_file_contains "$WORK/all.err" "0 sent, 3 queued"
+run_missive list2 outbox --json
+assert_eq "$(grep -c '"attempts":2' "$WORK/list2.out")" 3 "attempts after the second try"
+pass "flush --due waits for each next try; flush tries every queued one now (exit 75: still queued)"
+
+# Drop one; the server back; one held by a 554.
+id3=$(tail -1 "$WORK/list2.out" | sed 's/.*"id":"\([a-z0-9]*\)".*/\1/')
+run_missive drop outbox drop "$id3"
+expect_exit drop 0
+assert_eq "$(ids | wc -l)" 2 "entries after drop"
+start_server --port "$port" --scenario final-554
+run_missive held outbox flush
+expect_exit held 69
+assert_file_contains "$WORK/held.err" "held: this needs you"
+run_missive list3 outbox --json
+assert_eq "$(grep -c '"state":"held"' "$WORK/list3.out")" 2 "held entries"
+assert_msgs 0
+stop_server
+start_server --port "$port"
+run_missive skip outbox flush
+expect_exit skip 0
+assert_no_mail
+id2=$(ids | head -1)
+run_missive named outbox flush "$id2"
+expect_exit named 0
+assert_msgs 1
+assert_eq "$(ids | wc -l)" 1 "entries after sending a held one by name"
+pass "drop; a 554 holds the entries (exit 69, not tried again by flush); named, a held one is sent"
+
+# Two flushes at once: every entry delivered once.
+rm -rf "$OUTBOX"
+stop_server
+for i in $(seq 1 12); do
+	printf 'From: ann@example.org\nTo: bob@example.net\nSubject: c%s\nMessage-ID: <c%s@example.org>\n\nx\n' "$i" "$i" >"$WORK/c.txt"
+	run_missive_in c "$WORK/c.txt" sendmail -odq -t
+	expect_exit c 0
+done
+start_server --port "$port" --delay 0.02
+"$MISSIVE" outbox flush >"$WORK/p1.out" 2>"$WORK/p1.err" &
+a=$!
+"$MISSIVE" outbox flush >"$WORK/p2.out" 2>"$WORK/p2.err" &
+b=$!
+wait $a
+ra=$?
+wait $b
+rb=$?
+record_wait
+"$PYTHON" - "$RECORD" <<'PY' || fail "two flushes: not once each"
+import collections, glob, re, sys
+c = collections.Counter()
+for f in glob.glob(sys.argv[1] + "/msg-*.eml"):
+    m = re.search(rb"^Message-ID: (<[^>]*>)", open(f, "rb").read(), re.M)
+    c[m.group(1)] += 1
+bad = [k for k, v in c.items() if v != 1]
+if len(c) != 12 or bad:
+    sys.exit("%d messages, not once: %s" % (len(c), bad))
+PY
+assert_eq "$(ids | wc -l)" 0 "entries after two flushes"
+grep -h "sent," "$WORK/p1.err" "$WORK/p2.err" | sed 's/^/# /'
+for r in $ra $rb; do
+	[ "$r" = 0 ] || [ "$r" = 75 ] || fail "two flushes: exit statuses $ra $rb"
+done
+pass "two flushes at once: each of 12 entries delivered exactly once (the lock per entry)"
+
+# send --queue: with a profile only, no session options; queued on a
+# temporary failure, exit 0.
+stop_server
+run_missive sq1 send --queue --subject s ann@example.org bob@example.net 127.0.0.1:$port
+expect_exit sq1 2
+assert_file_contains "$WORK/sq1.err" "--queue needs a profile (-p NAME)"
+run_missive sq2 send -p test --queue --tls off --subject s bob@example.net
+expect_exit sq2 2
+assert_file_contains "$WORK/sq2.err" "--queue: --tls cannot go with it"
+run_missive sq3 send -p test --queue --subject 'queued by send' bob@example.net
+expect_exit sq3 0
+assert_file_contains "$WORK/sq3.err" "Queued in the outbox as"
+run_missive sq4 outbox --json
+assert_eq "$(json_get "$WORK/sq4.out" 'd["subject"]')" "queued by send" "the queued subject"
+run_missive sq5 send -p test --subject 'not queued' bob@example.net
+expect_exit sq5 1
+assert_eq "$(ids | wc -l)" 1 "entries: send without --queue keeps nothing"
+start_server --port "$port"
+run_missive sq6 outbox flush
+expect_exit sq6 0
+assert_msgs 1
+assert_file_contains "$RECORD/msg-1.eml" "Subject: queued by send"
+pass "send --queue: needs a profile and no session option; queued on a temporary failure (exit 0), sent by flush"
