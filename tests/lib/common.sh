@@ -216,6 +216,31 @@ stop_server() {
 	return 0
 }
 
+# restart_server PORT [smtpd.py args]: stops the last server and starts
+# another on the same PORT (as a server restarted with other settings:
+# missive's server memory is per HOST:PORT).
+restart_server() {
+	_rport=$1
+	shift
+	stop_server
+	start_server --port "$_rport" "$@"
+}
+
+# pubkey_sha256 PEM: SHA-256 of the certificate's public key, as missive
+# writes it (upper-case hex, colons).
+pubkey_sha256() {
+	openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER |
+	    openssl dgst -sha256 -r | cut -d' ' -f1 | tr a-f A-F |
+	    sed 's/../&:/g; s/:$//'
+}
+
+# missive's state files (doc/design.md, Files).
+SERVERS_FILE=$XDG_STATE_HOME/missive/servers
+RECEIPTS_FILE=$XDG_STATE_HOME/missive/receipts.jsonl
+
+# file_mode FILE: its permission bits in octal (600).
+file_mode() { stat -c %a "$1"; }
+
 # Record queries (see tests/server/README for the format).
 record_wait() { "$PYTHON" "$QUERY" record "${1:-$RECORD}" wait 5 || fail "server connections still open"; }
 record_conns() { "$PYTHON" "$QUERY" record "${1:-$RECORD}" conns; }
