@@ -177,8 +177,23 @@ fingerprint() {
 # the localhost certificate and a fresh record folder; later args override
 # (e.g. --cert "$PKI/expired.pem" --key "$PKI/expired.key"). Sets
 # SERVER_PORT, SERVER_PID and RECORD (also SERVER_PORT_n, RECORD_n for the
-# n-th server of the test).
+# n-th server of the test). A port that missive's server memory holds
+# from an earlier server of the test is not taken (that would be the same
+# server to missive), unless the test asks for the port (--port).
 start_server() {
+	_stry=0
+	while :; do
+		_start_server_once "$@"
+		case " $* " in *" --port "*) return 0 ;; esac
+		grep -q ":$SERVER_PORT " "$XDG_STATE_HOME/missive/servers" 2>/dev/null ||
+		    return 0
+		_stry=$((_stry + 1))
+		[ $_stry -lt 20 ] || fail "every new test server got a port missive remembers"
+		stop_server
+	done
+}
+
+_start_server_once() {
 	pki_init
 	_nserver=$((_nserver + 1))
 	RECORD=$WORK/record$_nserver
