@@ -1355,6 +1355,17 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 		    "mechanism is set but no user to log in as: give --user or "
 		    "user in the profile"));
 	} else {
+		if (job->tls == TLS_OFF && job->memory.last_seen != NULL) {
+			/* Chosen, but said: this server did TLS before. */
+			char *name = server_name(job), *m = xasprintf(_("%s negotiated "
+			    "TLS with a trusted certificate when missive last saw it "
+			    "(%s); this session goes without TLS, as its policy (off) "
+			    "says"), name, job->memory.last_seen);
+
+			emit_simple(&s, EV_WARNING, m);
+			free(m);
+			free(name);
+		}
 		o = attempt(&s, job->tls == TLS_OFF);
 		if (o == FALLBACK) {
 			struct event f = { .type = EV_FALLBACK };

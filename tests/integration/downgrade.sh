@@ -88,7 +88,9 @@ expect_exit off 0
 assert_msgs 1
 assert_eq "$(json_get "$RECORD/msg-1.json" 'd["tls"]')" false "--tls off: sent in plain"
 [ -n "$(entry "$P")" ] || fail "--tls off forgot the server"
-pass "--tls off sends one message in plain text and keeps the memory"
+ev off warning 'e["message"]' | grep -F -q "127.0.0.1:$P negotiated TLS with a trusted certificate when missive last saw it ($SEEN); this session goes without TLS" ||
+    fail "--tls off to a remembered server: no warning"
+pass "--tls off sends one message in plain text, says the server did TLS before, and keeps the memory"
 
 # --- forget ------------------------------------------------------------------
 
