@@ -37,6 +37,9 @@ help(void)
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
 "       missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [--] [ADDRESS...]\n"
 "       missive outbox [flush [--due] [--uncertain] [ID...] | show ID | drop ID...]\n"
+"       missive servers [--json | --names]\n"
+"       missive servers forget HOST[:PORT]\n"
+"       missive receipts [--json] [--to ADDR] [--since DATE] [--unencrypted]\n"
 "       missive --list-themes\n"
 "       missive --help | --version\n"
 "\n"
@@ -63,6 +66,8 @@ help(void)
 "            (for mail readers, git send-email, cron); queued when the server\n"
 "            cannot take it now\n"
 "  outbox    the messages waiting to be sent: list, flush, show, drop\n"
+"  servers   the servers remembered for doing TLS (downgrade protection)\n"
+"  receipts  the receipts of the messages servers accepted\n"
 "\n"
 "Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
 "3 sent to some recipients only.\n"), stdout);
@@ -142,6 +147,10 @@ main(int argc, char **argv)
 		status = cli_sendmail(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "outbox") == 0)
 		status = cli_outbox(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "servers") == 0)
+		status = cli_servers(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "receipts") == 0)
+		status = cli_receipts(argc - 1, argv + 1);
 	else {
 		memset(&uo, 0, sizeof uo);
 		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {

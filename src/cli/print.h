@@ -19,6 +19,7 @@ struct printer {
 	FILE *transcript;	/* or NULL */
 	bool bar_shown;
 	bool out_closed;	/* stdout failed (a reader gone): said once */
+	char *memory;		/* probe: what the server memory says, or NULL */
 };
 
 /* The event_fn for smtp_run(): arg is a struct printer. */
@@ -30,5 +31,8 @@ void print_usage_failure(struct printer *p, const char *message);
  * interface's: a malformed message, the outbox cannot be written). */
 void print_failure(struct printer *p, const char *reason, const char *message,
     int status);
+/* A warning of the front end's own (the server memory, the receipt), as
+ * a `warning` event at t seconds. */
+void print_warning(struct printer *p, const char *text, double t);
 
 #endif

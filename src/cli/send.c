@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/deliver.h"
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -398,9 +399,40 @@ dry_run(struct msg *m, struct err *e)
 	return 0;
 }
 
+/* The session's events on their way to the printer: the result is
+ * preceded by the server memory's update and the receipt (app/record.c),
+ * so that what they warn about comes before it. */
+struct session_out {
+	struct printer *p;
+	struct record *rec;
+};
+
+/* The memory's update and the receipt, before the result is shown. */
+static void
+session_record(struct session_out *so, const struct event *ev)
+{
+	struct err w;
+
+	if (record_after(so->rec, ev->result, NULL, &w) == -1)
+		print_warning(so->p, w.msg, ev->t);
+	free(so->p->memory);
+	so->p->memory = so->p->probe ? record_memory_words(so->rec) : NULL;
+}
+
+static void
+session_event(const struct event *ev, void *arg)
+{
+	struct session_out *so = arg;
+
+	if (ev->type == EV_RESULT && ev->result != NULL)
+		session_record(so, ev);
+	print_event(ev, so->p);
+}
+
 /* --queue: what is needed to put a message the server could not take
  * now into the outbox, before its result is shown. */
 struct queue_out {
+	struct session_out so;	/* .p, the printer; .rec */
 	struct printer *p;
 	const struct opts *o;
 	const struct profile *pr;
@@ -441,6 +473,8 @@ queue_event(const struct event *ev, void *arg)
 	struct err e;
 	char *words;
 
+	if (ev->type == EV_RESULT && ev->result != NULL)
+		session_record(&q->so, ev);
 	if (ev->type != EV_RESULT || ev->result == NULL ||
 	    deliver_class(ev->result) != DC_TEMP) {
 		print_event(ev, q->p);
@@ -501,6 +535,8 @@ run(int argc, char **argv, bool probe)
 	struct buf to;
 	struct err e = { 0 };
 	struct result *r;
+	struct record_opts ro;
+	struct session_out so;
 	bool syntax = false;
 	int status = 2, fd;
 
@@ -604,18 +640,27 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
+	memset(&ro, 0, sizeof ro);
+	ro.via = VIA_SEND;
+	ro.profile = pr != NULL ? pr->name : NULL;
+	so.p = &p;
+	so.rec = record_before(&job, &ro, &e);
+	if (e.msg[0] != '\0')
+		print_warning(&p, e.msg, 0);
 	if (o.queue) {
-		struct queue_out q = { .p = &p, .o = &o, .pr = pr, .job = &job,
-		    .to = to.data };
+		struct queue_out q = { .so = so, .p = &p, .o = &o, .pr = pr,
+		    .job = &job, .to = to.data };
 
 		r = smtp_run(&job, queue_event, &q, NULL, NULL);
 		status = q.queued ? 0 : r->exit_status;
 	} else {
-		r = smtp_run(&job, print_event, &p, NULL, NULL);
+		r = smtp_run(&job, session_event, &so, NULL, NULL);
 		status = r->exit_status;
 	}
 	result_free(r);
+	record_free(so.rec);
 out:
+	free(p.memory);
 	if (p.transcript != NULL)
 		fclose(p.transcript);
 	smtp_job_free(&job);
