@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/deliver.h"
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/msg.h"
@@ -94,6 +95,7 @@ struct delivery {
 	event_fn fn;
 	void *arg;
 	struct smtp_job job;
+	struct record *rec;	/* the server memory and the receipt */
 	enum deliver_class cls;
 	bool done;
 };
@@ -136,25 +138,46 @@ mark_uncertain(void *arg, struct err *e)
 	return 0;
 }
 
-/* Where the server memory and the receipt hook in (app/record.c, issue
- * 12): before the session the memory of the job's server is looked up
- * and given to the job; after it the memory is updated and, for a
- * message the server accepted, a receipt with via "sendmail" or
- * "outbox" appended, before the entry leaves the outbox. Until that
- * module is there nothing is remembered. */
+/* Before the session: the server memory of the job's server, given to
+ * the job (app/record.c). A downgrade it finds is refused by the engine
+ * (tls_downgrade): permanent, so the entry is held, never retried by
+ * itself, and its last error says how to go on, with its ID. */
 static void
-record_hook_before(struct delivery *d)
+record_hook_before(struct delivery *d, double t)
 {
-	(void)d;
+	struct outbox_meta *m = outbox_meta(d->en);
+	struct record_opts ro;
+	struct err w;
+	char *advice = NULL;
+
+	memset(&ro, 0, sizeof ro);
+	ro.via = d->o->via == DV_SENDMAIL ? VIA_SENDMAIL : VIA_OUTBOX;
+	ro.profile = m->profile;
+	ro.outbox_id = m->id;
+	if (d->o->keep == KEEP_ALL) {
+		/* The ID is letters and digits: no % reaches the format. */
+		advice = xasprintf(_("The message stays in the outbox as %s, held: "
+		    "it is not tried again by itself. If the server really stopped "
+		    "offering TLS, forget it with `missive servers forget %%s`, then "
+		    "send it with `missive outbox flush %s`."), m->id, m->id);
+		ro.advice = advice;
+	}
+	d->rec = record_before(&d->job, &ro, &w);
+	if (w.msg[0] != '\0')
+		warn(d, t, w.msg);
+	free(advice);
 }
 
+/* After it, before the entry's next state: the memory updated and, for
+ * a message the server accepted, its receipt (with the entry's ID)
+ * appended, before the entry leaves the outbox. */
 static int
 record_hook_after(struct delivery *d, const struct result *r, struct err *w)
 {
-	(void)d;
-	(void)r;
-	(void)w;
-	return 0;
+	err_clear(w);
+	if (d->rec == NULL)
+		return 0;
+	return record_after(d->rec, r, NULL, w);
 }
 
 static void
@@ -365,13 +388,14 @@ deliver_entry(struct outbox_entry *en, const struct deliver_opts *o,
 	d.job.commit_arg = &d;
 	m->attempts++;
 	m->last_try = time(NULL);
-	record_hook_before(&d);
+	record_hook_before(&d, 0);
 	r = smtp_run(&d.job, on_event, &d, o->cancel, o->ops);
 	if (!d.done) {	/* the engine always ends with EV_RESULT */
 		struct event ev = { .type = EV_RESULT, .result = r };
 
 		finish(&d, &ev);
 	}
+	record_free(d.rec);
 	smtp_job_free(&d.job);
 	if (res != NULL)
 		*res = r;

@@ -27,7 +27,7 @@ struct record {
 	char *servers_path, *receipts_path;
 	bool remembered;		/* the memory knew the server */
 	struct server_mem before;
-	char *from, *message_id;
+	char *from, *message_id, *outbox_id;
 	/* what record_after did */
 	bool done, remembered_now, key_changed, downgrade, unreadable;
 };
@@ -86,6 +86,7 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 	rec->probe = job->probe;
 	rec->insecure = job->insecure;
 	rec->profile = xstrdup(o->profile);
+	rec->outbox_id = xstrdup(o->outbox_id);
 	rec->host = xstrdup(job->host);
 	rec->port = job->port;
 	rec->name = servers_name(job->host, job->port);
@@ -181,6 +182,7 @@ receipt_make(const struct record *rec, const struct result *r,
 	rc->reply_code = r->final_code;
 	rc->reply_text = xstrdup(r->final_text);
 	rc->queue_id = xstrdup(r->queue_id);
+	rc->outbox_id = xstrdup(rec->outbox_id);
 	return rc;
 }
 
@@ -315,5 +317,6 @@ record_free(struct record *rec)
 	servers_mem_free(&rec->before);
 	free(rec->from);
 	free(rec->message_id);
+	free(rec->outbox_id);
 	free(rec);
 }

@@ -35,6 +35,9 @@ struct record_opts {
 	 * composer: the question it asks). Ends the failure's message. */
 	const char *advice;
 	bool ephemeral;			/* the demo: read and write nothing */
+	/* The outbox entry the message is sent from (sendmail, the
+	 * outbox), for its receipt; or NULL. */
+	const char *outbox_id;
 	/* Files other than the XDG ones (tests), or NULL. */
 	const char *servers_path, *receipts_path;
 };

@@ -164,3 +164,101 @@ expect_exit sq6 0
 assert_msgs 1
 assert_file_contains "$RECORD/msg-1.eml" "Subject: queued by send"
 pass "send --queue: needs a profile and no session option; queued on a temporary failure (exit 0), sent by flush"
+
+# --- the server memory and the receipts (app/record.c) -----------------------
+
+# receipts_of FIELD VALUE: how many receipts have FIELD == VALUE.
+receipts_of() {
+	"$PYTHON" - "$RECEIPTS_FILE" "$1" "$2" <<'PY'
+import json, sys
+n = 0
+try:
+    for l in open(sys.argv[1]):
+        if json.loads(l).get(sys.argv[2]) == sys.argv[3]:
+            n += 1
+except FileNotFoundError:
+    pass
+print(n)
+PY
+}
+# receipt_field KEY VALUE FIELD: FIELD of the one receipt with KEY == VALUE.
+receipt_field() {
+	"$PYTHON" - "$RECEIPTS_FILE" "$1" "$2" "$3" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+r = [d for d in r if d.get(sys.argv[2]) == sys.argv[3]]
+print(r[0].get(sys.argv[4]) if len(r) == 1 else "%d receipts" % len(r))
+PY
+}
+queued_id() { sed -n 's/.*Queued in the outbox as \([a-z0-9]\{8\}\).*/\1/p' "$WORK/$1.err"; }
+
+# The entry send --queue made, flushed: one receipt, via outbox, its ID.
+sqid=$(queued_id sq3)
+[ -n "$sqid" ] || fail "sq3 said no ID"
+assert_eq "$(receipts_of outbox_id "$sqid")" 1 "receipts of the flushed entry $sqid"
+assert_eq "$(receipt_field outbox_id "$sqid" via)" outbox "its via"
+assert_eq "$(receipt_field outbox_id "$sqid" profile)" test "its profile"
+pass "a flushed entry gets one receipt, via outbox, with its outbox ID"
+
+# Retried: down, then 451, then sent. One receipt, one message.
+stop_server
+printf 'From: ann@example.org\nTo: bob@example.net\nMessage-ID: <retried@example.org>\nSubject: retried\n\nbody\n' >"$WORK/rt.txt"
+run_missive_in rt1 "$WORK/rt.txt" sendmail -t
+expect_exit rt1 0
+rtid=$(queued_id rt1)
+start_server --port "$port" --scenario mail-451
+run_missive rt2 outbox flush
+expect_exit rt2 75
+assert_msgs 0
+restart_server "$port"
+run_missive rt3 outbox flush
+expect_exit rt3 0
+assert_msgs 1
+run_missive rt4 outbox flush
+expect_exit rt4 0
+assert_msgs 1
+assert_eq "$(receipts_of outbox_id "$rtid")" 1 "receipts of the entry tried three times"
+assert_eq "$(receipts_of message_id '<retried@example.org>')" 1 "receipts of its Message-ID"
+assert_eq "$(ids | wc -l)" 0 "entries after it was sent"
+pass "an entry that failed twice (server down, 451) and was then sent: one message, one receipt"
+
+# The downgrade memory: the profile is opportunistic and the server,
+# remembered for STARTTLS, comes back without it. The entry is held (not
+# a temporary failure: retrying would only meet it again, or send in
+# plain text what was meant to go encrypted), never tried by itself, and
+# `outbox show` says why and the way on.
+sed -i 's/^tls = starttls$/tls = opportunistic/' "$CONF/profiles.ini"
+grep -q "^127\.0\.0\.1:$port starttls verified" "$SERVERS_FILE" ||
+    fail "127.0.0.1:$port is not remembered: $(cat "$SERVERS_FILE" 2>&1)"
+stop_server
+printf 'From: ann@example.org\nTo: bob@example.net\nMessage-ID: <dg@example.org>\nSubject: downgrade\n\nbody\n' >"$WORK/dg.txt"
+run_missive_in dg1 "$WORK/dg.txt" sendmail -t
+expect_exit dg1 0
+dgid=$(queued_id dg1)
+start_server --port "$port" --scenario no-starttls
+run_missive dg2 outbox flush
+expect_exit dg2 69
+assert_no_mail
+assert_file_contains "$WORK/dg2.err" "does not offer STARTTLS now"
+run_missive dg3 outbox --json
+assert_eq "$(json_get "$WORK/dg3.out" 'd["state"]+" "+d["last_reason"]')" "held tls_downgrade" "state and reason"
+run_missive dg4 outbox show "$dgid"
+expect_exit dg4 0
+for f in "$dgid  held" "does not offer STARTTLS now" "held: it is not tried again by itself" \
+    "missive servers forget 127.0.0.1:$port" "missive outbox flush $dgid"; do
+	assert_file_contains "$WORK/dg4.out" "$f"
+done
+c0=$(record_conns)
+run_missive dg5 outbox flush
+run_missive dg6 outbox flush --due
+assert_eq "$(record_conns)" "$c0" "connections of flushes that name no held entry"
+run_missive dg7 outbox flush "$dgid"
+expect_exit dg7 69
+assert_no_mail
+"$MISSIVE" servers forget "127.0.0.1:$port" >/dev/null 2>&1 || fail "servers forget"
+run_missive dg8 outbox flush "$dgid"
+expect_exit dg8 0
+assert_msgs 1
+assert_eq "$(receipts_of outbox_id "$dgid")" 1 "receipts of the held entry once sent"
+assert_eq "$(receipt_field outbox_id "$dgid" encrypted)" False "sent in plain text, as asked"
+pass "a downgrade in a flush: held (69, no MAIL), show says why and how on, not tried unnamed; forgotten and named, sent with one receipt"

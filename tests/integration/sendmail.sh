@@ -297,3 +297,72 @@ expect_exit j3 65
 check_json j3
 assert_eq "$(result j3 'r["reason"]')" message "result.reason of a malformed message"
 pass "--json: valid lines, the outbox's decision as a warning, result last with the sendmail exit status"
+
+# --- the server memory and the receipts (app/record.c) -----------------------
+
+# receipts_of FIELD VALUE: how many receipts have FIELD == VALUE.
+receipts_of() {
+	"$PYTHON" - "$RECEIPTS_FILE" "$1" "$2" <<'PY'
+import json, sys
+n = 0
+try:
+    for l in open(sys.argv[1]):
+        if json.loads(l).get(sys.argv[2]) == sys.argv[3]:
+            n += 1
+except FileNotFoundError:
+    pass
+print(n)
+PY
+}
+# receipt_field KEY VALUE FIELD: FIELD of the one receipt with KEY == VALUE.
+receipt_field() {
+	"$PYTHON" - "$RECEIPTS_FILE" "$1" "$2" "$3" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+r = [d for d in r if d.get(sys.argv[2]) == sys.argv[3]]
+print(r[0].get(sys.argv[4]) if len(r) == 1 else "%d receipts" % len(r))
+PY
+}
+
+# Sent at once: one receipt, via sendmail, with the ID of the entry the
+# message went through.
+rm -rf "$OUTBOX"
+start_server
+port=$SERVER_PORT
+profile "$port"
+sed -i 's/^tls = starttls$/tls = opportunistic/' "$CONF/profiles.ini"
+printf 'From: ann@example.org\nTo: bob@example.net\nMessage-ID: <rc-1@example.org>\nSubject: receipt\n\nbody\n' >"$WORK/r1.txt"
+run_missive_in r1 "$WORK/r1.txt" sendmail -t
+expect_exit r1 0
+assert_msgs 1
+assert_eq "$(receipts_of message_id '<rc-1@example.org>')" 1 "receipts of a sendmail message"
+assert_eq "$(receipt_field message_id '<rc-1@example.org>' via)" sendmail "the receipt's via"
+receipt_field message_id '<rc-1@example.org>' outbox_id | grep -q '^[a-z0-9]\{8\}$' ||
+    fail "the receipt names no outbox ID: $(receipt_field message_id '<rc-1@example.org>' outbox_id)"
+assert_eq "$(receipt_field message_id '<rc-1@example.org>' encrypted)" True "the receipt: encrypted"
+grep -q "^127\.0\.0\.1:$port starttls verified" "$SERVERS_FILE" ||
+    fail "the server is not remembered after a verified sendmail session: $(cat "$SERVERS_FILE" 2>&1)"
+pass "sendmail: one receipt (via sendmail, the entry's ID), the server remembered"
+
+# The same server without STARTTLS: the downgrade memory refuses (69, no
+# MAIL), said with the way on; not queued (issue 13: the downgrade memory
+# is the user's to look at); no receipt.
+restart_server "$port" --scenario no-starttls
+printf 'From: ann@example.org\nTo: bob@example.net\nMessage-ID: <rc-2@example.org>\nSubject: downgrade\n\nbody\n' >"$WORK/r2.txt"
+run_missive_in r2 "$WORK/r2.txt" sendmail -t
+expect_exit r2 69
+assert_no_mail
+grep -q "missive servers forget 127.0.0.1:$port" "$WORK/r2.err" || { show_missive r2 >&2; fail "r2: the way on"; }
+grep -q "Not put in the outbox: waiting does not mend this." "$WORK/r2.err" || { show_missive r2 >&2; fail "r2: not queued"; }
+assert_eq "$(files)" 0 "files in the outbox after a downgrade"
+assert_eq "$(receipts_of message_id '<rc-2@example.org>')" 0 "receipts of a refused message"
+run_missive_in r3 "$WORK/r2.txt" sendmail --json -t
+expect_exit r3 69
+expect_reason r3 tls_downgrade
+# Forgotten, it goes in plain text, as the profile's opportunistic says.
+"$MISSIVE" servers forget "127.0.0.1:$port" >/dev/null 2>&1 || fail "servers forget"
+run_missive_in r4 "$WORK/r2.txt" sendmail -t
+expect_exit r4 0
+assert_msgs 1
+assert_eq "$(receipt_field message_id '<rc-2@example.org>' encrypted)" False "the receipt: not encrypted"
+pass "sendmail to a remembered server without STARTTLS: exit 69 (tls_downgrade), nothing sent or queued; once forgotten, sent"
