@@ -146,40 +146,53 @@ print_entry(const struct outbox_meta *m, time_t now)
 	free(next);
 }
 
+/* A string, or null for a field the entry does not have (a message
+ * queued with -odq has no last error, one from outside no subject). */
+static void
+json_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		json_add_str(b, s);
+}
+
 static void
 json_entry(struct buf *b, const struct outbox_meta *m)
 {
 	size_t i;
 
 	buf_adds(b, "{\"id\":");
-	json_add_str(b, m->id);
+	json_str(b, m->id);
 	buf_adds(b, ",\"state\":");
 	json_add_str(b, outbox_state_name(m->state));
 	buf_adds(b, ",\"profile\":");
-	json_add_str(b, m->profile);
+	json_str(b, m->profile);
+	buf_adds(b, ",\"via\":");
+	json_str(b, m->via);
 	buf_adds(b, ",\"env_from\":");
-	json_add_str(b, m->env_from);
+	json_str(b, m->env_from);
 	buf_adds(b, ",\"rcpt\":[");
 	for (i = 0; i < m->nrcpt; i++) {
 		if (i > 0)
 			buf_addc(b, ',');
-		json_add_str(b, m->rcpt[i]);
+		json_str(b, m->rcpt[i]);
 	}
 	buf_adds(b, "],\"message_id\":");
-	json_add_str(b, m->message_id);
+	json_str(b, m->message_id);
 	buf_adds(b, ",\"from\":");
-	json_add_str(b, m->from);
+	json_str(b, m->from);
 	buf_adds(b, ",\"to\":");
-	json_add_str(b, m->to);
+	json_str(b, m->to);
 	buf_adds(b, ",\"subject\":");
-	json_add_str(b, m->subject);
+	json_str(b, m->subject);
 	buf_addf(b, ",\"size\":%llu,\"created\":%lld,\"attempts\":%u,"
 	    "\"next_try\":%lld,\"last_try\":%lld,\"last_reason\":",
 	    (unsigned long long)m->size, (long long)m->created, m->attempts,
 	    (long long)m->next_try, (long long)m->last_try);
-	json_add_str(b, m->last_reason);
+	json_str(b, m->last_reason);
 	buf_adds(b, ",\"last_error\":");
-	json_add_str(b, m->last_error);
+	json_str(b, m->last_error);
 	buf_addf(b, ",\"busy\":%s}", m->busy ? "true" : "false");
 }
 
@@ -364,7 +377,7 @@ json_note(struct flush *fl, const char *event, const struct outbox_meta *m,
 		}
 	} else {
 		buf_adds(&b, ",\"message_id\":");
-		json_add_str(&b, m->message_id);
+		json_str(&b, m->message_id);
 	}
 	buf_addc(&b, '}');
 	puts(buf_cstr(&b));

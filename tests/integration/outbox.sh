@@ -192,6 +192,18 @@ PY
 }
 queued_id() { sed -n 's/.*Queued in the outbox as \([a-z0-9]\{8\}\).*/\1/p' "$WORK/$1.err"; }
 
+# An entry never tried (-odq) has no last error: null in the JSON list.
+printf 'From: ann@example.org\nTo: bob@example.net\n\nno subject\n' >"$WORK/odq.txt"
+run_missive_in odq "$WORK/odq.txt" sendmail -odq -t
+expect_exit odq 0
+run_missive odql outbox --json
+expect_exit odql 0
+assert_eq "$(json_get "$WORK/odql.out" 'str(d["last_reason"])+" "+str(d["last_error"])+" "+str(d["subject"])+" "+d["via"]')" \
+    "None None None sendmail" "an untried entry's fields"
+run_missive odqd outbox drop "$(json_get "$WORK/odql.out" 'd["id"]')"
+expect_exit odqd 0
+pass "outbox --json lists an entry never tried (no last error, no subject) with nulls"
+
 # The entry send --queue made, flushed: one receipt, via outbox, its ID.
 sqid=$(queued_id sq3)
 [ -n "$sqid" ] || fail "sq3 said no ID"
