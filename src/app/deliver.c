@@ -20,6 +20,7 @@
 #include "net/smtp.h"
 #include "store/outbox.h"
 #include "store/profile.h"
+#include "store/receipts.h"
 
 static bool
 is(const char *reason, const char *word)
@@ -402,6 +403,43 @@ deliver_entry(struct outbox_entry *en, const struct deliver_opts *o,
 	else
 		result_free(r);
 	return d.cls;
+}
+
+/* --- an uncertain entry the receipts settle */
+
+struct receipt_find {
+	const char *id;
+	char *when;
+	size_t len;
+	bool found;
+};
+
+static int
+receipt_match(void *arg, const struct receipt *r, const struct json *line)
+{
+	struct receipt_find *f = arg;
+
+	(void)line;
+	if (r->outbox_id == NULL || strcmp(r->outbox_id, f->id) != 0)
+		return 0;
+	f->found = true;
+	snprintf(f->when, f->len, "%s", r->time != NULL ? r->time : "?");
+	return 1;
+}
+
+bool
+deliver_receipt_of(const char *id, char *when, size_t len)
+{
+	struct receipt_find f = { .id = id, .when = when, .len = len };
+	struct receipts_skipped sk;
+	struct err e;
+
+	err_clear(&e);
+	memset(&sk, 0, sizeof sk);
+	/* Unreadable receipts settle nothing: the entry stays uncertain. */
+	if (receipts_read(NULL, receipt_match, &f, &sk, &e) == -1)
+		return false;
+	return f.found;
 }
 
 /* --- a composed message into the outbox */

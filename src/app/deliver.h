@@ -90,6 +90,12 @@ enum deliver_class deliver_entry(struct outbox_entry *en,
     const struct deliver_opts *o, event_fn fn, void *arg,
     struct result **res, struct err *e);
 
+/* Whether a receipt names the entry (its outbox_id): the server accepted
+ * its message, and a missive stopped before the entry left the outbox
+ * (it is then marked uncertain). The receipt's time goes in when
+ * (at least 21 bytes). */
+bool deliver_receipt_of(const char *id, char *when, size_t len);
+
 /* What a message composed by missive needs to become an entry. */
 struct deliver_queue {
 	const char *profile;	/* the profile it is sent with */

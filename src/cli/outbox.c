@@ -441,6 +441,34 @@ flush_one(struct flush *fl, struct outbox_entry *en)
 	result_free(r);
 }
 
+/* An uncertain entry whose receipt exists was accepted: a missive
+ * stopped between writing the receipt and removing the entry. It leaves
+ * the outbox now, unsent again. Returns whether it did. */
+static bool
+settle(struct flush *fl, struct outbox_entry *en)
+{
+	struct outbox_meta *m = outbox_meta(en);
+	char when[32];
+	struct err e;
+
+	if (m->state != OB_UNCERTAIN ||
+	    !deliver_receipt_of(m->id, when, sizeof when))
+		return false;
+	err_clear(&e);
+	if (outbox_remove(en, &e) == -1) {
+		fprintf(stderr, "missive outbox: %s\n", e.msg);
+		worse(fl, EX_TEMPFAIL_);
+		return true;
+	}
+	fl->sent++;
+	if (!fl->json)
+		fprintf(stderr, _("missive outbox: %s was accepted at %s (its receipt "
+		    "says so); removed from the outbox, not sent again\n"), m->id,
+		    when);
+	json_note(fl, "outbox_settled", m, NULL);
+	return true;
+}
+
 static int
 flush(int argc, char **argv)
 {
@@ -485,7 +513,9 @@ flush(int argc, char **argv)
 				worse(&fl, rc);
 				continue;
 			}
-			if (outbox_meta(en)->state == OB_UNCERTAIN && !uncertain) {
+			if (settle(&fl, en))
+				;
+			else if (outbox_meta(en)->state == OB_UNCERTAIN && !uncertain) {
 				fprintf(stderr, _("missive outbox: %s is marked uncertain: "
 				    "the server may have it already; give --uncertain to "
 				    "send it again anyway\n"), argv[i]);
@@ -502,6 +532,15 @@ flush(int argc, char **argv)
 			return EX_TEMPFAIL_;
 		}
 		for (i = 0; i < (int)n; i++) {
+			if (v[i].state == OB_UNCERTAIN && !v[i].busy &&
+			    deliver_receipt_of(v[i].id, NULL, 0) &&
+			    outbox_open(dir, v[i].id, &en, &e) == 0) {
+				bool gone = settle(&fl, en);
+
+				outbox_close(en);
+				if (gone)
+					continue;
+			}
 			if (v[i].state == OB_UNCERTAIN)
 				fl.uncertain++;
 			if (v[i].state == OB_HELD)

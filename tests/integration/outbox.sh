@@ -274,3 +274,34 @@ assert_msgs 1
 assert_eq "$(receipts_of outbox_id "$dgid")" 1 "receipts of the held entry once sent"
 assert_eq "$(receipt_field outbox_id "$dgid" encrypted)" False "sent in plain text, as asked"
 pass "a downgrade in a flush: held (69, no MAIL), show says why and how on, not tried unnamed; forgotten and named, sent with one receipt"
+
+# Maybe sent, and the receipt says it was accepted: a missive stopped
+# after writing the receipt, before removing the entry (the state a
+# SIGKILL there leaves: made here from a real receipt). flush removes it,
+# says so, and sends nothing.
+restart_server "$port" --scenario final-lost
+printf 'From: ann@example.org\nTo: bob@example.net\nMessage-ID: <settled@example.org>\nSubject: settled\n\nbody\n' >"$WORK/st.txt"
+run_missive_in st1 "$WORK/st.txt" sendmail -t
+expect_exit st1 0
+stid=$(sed -n 's/.*Kept in the outbox as \([a-z0-9]\{8\}\).*/\1/p' "$WORK/st1.err")
+[ -n "$stid" ] || { show_missive st1 >&2; fail "st1: not kept uncertain"; }
+assert_msgs 1
+restart_server "$port"
+run_missive st2 outbox flush
+expect_exit st2 0
+assert_eq "$(ids | grep -c "$stid")" 1 "the uncertain entry without a receipt stays"
+"$PYTHON" - "$RECEIPTS_FILE" "$stid" <<'PY' || fail "cannot make the receipt"
+import json, sys
+path, oid = sys.argv[1], sys.argv[2]
+last = json.loads(open(path).read().splitlines()[-1])
+last["outbox_id"] = oid
+last["message_id"] = "<settled@example.org>"
+open(path, "a").write(json.dumps(last) + "\n")
+PY
+run_missive st3 outbox flush
+expect_exit st3 0
+assert_file_contains "$WORK/st3.err" "$stid was accepted at"
+assert_file_contains "$WORK/st3.err" "not sent again"
+assert_eq "$(ids | grep -c "$stid")" 0 "the settled entry"
+assert_no_mail
+pass "an uncertain entry whose receipt exists (stopped between receipt and removal) is removed by flush, not sent again"
