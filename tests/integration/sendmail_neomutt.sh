@@ -96,4 +96,15 @@ run_missive flush outbox flush
 expect_exit flush 0
 assert_msgs 1
 grep -q "^Subject: Figures for May" "$RECORD/msg-1.eml" || fail "the queued message did not arrive"
-pass "set sendmail=\"missive sendmail -p test\" with the server down: neomutt succeeds, the message waits, flush sends it"
+mid=$(sed -n 's/^Message-ID: //p' "$RECORD/msg-1.eml" | tr -d '\r')
+run_missive rcpt receipts --json
+expect_exit rcpt 0
+"$PYTHON" - "$WORK/rcpt.out" "$mid" <<'PY' || fail "the receipts of the neomutt messages"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+vias = [d["via"] for d in r]
+mine = [d for d in r if d["message_id"] == sys.argv[2]]
+if vias != ["sendmail", "outbox"] or len(mine) != 1 or not mine[0]["outbox_id"]:
+    sys.exit("receipts: %r" % [(d["via"], d["message_id"], d["outbox_id"]) for d in r])
+PY
+pass "set sendmail=\"missive sendmail -p test\" with the server down: neomutt succeeds, the message waits, flush sends it, its receipt (via outbox) is there"
