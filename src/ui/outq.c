@@ -142,6 +142,9 @@ outq_offer(struct ui *u, const struct result *r)
 	    strcmp(u->job_server, p->server) != 0 || ui_gen(u) != u->job_gen ||
 	    u->prompt.kind != P_NONE)
 		return;
+	/* The user stopped it (^C): the message stays here, unasked. */
+	if (r->reason != NULL && strcmp(r->reason, "cancelled") == 0)
+		return;
 	/* A password typed for this session cannot come along. */
 	if (p->user != NULL && p->password == NULL && p->password_cmd == NULL)
 		return;

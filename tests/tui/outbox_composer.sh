@@ -67,3 +67,19 @@ tui_screen | grep -q "outbox 1" && { tui_dump; fail "the title still counts a se
 n=$(grep -c "\"outbox_id\": *\"$id\"" "$RECEIPTS_FILE")
 assert_eq "$n" 1 "receipts naming $id"
 pass "the composer's background flush sends a due entry and says so; the count follows the outbox; one receipt with the ID"
+
+# A send the user cancels (^C) is not offered to the outbox.
+stop_server
+start_server --delay 1.5
+profile slow "127.0.0.1:$SERVER_PORT" tls=starttls "ca_file=$PKI/ca.pem" \
+    "from=Ann <ann@example.org>" timeout=5
+tui_start -p slow -s "cancelled" bob@example.net
+tui_wait "Ready."
+tui_type "stopped by hand"
+tui_keys C-x
+tui_wait "Sending to 1 recipient" 10
+tui_keys C-c
+tui_wait "Not sent: cancelled." 10
+tui_wait "^C Quit" 5
+tui_screen | grep -q "Put it in the outbox" && { tui_dump; fail "a cancelled send was offered to the outbox"; }
+pass "a send cancelled with ^C keeps the message in the composer, no outbox question"
