@@ -81,7 +81,8 @@ for f in /usr/bin/missive /usr/share/man/man1/missive.1.gz \
     /usr/share/missive/themes/default.theme /usr/share/missive/themes/solarized-dark.theme \
     /usr/share/locale/de/LC_MESSAGES/missive.mo /usr/share/locale/fr/LC_MESSAGES/missive.mo \
     /usr/share/bash-completion/completions/missive /usr/share/zsh/vendor-completions/_missive \
-    /usr/share/applications/missive.desktop; do
+    /usr/share/applications/missive.desktop \
+    /usr/lib/systemd/user/missive-outbox.service /usr/lib/systemd/user/missive-outbox.timer; do
 	grep -q -x -F "$f" "$WORK/contents" || fail "the package lacks $f"
 done
 dpkg-deb -f "$DEB" Depends >"$WORK/depends"
@@ -89,7 +90,7 @@ for lib in libwolfssl libncursesw libinih libidn2; do
 	grep -q "$lib" "$WORK/depends" || fail "Depends lacks $lib: $(cat "$WORK/depends")"
 done
 assert_eq "$(dpkg-deb -f "$DEB" Recommends)" "openssl, python3" "Recommends (the demo sink)"
-pass "the package holds program, man page, docs, data folder, translations, completions, desktop entry; Depends from shlibs"
+pass "the package holds program, man page, docs, data folder, translations, completions, desktop entry, the outbox's systemd units; Depends from shlibs"
 
 # --- install -----------------------------------------------------------------
 
@@ -121,6 +122,8 @@ until $SUDO dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1; do
 	sleep 1
 	_i=$((_i + 1))
 done
+grep -q -x -F "ExecStart=/usr/bin/missive outbox flush --due" /usr/lib/systemd/user/missive-outbox.service ||
+    fail "the installed missive-outbox.service does not run /usr/bin/missive outbox flush --due: $(cat /usr/lib/systemd/user/missive-outbox.service 2>&1)"
 pass "dpkg -i installed the package"
 
 # From here on the installed program, as a user has it: no MISSIVE_*.
