@@ -35,6 +35,7 @@ help(void)
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive setup [OPTIONS] [ADDRESS]\n"
 "       missive --list-themes\n"
 "       missive --help | --version\n"
 "\n"
@@ -57,6 +58,7 @@ help(void)
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  setup     find your server (DNS SRV, usual names), probe it, write a profile\n"
 "\n"
 "Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
 "3 sent to some recipients only.\n"), stdout);
@@ -127,6 +129,8 @@ main(int argc, char **argv)
 		status = cli_probe(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		status = cli_profiles(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "setup") == 0)
+		status = cli_setup(argc - 1, argv + 1);
 	else {
 		memset(&uo, 0, sizeof uo);
 		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {

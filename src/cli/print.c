@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "app/explain.h"
 #include "base/i18n.h"
@@ -235,4 +236,34 @@ print_probe_report(const struct result *r, FILE *out)
 		free(sans);
 	}
 	fflush(out);
+}
+
+size_t
+print_width(const char *s)
+{
+	mbstate_t st;
+	size_t n = 0, len = strlen(s), r;
+	wchar_t wc;
+	int w;
+
+	memset(&st, 0, sizeof st);
+	while (len > 0) {
+		r = mbrtowc(&wc, s, len, &st);
+		if (r == (size_t)-1 || r == (size_t)-2) {
+			/* Not text in this locale: a byte is a column. */
+			memset(&st, 0, sizeof st);
+			r = 1;
+			w = 1;
+		} else {
+			if (r == 0)
+				r = 1;
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
+		n += (size_t)w;
+		s += r;
+		len -= r;
+	}
+	return n;
 }

@@ -5,6 +5,7 @@
 #define MISSIVE_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "net/event.h"
@@ -24,5 +25,9 @@ void print_event(const struct event *ev, void *arg);
 /* Prints the result of a failure that happened before any connection
  * (usage), in the chosen format. */
 void print_usage_failure(struct printer *p, const char *message);
+
+/* Columns s takes on a terminal (wide characters count twice; bytes
+ * that are not text in this locale, one each). */
+size_t print_width(const char *s);
 
 #endif

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/print.h"
 #include "net/smtp.h"
 #include "store/profile.h"
 
@@ -56,41 +56,10 @@ help(void)
 	free(dir);
 }
 
-/* Columns on a terminal: wide characters count twice. */
-static size_t
-text_width(const char *s)
-{
-	mbstate_t st;
-	size_t n = 0, len = strlen(s), r;
-	wchar_t wc;
-	int w;
-
-	memset(&st, 0, sizeof st);
-	while (len > 0) {
-		r = mbrtowc(&wc, s, len, &st);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			/* Not text in this locale: a byte is a column. */
-			memset(&st, 0, sizeof st);
-			r = 1;
-			w = 1;
-		} else {
-			if (r == 0)
-				r = 1;
-			w = wcwidth(wc);
-			if (w < 0)
-				w = 1;
-		}
-		n += (size_t)w;
-		s += r;
-		len -= r;
-	}
-	return n;
-}
-
 static void
 print_cell(const char *s, size_t width, bool last)
 {
-	size_t w = text_width(s);
+	size_t w = print_width(s);
 
 	fputs(s, stdout);
 	if (last)
@@ -167,7 +136,7 @@ list(void)
 	def = profiles_default(ps);
 	cells = xcalloc(n, sizeof *cells);
 	for (c = 0; c < NCOL; c++)
-		width[c] = text_width(head[c]);
+		width[c] = print_width(head[c]);
 	for (i = 0; i < n; i++) {
 		p = profiles_get(ps, i);
 		cells[i] = xcalloc(NCOL, sizeof **cells);
@@ -183,8 +152,8 @@ list(void)
 
 			free(cells[i][c]);
 			cells[i][c] = esc;
-			if (text_width(esc) > width[c])
-				width[c] = text_width(esc);
+			if (print_width(esc) > width[c])
+				width[c] = print_width(esc);
 		}
 	}
 	fputs("  ", stdout);
