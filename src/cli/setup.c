@@ -393,7 +393,7 @@ ask_password_way(struct answers *a)
 
 	fputs(_("How should missive get the password?\n"
 	    "  1  ask for it when a send needs it; nothing is stored\n"
-	    "  2  run a command that prints it (pass show mail/example, "
+	    "  2  run a command that prints it (pass show ..., "
 	    "secret-tool lookup ...)\n"), stdout);
 	for (;;) {
 		c = ask_default(_("Choice"), "1");
@@ -687,7 +687,7 @@ setup_run(const struct sopts *o)
 				fprintf(stderr, _("missive setup: ADDRESS `%s': %s\n"),
 				    esc, e.msg);
 				free(esc);
-				if (!tty || o->address != NULL) {
+				if (!tty) {
 					free(typed);
 					goto out;
 				}

@@ -137,6 +137,20 @@ assert_file_contains "$WORK/names.ini" "server = smtp.example.test:465"
 assert_file_contains "$WORK/names.ini" "tls = implicit"
 pass "no SRV: smtp. and mail.DOMAIN on 465/587/25, 465 recommended over 587 and written"
 
+# --- Port 25 with verified STARTTLS: the profile requires STARTTLS there
+# (never opportunistic, which would send in plain text without it).
+start_server --listen 127.0.0.20 --port 25 $WILD $AUTH
+run_missive p25 setup --server smtp.example.test:25 --user ann --ask-password \
+    --name port25 --no-default $CA --timeout 5 ann@example.test
+expect_exit p25 0
+grep -E '^1 +smtp\.example\.test +25 +opportunistic +TLS 1\.3 +verified' "$WORK/p25.out" >/dev/null ||
+    { show_missive p25; fail "port 25 row"; }
+section() { awk -v s="[$2]" '$0 == s { on = 1; print; next } /^\[/ { on = 0 } on && NF' "$1"; }
+section "$INI" port25 >"$WORK/p25.ini"
+assert_file_contains "$WORK/p25.ini" "server = smtp.example.test:25"
+assert_file_contains "$WORK/p25.ini" "tls = starttls"
+pass "port 25 with verified STARTTLS: written as tls = starttls, not opportunistic"
+
 # --- --server HOST:PORT skips the DNS; the SRV "." target; nothing answers.
 : >"$DNS_LOG"
 run_missive given setup --server smtp.example.test:587 --user ann --ask-password \
