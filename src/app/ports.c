@@ -446,7 +446,12 @@ port_report_json(const struct port_report *p, bool recommended,
 	else
 		buf_adds(&b, "null");
 	json_key(&b, "time");
-	buf_addf(&b, "%.3f", p->secs);
+	{
+		/* Not %f: a decimal comma (LC_NUMERIC) is not JSON. */
+		long long ms = (long long)(p->secs * 1000 + 0.5);
+
+		buf_addf(&b, "%lld.%03lld", ms / 1000, ms % 1000);
+	}
 	json_kbool(&b, "usable", port_usable(p));
 	json_kbool(&b, "recommended", recommended);
 	json_kstr(&b, "reason", p->timed_out ? "timeout" : r != NULL ?

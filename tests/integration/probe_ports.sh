@@ -68,6 +68,18 @@ assert all(isinstance(r["time"], float) for r in rows)
 EOF
 pass "--json: one object per port with mode, verdict, AUTH, SIZE, usable, recommended"
 
+# JSON numbers whatever the locale: French writes 0,012 for %f.
+LC_ALL=fr_FR.UTF-8
+run_missive portsfr probe --ports --json --timeout 5 $CA smtp.example.test
+LC_ALL=C.UTF-8
+expect_exit portsfr 0
+"$PYTHON" - "$WORK/portsfr.out" <<'EOF' || { show_missive portsfr; fail "--json under LC_ALL=fr_FR.UTF-8"; }
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 3 and all(isinstance(r["time"], float) for r in rows), rows
+EOF
+pass "--json under a French locale: valid JSON (a decimal point in time)"
+
 # Silent ports: each waits its own deadline, all at once.
 start_server --listen 127.0.0.30 --port 465 --scenario no-greeting
 start_server --listen 127.0.0.30 --port 587 --scenario no-greeting
