@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "app/explain.h"
 #include "base/i18n.h"
@@ -85,6 +87,29 @@ print_row(const char *const *cell, const size_t *width, const bool *show)
 	buf_free(&b);
 }
 
+/* The terminal's width when stdout is one, else 0: a pipe or a file
+ * gets every column, a terminal no row it would wrap. */
+static size_t
+out_cols(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0)
+		return 0;
+	return ws.ws_col;
+}
+
+static size_t
+row_width(const size_t *width, const bool *show)
+{
+	size_t c, w = 0;
+
+	for (c = 0; c < NCOL; c++)
+		if (show[c])
+			w += width[c] + 2;
+	return w;
+}
+
 void
 ports_print_table(const struct port_report *p, size_t n,
     const char *const *mark, bool hosts)
@@ -93,9 +118,12 @@ ports_print_table(const struct port_report *p, size_t n,
 		"", N_("HOST"), N_("PORT"), N_("TLS"), N_("VERSION"),
 		N_("CERTIFICATE"), N_("AUTH"), N_("SIZE"), N_("TIME"), N_("NOTE"),
 	};
+	/* What a narrow terminal loses first: the note goes under its row,
+	 * then the time, the size and the version go. */
+	static const int drop[] = { C_NOTE, C_TIME, C_SIZE, C_VERSION };
 	char *(*cells)[NCOL] = xcalloc(n + 1, sizeof *cells);
-	size_t width[NCOL], i, c;
-	bool show[NCOL];
+	size_t width[NCOL], i, c, cols = out_cols();
+	bool show[NCOL], below = false;
 
 	for (c = 0; c < NCOL; c++) {
 		head[c] = c == C_MARK ? "" : _(head[c]);
@@ -110,9 +138,17 @@ ports_print_table(const struct port_report *p, size_t n,
 			if (print_width(cells[i][c]) > width[c])
 				width[c] = print_width(cells[i][c]);
 	}
+	for (i = 0; cols > 0 && i < sizeof drop / sizeof drop[0] &&
+	    row_width(width, show) > cols + 2; i++) {
+		show[drop[i]] = false;
+		below = below || drop[i] == C_NOTE;
+	}
 	print_row(head, width, show);
 	for (i = 0; i < n; i++) {
 		print_row((const char *const *)cells[i], width, show);
+		if (below && *cells[i][C_NOTE] != '\0')
+			printf("%*s%s: %s\n", show[C_MARK] ? (int)width[C_MARK] + 4 :
+			    4, "", head[C_NOTE], cells[i][C_NOTE]);
 		for (c = 0; c < NCOL; c++)
 			free(cells[i][c]);
 	}

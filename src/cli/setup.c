@@ -330,8 +330,8 @@ nothing_usable(const struct sopts *o, const struct answers *a,
 	fputs(_("No server offers TLS with a verified certificate, so missive "
 	    "writes no profile.\n"), stderr);
 	if (unverified)
-		fprintf(stderr, _("  A certificate was not accepted (the NOTE "
-		    "column says why). If the server uses a private CA, give it "
+		fprintf(stderr, _("  A certificate was not accepted (its NOTE "
+		    "says why). If the server uses a private CA, give it "
 		    "with --ca-file FILE%s; `missive probe HOST:PORT` shows the "
 		    "certificate in full.\n"), o->ca_file != NULL ?
 		    _(" (the one given did not sign it)") : "");

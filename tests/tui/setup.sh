@@ -141,3 +141,18 @@ tui_wait "missive setup wrote no profile."
 tui_has "Server:  submit.example.test:587" || { tui_dump; fail "fields changed"; }
 cp "$INI" "$WORK/after.ini"
 pass "setup left half way: nothing written, the composer as it was"
+
+# On an 80-column terminal the table wraps no row: the notes go under
+# their rows (then TIME, SIZE and VERSION would go; a pipe gets every
+# column).
+TUI_W=80 TUI_H=24
+tui_start probe --ports --timeout 5 submit.example.test
+tui_wait "None of the ports offers TLS" 10
+s=$(tui_screen)
+echo "$s" | grep -E '^ +465 +implicit +TLS 1\.3 +NOT verified +PLAIN LOGIN +no limit +[0-9.]+ s$' >/dev/null ||
+    { tui_dump; fail "80 columns: row of 465"; }
+echo "$s" | grep -F -q "    NOTE: The certificate was signed by an authority you do not trust" ||
+    { tui_dump; fail "80 columns: the note under its row"; }
+echo "$s" | grep -F "PORT" | grep -q "NOTE" && { tui_dump; fail "80 columns: a NOTE column"; }
+[ "$(echo "$s" | grep -E '^ +(PORT|[0-9]+) ' | wc -L)" -le 80 ] || { tui_dump; fail "80 columns: a row wider than 80"; }
+pass "80-column terminal: table rows within 80 columns, notes under their rows"
