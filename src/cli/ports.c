@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "cli/ports.h"
 #include "cli/print.h"
+#include "cli/table.h"
 
 enum { C_MARK, C_HOST, C_PORT, C_TLS, C_VERSION, C_CERT, C_AUTH, C_SIZE,
 	C_TIME, C_NOTE, NCOL };
@@ -79,7 +80,7 @@ print_row(const char *const *cell, const size_t *width, const bool *show)
 		buf_adds(&b, cell[c]);
 		if (*cell[c] != '\0')
 			end = b.len;
-		for (w = print_width(cell[c]); w < width[c] + 2; w++)
+		for (w = text_width(cell[c]); w < width[c] + 2; w++)
 			buf_addc(&b, ' ');
 	}
 	fwrite(b.data, 1, end, stdout);
@@ -127,7 +128,7 @@ ports_print_table(const struct port_report *p, size_t n,
 
 	for (c = 0; c < NCOL; c++) {
 		head[c] = c == C_MARK ? "" : _(head[c]);
-		width[c] = print_width(head[c]);
+		width[c] = text_width(head[c]);
 		show[c] = true;
 	}
 	show[C_MARK] = mark != NULL;
@@ -135,8 +136,8 @@ ports_print_table(const struct port_report *p, size_t n,
 	for (i = 0; i < n; i++) {
 		row_cells(&p[i], mark != NULL ? mark[i] : NULL, cells[i]);
 		for (c = 0; c < NCOL; c++)
-			if (print_width(cells[i][c]) > width[c])
-				width[c] = print_width(cells[i][c]);
+			if (text_width(cells[i][c]) > width[c])
+				width[c] = text_width(cells[i][c]);
 	}
 	for (i = 0; cols > 0 && i < sizeof drop / sizeof drop[0] &&
 	    row_width(width, show) > cols + 2; i++) {

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "app/explain.h"
 #include "base/i18n.h"
@@ -126,6 +125,9 @@ print_event(const struct event *ev, void *arg)
 			if (p->probe && !p->out_closed) {
 				errno = 0;
 				print_probe_report(ev->result, stdout);
+				if (p->memory != NULL)
+					printf(_("Server memory: %s\n"), p->memory);
+				fflush(stdout);
 				if (ferror(stdout))
 					out_failed(p, errno != 0 ? errno : EIO);
 			}
@@ -170,6 +172,15 @@ print_usage_failure(struct printer *p, const char *message)
 	esc = str_escape(message, strlen(message));
 	fprintf(stderr, "missive: %s\n", esc);
 	free(esc);
+}
+
+void
+print_warning(struct printer *p, const char *text, double t)
+{
+	struct event ev = { .type = EV_WARNING, .t = t };
+
+	ev.text = (char *)text;
+	print_event(&ev, p);
 }
 
 static void
@@ -236,34 +247,4 @@ print_probe_report(const struct result *r, FILE *out)
 		free(sans);
 	}
 	fflush(out);
-}
-
-size_t
-print_width(const char *s)
-{
-	mbstate_t st;
-	size_t n = 0, len = strlen(s), r;
-	wchar_t wc;
-	int w;
-
-	memset(&st, 0, sizeof st);
-	while (len > 0) {
-		r = mbrtowc(&wc, s, len, &st);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			/* Not text in this locale: a byte is a column. */
-			memset(&st, 0, sizeof st);
-			r = 1;
-			w = 1;
-		} else {
-			if (r == 0)
-				r = 1;
-			w = wcwidth(wc);
-			if (w < 0)
-				w = 1;
-		}
-		n += (size_t)w;
-		s += r;
-		len -= r;
-	}
-	return n;
 }

@@ -5,7 +5,6 @@
 #define MISSIVE_PRINT_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 
 #include "net/event.h"
@@ -18,6 +17,7 @@ struct printer {
 	FILE *transcript;	/* or NULL */
 	bool bar_shown;
 	bool out_closed;	/* stdout failed (a reader gone): said once */
+	char *memory;		/* probe: what the server memory says, or NULL */
 };
 
 /* The event_fn for smtp_run(): arg is a struct printer. */
@@ -25,9 +25,8 @@ void print_event(const struct event *ev, void *arg);
 /* Prints the result of a failure that happened before any connection
  * (usage), in the chosen format. */
 void print_usage_failure(struct printer *p, const char *message);
-
-/* Columns s takes on a terminal (wide characters count twice; bytes
- * that are not text in this locale, one each). */
-size_t print_width(const char *s);
+/* A warning of the front end's own (the server memory, the receipt), as
+ * a `warning` event at t seconds. */
+void print_warning(struct printer *p, const char *text, double t);
 
 #endif

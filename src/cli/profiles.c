@@ -10,7 +10,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "cli/cli.h"
-#include "cli/print.h"
+#include "cli/table.h"
 #include "net/smtp.h"
 #include "store/profile.h"
 
@@ -54,18 +54,6 @@ help(void)
 "Profiles are read from %s/profiles.ini\n"
 "and %s/profiles.d/*.ini.\n"), dir, dir);
 	free(dir);
-}
-
-static void
-print_cell(const char *s, size_t width, bool last)
-{
-	size_t w = print_width(s);
-
-	fputs(s, stdout);
-	if (last)
-		return;
-	for (; w < width + 2; w++)
-		putchar(' ');
 }
 
 /* The TLS policy a profile leads to: its own, or the one its port gives
@@ -136,7 +124,7 @@ list(void)
 	def = profiles_default(ps);
 	cells = xcalloc(n, sizeof *cells);
 	for (c = 0; c < NCOL; c++)
-		width[c] = print_width(head[c]);
+		width[c] = text_width(head[c]);
 	for (i = 0; i < n; i++) {
 		p = profiles_get(ps, i);
 		cells[i] = xcalloc(NCOL, sizeof **cells);
@@ -152,8 +140,8 @@ list(void)
 
 			free(cells[i][c]);
 			cells[i][c] = esc;
-			if (print_width(esc) > width[c])
-				width[c] = print_width(esc);
+			if (text_width(esc) > width[c])
+				width[c] = text_width(esc);
 		}
 	}
 	fputs("  ", stdout);

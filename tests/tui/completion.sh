@@ -43,7 +43,7 @@ bash_offers() {
 	    _missive missive "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 	    printf "%s\n" "${COMPREPLY[@]}"' sh "$BASH_COMPLETION" "$BASH_COMP" "$@"
 }
-for cmd in "" send probe profiles setup; do
+for cmd in "" send probe profiles setup servers receipts; do
 	help_opts $cmd >"$WORK/help-opts-${cmd:-composer}"
 	[ -s "$WORK/help-opts-${cmd:-composer}" ] || fail "no options found in missive $cmd --help"
 	bash_offers missive $cmd - | sort -u >"$WORK/bash-opts-${cmd:-composer}"
@@ -59,6 +59,14 @@ for cmd in "" send probe profiles setup; do
 	done
 done
 pass "bash and zsh complete exactly the options of each command's --help"
+
+# `missive servers forget <TAB>`: the servers remembered.
+mkdir -p "$XDG_STATE_HOME/missive"
+printf '%s\n' "mail.example.org:587 starttls verified 2025-01-01T00:00:00Z 2025-02-01T00:00:00Z -" \
+    >"$XDG_STATE_HOME/missive/servers"
+assert_eq "$(bash_offers missive servers '')" forget "bash: missive servers <TAB>"
+assert_eq "$(bash_offers missive servers forget '')" mail.example.org:587 "bash: missive servers forget <TAB>"
+pass "bash: missive servers <TAB> offers forget, then the remembered servers"
 
 # --- an interactive bash -------------------------------------------------------
 
@@ -101,7 +109,7 @@ tui_keys C-u
 tui_type "missive setu"
 tui_keys Tab
 line_wait 'bash$ missive setup'
-pass "bash: missive sen<TAB> and setu<TAB> complete to missive send and setup"
+pass "bash: missive sen<TAB> and setu<TAB> complete to missive send and setup (se: send, servers or setup)"
 
 tui_keys C-u
 tui_type "missive -p "
