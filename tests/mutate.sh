@@ -129,6 +129,9 @@ mutation setup-policy src/app/setup.c "$i/setup_cli.sh" \
 mutation setup-replace src/cli/setup.c "$i/setup_cli.sh tests/tui/setup.sh" \
 	'if ((old = profiles_find(ps, a->name)) == NULL)' \
 	'if ((old = profiles_find(ps, a->name)) == NULL || 1)'
+mutation ports-memory src/app/ports.c "$i/probe_ports.sh" \
+	'if (record_after(s->rec, p->r, NULL, &w) == -1)' \
+	'if (0 && record_after(s->rec, p->r, NULL, &w) == -1)'
 # -- the server memory and receipts
 mutation downgrade-stripped $smtp "$u/test_smtp $i/downgrade.sh" \
 	'} else if (downgrade_watched(s)) {' \

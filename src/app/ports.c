@@ -11,6 +11,7 @@
 
 #include "app/explain.h"
 #include "app/ports.h"
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
@@ -67,10 +68,18 @@ job_for(const struct port_target *t, const struct smtp_job *tmpl,
 
 struct slot {
 	struct worker *w;
+	struct record *rec;	/* the server memory around this probe */
 	size_t i;		/* the target it probes */
 	double t0;
 	bool cancelled;
 };
+
+static void
+note_warning(struct port_report *p, const char *msg)
+{
+	if (msg[0] != '\0' && p->warning == NULL)
+		p->warning = xstrdup(msg);
+}
 
 /* Takes what slot s's worker reported; true once it is finished. */
 static bool
@@ -86,10 +95,16 @@ slot_drain(struct slot *s, struct port_report *out)
 			free(p->address);
 			p->address = xstrdup(ev->address);
 		} else if (ev->type == EV_RESULT && ev->result != NULL) {
+			struct err w;
+
 			result_free(p->r);
 			p->r = ev->result;
 			ev->result = NULL;
 			p->secs = time_now() - s->t0;
+			if (record_after(s->rec, p->r, NULL, &w) == -1)
+				note_warning(p, w.msg);
+			free(p->memory);
+			p->memory = record_memory_words(s->rec);
 		}
 		event_free(ev);
 	}
@@ -123,9 +138,17 @@ ports_probe(const struct port_target *t, size_t n,
 			struct smtp_job job;
 			struct slot *s = &slots[running];
 
+			struct record_opts ro;
+			struct err w;
+
 			job_for(&t[next], tmpl, deadline, &job);
+			memset(&ro, 0, sizeof ro);
+			ro.via = VIA_SEND;	/* a probe: no receipt */
+			s->rec = record_before(&job, &ro, &w);
+			note_warning(&out[next], w.msg);
 			s->w = worker_start(&job, e);
 			if (s->w == NULL) {
+				record_free(s->rec);
 				smtp_job_free(&job);
 				rc = -1;
 				next = n;	/* start no more; finish these */
@@ -163,6 +186,10 @@ ports_probe(const struct port_target *t, size_t n,
 
 			if (slot_drain(s, out)) {
 				worker_free(s->w);
+				if (out[s->i].memory == NULL)	/* cancelled */
+					out[s->i].memory =
+					    record_memory_words(s->rec);
+				record_free(s->rec);
 				if (s->cancelled) {
 					out[s->i].timed_out = true;
 					out[s->i].secs = now - s->t0;
@@ -188,6 +215,8 @@ port_reports_free(struct port_report *r, size_t n)
 	for (i = 0; r != NULL && i < n; i++) {
 		port_target_clear(&r[i].t);
 		free(r[i].address);
+		free(r[i].memory);
+		free(r[i].warning);
 		result_free(r[i].r);
 	}
 	free(r);
@@ -306,6 +335,13 @@ port_size(const struct port_report *p, uint64_t *max)
 		return true;
 	}
 	return false;
+}
+
+bool
+port_downgraded(const struct port_report *p)
+{
+	return p->r != NULL && p->r->reason != NULL &&
+	    strcmp(p->r->reason, "tls_downgrade") == 0;
 }
 
 char *
@@ -452,6 +488,8 @@ port_report_json(const struct port_report *p, bool recommended,
 
 		buf_addf(&b, "%lld.%03lld", ms / 1000, ms % 1000);
 	}
+	json_kstr(&b, "tls_remembered", r != NULL ? r->tls_seen : NULL);
+	json_kstr(&b, "memory", p->memory);
 	json_kbool(&b, "usable", port_usable(p));
 	json_kbool(&b, "recommended", recommended);
 	json_kstr(&b, "reason", p->timed_out ? "timeout" : r != NULL ?

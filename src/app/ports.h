@@ -35,6 +35,10 @@ struct port_report {
 	bool greeted;		/* the server's greeting came */
 	bool timed_out;		/* stopped at the deadline */
 	struct result *r;	/* the engine's result, or NULL */
+	char *memory;		/* what the server memory says of it, after
+				 * this probe (record_memory_words) */
+	char *warning;		/* the memory could not be read or written,
+				 * or NULL */
 };
 
 /* The three ports of a mail server, RFC 8314's preference first: 465
@@ -46,6 +50,9 @@ void port_target_clear(struct port_target *t);
 /* Probes every target, PORTS_PARALLEL at a time, each with tmpl's
  * session settings (ca_file, fingerprint, pin_pubkey, insecure, tls_min,
  * helo, timeout; nothing else of it) and stopped after deadline seconds.
+ * Each probe goes through app/record.c, as probe does: a port remembered
+ * for TLS that now offers none is a downgrade (reason tls_downgrade,
+ * nothing sent), and one with a trusted certificate is remembered.
  * Fills out[0..n) (free with port_reports_free). -1 with e when a probe
  * cannot be started at all. */
 int ports_probe(const struct port_target *t, size_t n,
@@ -68,6 +75,9 @@ const char *port_verdict_words(const struct port_report *p);
 char **port_auth(const struct port_report *p, size_t *nv);
 /* SIZE offered: true, *max the stated limit (0: none stated). */
 bool port_size(const struct port_report *p, uint64_t *max);
+/* The port was remembered for TLS and this probe found none: nothing
+ * was sent (reason tls_downgrade). */
+bool port_downgraded(const struct port_report *p);
 /* Why a port is not usable, in words (caller frees), or NULL when it is. */
 char *port_problem(const struct port_report *p);
 

@@ -157,6 +157,18 @@ ports_print_table(const struct port_report *p, size_t n,
 	fflush(stdout);
 }
 
+void
+ports_print_memory(const struct port_report *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].memory != NULL && p[i].r != NULL &&
+		    (p[i].r->tls_seen != NULL || port_usable(&p[i])))
+			printf(_("Server memory, port %d: %s\n"), p[i].t.port,
+			    p[i].memory);
+}
+
 int
 cli_probe_ports(const char *host, const struct smtp_job *tmpl, int deadline,
     bool json)
@@ -179,7 +191,15 @@ cli_probe_ports(const char *host, const struct smtp_job *tmpl, int deadline,
 	if (ports_probe(t, PORTS_STANDARD, tmpl, deadline, r, &e) == -1)
 		fprintf(stderr, "missive: %s\n", e.msg);
 	rec = ports_recommend(r, PORTS_STANDARD);
+	/* A remembered server without its TLS fails, as probe does. */
 	status = rec >= 0 ? 0 : 1;
+	for (i = 0; i < PORTS_STANDARD; i++) {
+		if (port_downgraded(&r[i]))
+			status = 1;
+		if (r[i].warning != NULL && (i == 0 ||
+		    r[0].warning == NULL || strcmp(r[i].warning, r[0].warning) != 0))
+			fprintf(stderr, _("missive: warning: %s\n"), r[i].warning);
+	}
 	if (json) {
 		for (i = 0; i < PORTS_STANDARD; i++) {
 			struct buf b;
@@ -198,6 +218,7 @@ cli_probe_ports(const char *host, const struct smtp_job *tmpl, int deadline,
 		for (i = 0; i < PORTS_STANDARD; i++)
 			mark[i] = (long)i == rec ? "*" : "";
 		ports_print_table(r, PORTS_STANDARD, mark, false);
+		ports_print_memory(r, PORTS_STANDARD);
 		if (rec >= 0)
 			printf(_("* Recommended: %s port %d: %s.\n"), esc,
 			    r[rec].t.port, ports_why(&r[rec]));

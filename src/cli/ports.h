@@ -14,10 +14,15 @@
 void ports_print_table(const struct port_report *p, size_t n,
     const char *const *mark, bool hosts);
 
+/* What the server memory says of each port that is or was remembered
+ * ("Server memory, port 465: ..."), on stdout. */
+void ports_print_memory(const struct port_report *p, size_t n);
+
 /* `missive probe --ports HOST`: the three standard ports of host with
  * tmpl's session settings, each stopped after deadline seconds; the
  * table and the recommendation (or with json one object per port).
- * Returns the exit status: 0 when a port is usable, else 1. */
+ * Returns the exit status: 0 when a port is usable and none remembered
+ * for TLS came without it (a downgrade), else 1. */
 int cli_probe_ports(const char *host, const struct smtp_job *tmpl,
     int deadline, bool json);
 

@@ -15,6 +15,7 @@ dns_zone <<EOF
 smtp.example.test A 127.0.0.20
 slow.example.test A 127.0.0.30
 only587.example.test A 127.0.0.40
+mem.example.test A 127.0.0.50
 EOF
 dns_start
 
@@ -116,6 +117,39 @@ grep -E '^ +465 +implicit .*(refused|connect)' "$WORK/only587.out" >/dev/null ||
     { show_missive only587; fail "465 refused"; }
 assert_file_contains "$WORK/only587.out" "Recommended: only587.example.test port 587: STARTTLS"
 pass "465 refused, 587 verified: 587 recommended"
+
+# The server memory (app/record.c), as probe has it: ports with a
+# verified certificate are remembered; later, port 25 without its
+# STARTTLS is a downgrade: nothing sent, said, exit 1 although 465 works.
+start_server --listen 127.0.0.50 --port 465 --implicit-tls $WILD --auth-user u --auth-pass p
+start_server --listen 127.0.0.50 --port 25 $WILD
+M25=$SERVER_PID
+run_missive mem1 probe --ports --timeout 5 $CA mem.example.test
+expect_exit mem1 0
+grep -q "^mem\.example\.test:465 implicit " "$SERVERS_FILE" &&
+    grep -q "^mem\.example\.test:25 starttls " "$SERVERS_FILE" ||
+    { cat "$SERVERS_FILE"; fail "465 and 25 not remembered"; }
+grep -q "^mem\.example\.test:587 " "$SERVERS_FILE" && fail "587 (refused) remembered"
+assert_file_contains "$WORK/mem1.out" "Server memory, port 25: remembered from now on"
+stop_server "$M25"
+start_server --listen 127.0.0.50 --port 25 --scenario no-starttls
+R25=$RECORD
+run_missive mem2 probe --ports --json --timeout 5 $CA mem.example.test
+expect_exit mem2 1
+"$PYTHON" - "$WORK/mem2.out" <<'EOF' || { show_missive mem2; fail "downgrade in JSON"; }
+import json, sys
+a, b, c = [json.loads(l) for l in open(sys.argv[1])]
+assert a["usable"] and a["recommended"] and a["tls_remembered"], a
+assert c["reason"] == "tls_downgrade" and not c["usable"] and c["tls_remembered"], c
+assert "nothing was sent" in c["memory"], c
+assert b["tls_remembered"] is None
+EOF
+run_missive mem3 probe --ports --timeout 5 $CA mem.example.test
+expect_exit mem3 1
+assert_file_contains "$WORK/mem3.out" "Server memory, port 25: TLS (starttls, "
+assert_file_contains "$WORK/mem3.out" "Recommended: mem.example.test port 465"
+RECORD=$R25 record_has_cmd '^(MAIL|RCPT|DATA|AUTH)' && fail "mail commands to the downgraded port"
+pass "server memory: verified ports remembered; 25 without STARTTLS later: tls_downgrade, said, exit 1"
 
 # Usage.
 run_missive u1 probe --ports smtp.example.test:587
