@@ -576,6 +576,7 @@ report_saved(const struct answers *a, const struct port_report *chosen)
 	struct err e;
 	struct profiles *ps;
 	const struct profile *p;
+	bool asked = false;
 
 	printf(_("Profile %s saved in %s/profiles.ini (no password is "
 	    "written):\n"), a->name, dir);
@@ -591,9 +592,11 @@ report_saved(const struct answers *a, const struct port_report *chosen)
 			printf("    password_cmd = %s\n", p->password_cmd);
 		if (p->ca_file != NULL)
 			printf("    ca_file = %s\n", p->ca_file);
-		if (p->password == NULL && p->password_cmd == NULL)
-			printf(_("The password is asked for when a send needs "
-			    "it.\n"));
+		if (p->password == NULL && p->password_cmd == NULL) {
+			printf(_("The composer asks for the password when a "
+			    "send needs it.\n"));
+			asked = p->user != NULL;
+		}
 		else if (p->password != NULL)
 			printf(_("Note: the file still holds a password line for "
 			    "this profile, from before; remove it to be asked "
@@ -601,8 +604,15 @@ report_saved(const struct answers *a, const struct port_report *chosen)
 	}
 	if (a->make_default)
 		printf(_("It is the default profile.\n"));
-	printf(_("Send a test message to yourself: missive send -p %s %s\n"),
-	    a->name, a->address);
+	/* missive send never asks (it runs without a terminal too): with
+	 * the password asked for, the test goes through the composer. */
+	if (asked)
+		printf(_("Write a test message to yourself (the composer asks "
+		    "for the password): missive -p %s %s\n"), a->name,
+		    a->address);
+	else
+		printf(_("Send a test message to yourself: missive send -p %s "
+		    "%s\n"), a->name, a->address);
 	(void)chosen;
 	profiles_free(ps);
 	free(dir);

@@ -84,8 +84,12 @@ assert_file_not_contains "$INI" "s3cret-pw"
 assert_file_not_contains "$INI" "password ="
 pass "SRV: the records' hosts and ports probed (not the usual names), 1465 implicit chosen, profile as chosen, 0600, no password"
 
-# --- The profile sends, logging in with the password from password_cmd.
-run_missive send send -p example.test --subject 'set up' ann@example.test
+# --- The profile sends, logging in with the password from password_cmd:
+# the command setup printed is the one run.
+hint=$(sed -n 's/^Send a test message to yourself: missive //p' "$WORK/srv.out")
+assert_eq "$hint" "send -p example.test ann@example.test" "setup's test command"
+# shellcheck disable=SC2086 # the words setup printed
+run_missive send $hint
 expect_exit send 0
 RECORD=$RSMTP
 assert_msgs 0
@@ -149,7 +153,12 @@ section() { awk -v s="[$2]" '$0 == s { on = 1; print; next } /^\[/ { on = 0 } on
 section "$INI" port25 >"$WORK/p25.ini"
 assert_file_contains "$WORK/p25.ini" "server = smtp.example.test:25"
 assert_file_contains "$WORK/p25.ini" "tls = starttls"
-pass "port 25 with verified STARTTLS: written as tls = starttls, not opportunistic"
+# The password asked for: missive send cannot ask, so the test command
+# setup prints is the composer's.
+assert_file_contains "$WORK/p25.out" "The composer asks for the password when a send needs it."
+assert_file_contains "$WORK/p25.out" "Write a test message to yourself (the composer asks for the password): missive -p port25 ann@example.test"
+assert_file_not_contains "$WORK/p25.out" "missive send -p"
+pass "port 25 with verified STARTTLS: written as tls = starttls, not opportunistic; the composer named for a test with the password asked for"
 
 # --- --server HOST:PORT skips the DNS; the SRV "." target; nothing answers.
 : >"$DNS_LOG"
