@@ -35,6 +35,7 @@ help(void)
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive setup [OPTIONS] [ADDRESS]\n"
 "       missive servers [--json | --names]\n"
 "       missive servers forget HOST[:PORT]\n"
 "       missive receipts [--json] [--to ADDR] [--since DATE] [--unencrypted]\n"
@@ -60,6 +61,7 @@ help(void)
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  setup     find your server (DNS SRV, usual names), probe it, write a profile\n"
 "  servers   the servers remembered for doing TLS (downgrade protection)\n"
 "  receipts  the receipts of the messages servers accepted\n"
 "\n"
@@ -132,6 +134,8 @@ main(int argc, char **argv)
 		status = cli_probe(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		status = cli_profiles(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "setup") == 0)
+		status = cli_setup(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "servers") == 0)
 		status = cli_servers(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "receipts") == 0)

@@ -149,6 +149,56 @@ verify_reason(int err)
 	}
 }
 
+/* n digits at p as a number, or -1. */
+static int
+digits(const unsigned char *p, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+/* A certificate's date (RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, years
+ * 50-99 being 19xx, or GeneralizedTime YYYYMMDDHHMMSSZ) read here, not by
+ * wolfSSL_ASN1_TIME_to_tm: that one calls mktime, whose time zone set-up
+ * frees and copies a string at every call, and handshakes run side by
+ * side on several workers (probe --ports, setup). */
+static int
+asn1_time_tm(const WOLFSSL_ASN1_TIME *t, struct tm *tm)
+{
+	const unsigned char *p = t->data;
+	int y, n = t->length;
+
+	if (t->type == V_ASN1_UTCTIME && n == 13 && p[12] == 'Z') {
+		if ((y = digits(p, 2)) < 0)
+			return -1;
+		y += y < 50 ? 2000 : 1900;
+		p += 2;
+	} else if (t->type == V_ASN1_GENERALIZEDTIME && n == 15 && p[14] == 'Z') {
+		if ((y = digits(p, 4)) < 0)
+			return -1;
+		p += 4;
+	} else
+		return -1;
+	tm->tm_year = y - 1900;
+	tm->tm_mon = digits(p, 2) - 1;
+	tm->tm_mday = digits(p + 2, 2);
+	tm->tm_hour = digits(p + 4, 2);
+	tm->tm_min = digits(p + 6, 2);
+	tm->tm_sec = digits(p + 8, 2);
+	if (tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 ||
+	    tm->tm_mday > 31 || tm->tm_hour < 0 || tm->tm_hour > 23 ||
+	    tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0 ||
+	    tm->tm_sec > 60)
+		return -1;
+	return 0;
+}
+
 static char *
 asn1_time_str(const WOLFSSL_ASN1_TIME *t, long *days_left)
 {
@@ -156,7 +206,7 @@ asn1_time_str(const WOLFSSL_ASN1_TIME *t, long *days_left)
 	char out[32];
 
 	memset(&tm, 0, sizeof tm);
-	if (t == NULL || wolfSSL_ASN1_TIME_to_tm(t, &tm) != WOLFSSL_SUCCESS)
+	if (t == NULL || asn1_time_tm(t, &tm) == -1)
 		return xstrdup("?");
 	if (days_left != NULL) {
 		time_t when = timegm(&tm);

@@ -31,8 +31,9 @@ static const struct {
 	    "capabilities; p there probes the server") },
 	{ "^_  F4", N_("Edit the body in $VISUAL / $EDITOR / vi "
 	    "(^_ is Ctrl-/ on most terminals)") },
-	{ "^P  F5", N_("Profiles: pick one (type to filter), or save the "
-	    "current settings as one") },
+	{ "^P  F5", N_("Profiles: pick one (type to filter), save the "
+	    "current settings as one (^S), or find your server and make a new "
+	    "one (^N: missive setup)") },
 	{ "^O  F6", N_("The full SMTP dialogue of the last send "
 	    "(passwords hidden)") },
 	{ "F7", N_("Themes: choose a colour theme, previewed live") },
