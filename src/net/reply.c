@@ -180,16 +180,107 @@ reply_text(const struct reply *r)
 	return buf_cstr(&b);
 }
 
-const char *
-reply_first(const struct reply *r)
+/* A line's text without the reply's enhanced code in front. */
+static const char *
+line_text(const struct reply *r, size_t i)
 {
-	const char *t = r->nlines > 0 ? r->lines[0] : "";
+	const char *t = i < r->nlines ? r->lines[i] : "";
 	size_t n = strlen(r->enh);
 
-	if (n > 0 && strncmp(t, r->enh, n) == 0) {
+	if (n > 0 && strncmp(t, r->enh, n) == 0 && (t[n] == ' ' || t[n] == '\0')) {
 		t += n;
 		while (*t == ' ')
 			t++;
 	}
 	return t;
+}
+
+const char *
+reply_first(const struct reply *r)
+{
+	return line_text(r, 0);
+}
+
+/* One token of a queue id: letters, digits and - . _ (Exim's dashes,
+ * Gmail's dots). */
+static size_t
+id_len(const char *p)
+{
+	size_t n = 0;
+
+	while (isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '.' ||
+	    p[n] == '_')
+		n++;
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == '-'))
+		n--;		/* a sentence's full stop is not the id's */
+	return n;
+}
+
+/* Where the queue id of one line is, in the forms servers write it:
+ *   Postfix     "Ok: queued as 4Tq9bV2Kz1z9sQ"
+ *   Exim        "OK id=1rZ0aB-0004Xy-2C"
+ *   sendmail, OpenSMTPD   "4B1HfXa1012345 Message accepted for delivery"
+ *   Gmail       "OK  1700000000 d2e1a72fcca58-6b2c ... - gsmtp"
+ * Returns its start and sets *n, or NULL. */
+static const char *
+line_queue_id(const char *t, size_t *n)
+{
+	const char *p, *end;
+
+	if ((p = strcasestr(t, "queued as ")) != NULL) {
+		p += strlen("queued as ");
+		if ((*n = id_len(p)) > 0)
+			return p;
+	}
+	if ((p = strcasestr(t, "id=")) != NULL &&
+	    (p == t || !isalnum((unsigned char)p[-1]))) {
+		p += 3;
+		if ((*n = id_len(p)) > 0)
+			return p;
+	}
+	/* The word before the phrase, or before " - gsmtp". */
+	if ((end = strcasestr(t, " message accepted")) != NULL ||
+	    (end = strstr(t, " - gsmtp")) != NULL) {
+		p = end;
+		while (p > t && p[-1] != ' ')
+			p--;
+		if (end - p >= 6 && (*n = id_len(p)) == (size_t)(end - p))
+			return p;
+	}
+	return NULL;
+}
+
+/* The line that names the queue id, from the last (where servers put
+ * it), or -1. */
+static long
+queue_line(const struct reply *r)
+{
+	size_t i, n;
+
+	for (i = r->nlines; i-- > 0;)
+		if (line_queue_id(line_text(r, i), &n) != NULL)
+			return (long)i;
+	return -1;
+}
+
+const char *
+reply_queue_line(const struct reply *r)
+{
+	long i = queue_line(r);
+
+	if (i < 0)
+		return line_text(r, r->nlines > 0 ? r->nlines - 1 : 0);
+	return line_text(r, (size_t)i);
+}
+
+char *
+reply_queue_id(const struct reply *r)
+{
+	long i = queue_line(r);
+	const char *p;
+	size_t n;
+
+	if (i < 0 || (p = line_queue_id(line_text(r, (size_t)i), &n)) == NULL)
+		return NULL;
+	return xstrndup(p, n);
 }
