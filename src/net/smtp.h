@@ -24,6 +24,8 @@ struct smtp_job {
 	char *host;		/* name or address literal, no brackets */
 	int port;
 	enum tls_mode tls;
+	bool tls_implied;	/* the policy came from the port (or the
+				 * default), not from the user: said so */
 	bool fallback_plaintext;
 	char *ca_file;		/* NULL: system store */
 	char *fingerprint;	/* SHA-256 hex, colons optional */
