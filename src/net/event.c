@@ -162,12 +162,22 @@ result_dup(const struct result *r)
 	out->caps_tls = strv_dup(r->caps_tls, r->ncaps_tls);
 	out->tls = tls_info_dup(r->tls);
 	out->auth_offered = xstrdup(r->auth_offered);
-	out->queue_id = xstrdup(r->queue_id);
 	if (r->nstages > 0) {
 		out->stages = xcalloc(r->nstages, sizeof *out->stages);
 		memcpy(out->stages, r->stages, r->nstages * sizeof *out->stages);
 	} else
 		out->stages = NULL;
+	out->address = xstrdup(r->address);
+	out->auth_mech = xstrdup(r->auth_mech);
+	out->rcpts = r->nrcpts ? xcalloc(r->nrcpts, sizeof *out->rcpts) : NULL;
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		out->rcpts[i].address = xstrdup(r->rcpts[i].address);
+		out->rcpts[i].code = r->rcpts[i].code;
+		out->rcpts[i].text = xstrdup(r->rcpts[i].text);
+	}
+	out->final_text = xstrdup(r->final_text);
+	out->queue_id = xstrdup(r->queue_id);
+	out->tls_seen = xstrdup(r->tls_seen);
 	return out;
 }
 
@@ -184,8 +194,17 @@ result_free(struct result *r)
 	strv_free(r->caps_tls, r->ncaps_tls);
 	tls_info_free(r->tls);
 	free(r->auth_offered);
-	free(r->queue_id);
 	free(r->stages);
+	free(r->address);
+	free(r->auth_mech);
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		free(r->rcpts[i].address);
+		free(r->rcpts[i].text);
+	}
+	free(r->rcpts);
+	free(r->final_text);
+	free(r->queue_id);
+	free(r->tls_seen);
 	free(r);
 }
 
@@ -444,6 +463,7 @@ event_to_json(const struct event *ev, struct buf *b)
 			j_str(b, "sent_copy", r->sent_copy);
 		j_str(b, "detail", r->detail);
 		j_str(b, "queue_id", r->queue_id);
+		j_str(b, "tls_remembered", r->tls_seen);
 		j_stages(b, r->stages, r->nstages);
 		break;
 	}

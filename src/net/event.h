@@ -105,6 +105,13 @@ struct tl_span {
 /* "dns", "connect", ..., "final_reply": the JSON word of a stage. */
 const char *tl_stage_name(enum tl_stage st);
 
+/* One RCPT's answer, for the receipt. */
+struct rcpt_answer {
+	char *address;
+	int code;
+	char *text;		/* the reply's lines, joined with "\n" */
+};
+
 struct result {
 	bool sent;
 	bool encrypted;
@@ -134,9 +141,19 @@ struct result {
 	char enh[16];		/* its enhanced status code (RFC 3463), or "" */
 	char *auth_offered;	/* "auth_mech": what the server offers */
 	bool logged_in;		/* AUTH succeeded */
-	char *queue_id;		/* named by the final reply, or NULL */
 	struct tl_span *stages;	/* the timeline, in order */
 	size_t nstages;
+	/* What a receipt tells (app/record.c), and the memory's word. */
+	char *address;		/* the address last connected to, or NULL */
+	char *auth_mech;	/* the mechanism that logged in, or NULL */
+	uint64_t size;		/* bytes of the message as rendered for the server */
+	struct rcpt_answer *rcpts;	/* every RCPT's answer, in order */
+	size_t nrcpts;
+	int final_code;		/* the reply to the message (0: none came) */
+	char *final_text;	/* its lines, joined with "\n", or NULL */
+	char *queue_id;		/* the queue id that reply names, or NULL */
+	char *tls_seen;		/* the job's memory.last_seen: the server was
+				 * remembered (a copy), or NULL */
 };
 
 struct event {

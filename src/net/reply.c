@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
@@ -201,86 +202,115 @@ reply_first(const struct reply *r)
 	return line_text(r, 0);
 }
 
-/* One token of a queue id: letters, digits and - . _ (Exim's dashes,
- * Gmail's dots). */
-static size_t
-id_len(const char *p)
+/* --- the queue id of a final reply */
+
+#define QUEUE_ID_MAX	128
+
+static bool
+id_char(unsigned char c)
+{
+	return isalnum(c) || strchr("-._@+=/:<>", c) != NULL;
+}
+
+/* The id-shaped word that starts at p (trailing dots and commas are the
+ * sentence's), or NULL. */
+static char *
+id_at(const char *p)
 {
 	size_t n = 0;
 
-	while (isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '.' ||
-	    p[n] == '_')
+	while (p[n] != '\0' && id_char((unsigned char)p[n]) && n <= QUEUE_ID_MAX)
 		n++;
-	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == '-'))
-		n--;		/* a sentence's full stop is not the id's */
-	return n;
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ',' || p[n - 1] == ':'))
+		n--;
+	if (n == 0 || n > QUEUE_ID_MAX)
+		return NULL;
+	return xstrndup(p, n);
 }
 
-/* Where the queue id of one line is, in the forms servers write it:
- *   Postfix     "Ok: queued as 4Tq9bV2Kz1z9sQ"
- *   Exim        "OK id=1rZ0aB-0004Xy-2C"
- *   sendmail, OpenSMTPD   "4B1HfXa1012345 Message accepted for delivery"
- *   Gmail       "OK  1700000000 d2e1a72fcca58-6b2c ... - gsmtp"
- * Returns its start and sets *n, or NULL. */
-static const char *
-line_queue_id(const char *t, size_t *n)
+/* The word that ends just before p in line (one or more spaces between). */
+static char *
+id_before(const char *line, const char *p, const char *enh)
 {
-	const char *p, *end;
+	const char *end = p, *st;
+	char *w;
 
-	if ((p = strcasestr(t, "queued as ")) != NULL) {
-		p += strlen("queued as ");
-		if ((*n = id_len(p)) > 0)
-			return p;
+	while (end > line && end[-1] == ' ')
+		end--;
+	st = end;
+	while (st > line && id_char((unsigned char)st[-1]))
+		st--;
+	if (st == end || (size_t)(end - st) > QUEUE_ID_MAX)
+		return NULL;
+	w = xstrndup(st, (size_t)(end - st));
+	/* "250 2.0.0 Message accepted": the enhanced code is no id. */
+	if (strcmp(w, enh) == 0 || strcasecmp(w, "ok") == 0) {
+		free(w);
+		return NULL;
 	}
-	if ((p = strcasestr(t, "id=")) != NULL &&
-	    (p == t || !isalnum((unsigned char)p[-1]))) {
-		p += 3;
-		if ((*n = id_len(p)) > 0)
-			return p;
-	}
-	/* The word before the phrase, or before " - gsmtp". */
-	if ((end = strcasestr(t, " message accepted")) != NULL ||
-	    (end = strstr(t, " - gsmtp")) != NULL) {
-		p = end;
-		while (p > t && p[-1] != ' ')
-			p--;
-		if (end - p >= 6 && (*n = id_len(p)) == (size_t)(end - p))
-			return p;
-	}
+	return w;
+}
+
+static const char *
+find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+/* The queue id one line of the reply names, or NULL. */
+static char *
+line_queue_id(const char *l, const char *enh)
+{
+	const char *p;
+
+	if ((p = find_ci(l, "queued as ")) != NULL)
+		return id_at(p + 10);			/* Postfix and most */
+	if ((p = find_ci(l, "id=")) != NULL && (p == l || p[-1] == ' '))
+		return id_at(p + 3);			/* Exim */
+	if ((p = find_ci(l, " message accepted")) != NULL ||
+	    (p = find_ci(l, " mail accepted")) != NULL)
+		return id_before(l, p, enh);		/* Sendmail, OpenSMTPD */
+	if ((p = find_ci(l, " - gsmtp")) != NULL)
+		return id_before(l, p, enh);		/* Gmail */
 	return NULL;
 }
 
 /* The line that names the queue id, from the last (where servers put
- * it), or -1. */
+ * it), and the id; -1 and NULL when none does. */
 static long
-queue_line(const struct reply *r)
+queue_line(const struct reply *r, char **id)
 {
-	size_t i, n;
+	size_t i;
 
 	for (i = r->nlines; i-- > 0;)
-		if (line_queue_id(line_text(r, i), &n) != NULL)
+		if ((*id = line_queue_id(r->lines[i], r->enh)) != NULL)
 			return (long)i;
+	*id = NULL;
 	return -1;
-}
-
-const char *
-reply_queue_line(const struct reply *r)
-{
-	long i = queue_line(r);
-
-	if (i < 0)
-		return line_text(r, r->nlines > 0 ? r->nlines - 1 : 0);
-	return line_text(r, (size_t)i);
 }
 
 char *
 reply_queue_id(const struct reply *r)
 {
-	long i = queue_line(r);
-	const char *p;
-	size_t n;
+	char *id;
 
-	if (i < 0 || (p = line_queue_id(line_text(r, (size_t)i), &n)) == NULL)
-		return NULL;
-	return xstrndup(p, n);
+	(void)queue_line(r, &id);
+	return id;
+}
+
+const char *
+reply_queue_line(const struct reply *r)
+{
+	char *id;
+	long i = queue_line(r, &id);
+
+	free(id);
+	if (i < 0)
+		return line_text(r, r->nlines > 0 ? r->nlines - 1 : 0);
+	return line_text(r, (size_t)i);
 }

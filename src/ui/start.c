@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
+#include "store/receipts.h"
 #include "ui/args.h"
 #include "ui/attach.h"
 #include "ui/complete.h"
@@ -173,6 +175,8 @@ start_cleanup(struct ui *u)
 	pane_clear(&u->pane);
 	lines_clear(&u->dialogue);
 	result_free(u->last);
+	record_free(u->rec);
+	receipt_free(u->receipt);
 	tls_info_free(u->live_tls);
 	profiles_free(u->ps);
 	completer_free(u->comp);
