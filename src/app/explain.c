@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "net/smtp.h"
 #include "net/tls.h"
+#include "store/servers.h"
 
 const char *
 explain_symbol(enum sev s, bool utf8)
@@ -151,11 +152,9 @@ explain_event(const struct event *ev, enum sev *sev)
 		if (ev->ok) {
 			s = xasprintf(_("Logged in (AUTH %s)"), a);
 			*sev = SEV_OK;
-		} else {
-			/* The server's words are the verdict's. */
-			s = xasprintf(_("Login refused (AUTH %s)"), a);
-			*sev = SEV_ERROR;
 		}
+		/* A refusal is the verdict's to say, once, with the server's
+		 * words and what to do. */
 		break;
 	case EV_RCPT:
 		a = esc(ev->address);
@@ -697,6 +696,63 @@ enh_next(const struct result *r, enum explain_for who)
 	return _(n);
 }
 
+/* Whether the server refused the login itself (535, or x.7.8): the
+ * user name or the password is wrong. */
+static bool
+login_refused(const struct result *r)
+{
+	return r->reason != NULL && strcmp(r->reason, "auth") == 0 &&
+	    r->detail == NULL && (r->code == 535 || (r->enh[0] != '\0' &&
+	    strcmp(r->enh + 1, ".7.8") == 0));
+}
+
+/* What to do after a refused login, by where the password came from:
+ * what was typed, what a command printed, what a profile stores. */
+static const char *
+login_next(const struct result *r, enum explain_for who)
+{
+	bool cli = who == FOR_CLI;
+
+	switch (r->secret) {
+	case SECRET_TYPED:
+		return cli ? _("The password typed was refused: check it and "
+		    "--user.") : _("The password typed was refused: check it and "
+		    "the user name (the profile's user), and type it again when "
+		    "asked.");
+	case SECRET_CMD:
+		return cli ? _("Check --user and what --password-cmd prints (or "
+		    "the profile's user and password_cmd).") : _("Check the "
+		    "profile's user and what its password_cmd prints.");
+	case SECRET_STORED:
+		return cli ? _("Check --user and the password the profile "
+		    "stores.") : _("Check the profile's user and password.");
+	default:
+		return explain_hint("auth", who);
+	}
+}
+
+/* How to go on after a downgrade was refused: forget the server, or
+ * send this once without TLS in the front end's way. */
+static char *
+downgrade_next(const struct result *r, bool probe, enum explain_for who)
+{
+	char *name = servers_name(r->host != NULL ? r->host : "?", r->port), *s;
+
+	if (probe)
+		s = xasprintf(_("If the server really stopped offering TLS, forget "
+		    "it with `missive servers forget %s`."), name);
+	else if (who == FOR_CLI)
+		s = xasprintf(_("If the server really stopped offering TLS, forget "
+		    "it with `missive servers forget %s`, or send this one message "
+		    "without TLS with --tls off."), name);
+	else
+		s = xasprintf(_("If the server really stopped offering TLS, forget "
+		    "it with `missive servers forget %s`, or answer y below to send "
+		    "this one message without TLS."), name);
+	free(name);
+	return s;
+}
+
 /* How to choose another policy than the one the port implied. */
 static const char *
 port_policy_words(enum explain_for who)
@@ -766,6 +822,9 @@ failure_parts(const struct result *r, bool probe, enum explain_for who,
 		else
 			*why = xstrdup(m);
 		*next = xstrdup(hint);
+	} else if (r->reason != NULL && strcmp(r->reason, "tls_downgrade") == 0) {
+		*why = xstrdup(m);
+		*next = downgrade_next(r, probe, who);
 	} else if (strcmp(d, "auth_mech") == 0) {
 		*why = xstrdup(m);
 		*next = xstrdup(cli ? _("Choose one of those with --auth, or leave "
@@ -809,6 +868,10 @@ failure_parts(const struct result *r, bool probe, enum explain_for who,
 		*why = xstrdup(m);
 	free(m);
 	(void)probe;
+	if (login_refused(r)) {
+		free(*next);
+		*next = xstrdup(login_next(r, who));
+	}
 	if (*next == NULL)
 		*next = xstrdup(hint);
 }

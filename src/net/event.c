@@ -178,6 +178,7 @@ result_dup(const struct result *r)
 	out->final_text = xstrdup(r->final_text);
 	out->queue_id = xstrdup(r->queue_id);
 	out->tls_seen = xstrdup(r->tls_seen);
+	out->host = xstrdup(r->host);
 	return out;
 }
 
@@ -205,6 +206,7 @@ result_free(struct result *r)
 	free(r->final_text);
 	free(r->queue_id);
 	free(r->tls_seen);
+	free(r->host);
 	free(r);
 }
 

@@ -112,6 +112,9 @@ struct rcpt_answer {
 	char *text;		/* the reply's lines, joined with "\n" */
 };
 
+/* Where the password of a login came from, for the words of a refusal. */
+enum secret_from { SECRET_NONE, SECRET_STORED, SECRET_CMD, SECRET_TYPED };
+
 struct result {
 	bool sent;
 	bool encrypted;
@@ -141,6 +144,7 @@ struct result {
 	char enh[16];		/* its enhanced status code (RFC 3463), or "" */
 	char *auth_offered;	/* "auth_mech": what the server offers */
 	bool logged_in;		/* AUTH succeeded */
+	int secret;		/* enum secret_from: the password's source */
 	struct tl_span *stages;	/* the timeline, in order */
 	size_t nstages;
 	/* What a receipt tells (app/record.c), and the memory's word. */
@@ -154,6 +158,7 @@ struct result {
 	char *queue_id;		/* the queue id that reply names, or NULL */
 	char *tls_seen;		/* the job's memory.last_seen: the server was
 				 * remembered (a copy), or NULL */
+	char *host;		/* the job's host (for HOST:PORT in words) */
 };
 
 struct event {

@@ -134,7 +134,6 @@ smtp_job_free(struct smtp_job *job)
 	msg_free(job->msg);
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
-	free(job->memory.advice);
 	memset(job, 0, sizeof *job);
 }
 
@@ -418,54 +417,41 @@ server_name(const struct smtp_job *j)
 enum downgrade { DG_STRIPPED, DG_REFUSED, DG_HANDSHAKE };
 
 /* Nothing goes in plain text to a server that did TLS before (RFC 8314
- * 5.1): the failure says what happened, when TLS was last seen there
- * and, in the front end's words, how to go on. */
+ * 5.1): the failure says what happened and when TLS was last seen there
+ * (detail: how TLS went missing); what to do next is app/explain.c's. */
 static int
 fail_downgrade(struct session *s, enum downgrade how, const char *detail)
 {
-	char *name = server_name(s->job), *msg;
-	const char *seen = s->job->memory.last_seen, *adv = s->job->memory.advice;
-	int rc;
+	char *name = server_name(s->job);
+	const char *seen = s->job->memory.last_seen;
+	struct err me = { 0 };
 
 	switch (how) {
 	case DG_STRIPPED:
-		msg = xasprintf(_("%s does not offer STARTTLS now, but it negotiated "
-		    "TLS with a trusted certificate when missive last saw it (%s): "
-		    "someone on the path may be removing TLS to read the mail."),
-		    name, seen);
+		me.detail = "starttls_stripped";
+		err_setr(&me, "tls_downgrade", _("%s does not offer STARTTLS now, "
+		    "but it negotiated TLS with a trusted certificate when missive "
+		    "last saw it (%s): someone on the path may be removing TLS to "
+		    "read the mail"), name, seen);
 		break;
 	case DG_REFUSED:
-		msg = xasprintf(_("%s refused STARTTLS (%s), but it negotiated TLS "
-		    "with a trusted certificate when missive last saw it (%s): "
-		    "someone on the path may be blocking TLS to read the mail."),
-		    name, detail, seen);
+		me.detail = "starttls_refused";
+		err_setr(&me, "tls_downgrade", _("%s refused STARTTLS (%s), but it "
+		    "negotiated TLS with a trusted certificate when missive last saw "
+		    "it (%s): someone on the path may be blocking TLS to read the "
+		    "mail"), name, detail, seen);
 		break;
 	default:
-		msg = xasprintf(_("The TLS handshake with %s failed (%s), but it "
-		    "negotiated TLS with a trusted certificate when missive last "
-		    "saw it (%s): someone on the path may be breaking TLS to get "
-		    "the mail in plain text."), name, detail, seen);
+		me.detail = "tls_broken";
+		err_setr(&me, "tls_downgrade", _("the TLS handshake with %s failed "
+		    "(%s), but it negotiated TLS with a trusted certificate when "
+		    "missive last saw it (%s): someone on the path may be breaking "
+		    "TLS to read the mail, so there is no fallback to plain text"),
+		    name, detail, seen);
 		break;
 	}
-	/* A probe sends nothing anyway. */
-	if (!s->job->probe) {
-		char *both = xasprintf("%s %s", msg, how == DG_HANDSHAKE ?
-		    _("Nothing was sent, and there is no fallback to plain text.") :
-		    _("Nothing was sent."));
-
-		free(msg);
-		msg = both;
-	}
-	if (adv != NULL) {
-		char *both = xasprintf("%s %s", msg, adv);
-
-		free(msg);
-		msg = both;
-	}
-	rc = failf(s, "tls_downgrade", msg);
-	free(msg);
 	free(name);
-	return rc;
+	return fail(s, &me);
 }
 
 /* After a handshake: a key other than the remembered one is said, once
@@ -1525,7 +1511,12 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	s.res->port = job->port;
 	s.res->policy = job->tls;
 	s.res->policy_implied = job->tls_implied;
+	/* The order authenticate() looks for a password in. */
+	s.res->secret = job->password != NULL ? (job->password_typed ?
+	    SECRET_TYPED : SECRET_STORED) : job->password_cmd != NULL ?
+	    SECRET_CMD : SECRET_NONE;
 	s.res->tls_seen = xstrdup(job->memory.last_seen);
+	s.res->host = xstrdup(job->host);
 	h = job->helo != NULL ? xstrdup(job->helo) : default_helo();
 	snprintf(s.helo, sizeof s.helo, "%s", h);
 	free(h);
