@@ -353,6 +353,10 @@ port_problem(const struct port_report *p)
 		return xstrdup(_("no complete answer before the deadline"));
 	if (p->r == NULL)
 		return xstrdup(_("not probed"));
+	/* probe's judgement of the certificate: the reason in words. */
+	if (p->r->reason != NULL && strcmp(p->r->reason, "cert_verify") == 0 &&
+	    p->r->tls != NULL)
+		return explain_cert(p->r->tls, false);
 	if (p->r->reason != NULL)
 		return str_escape(p->r->message ? p->r->message : p->r->reason,
 		    strlen(p->r->message ? p->r->message : p->r->reason));
@@ -360,7 +364,7 @@ port_problem(const struct port_report *p)
 		return xstrdup(_("no TLS: the server does not offer STARTTLS"));
 	if (p->r->tls->insecure)
 		return xstrdup(_("the certificate was not checked (--insecure)"));
-	return xstrdup(explain_verify(p->r->tls->verify_error));
+	return explain_cert(p->r->tls, false);
 }
 
 static int

@@ -132,7 +132,8 @@ help(bool probe)
 "      --helo NAME          name for EHLO/HELO\n"
 "      --timeout SECONDS    every network wait (default 30)\n"
 "      --json               progress as JSON lines on stdout\n"
-"      --transcript FILE    write the dialogue, credentials redacted\n"
+"      --transcript FILE    write the dialogue (credentials redacted) and the\n"
+"                           time each stage took\n"
 "  -v, --verbose            the dialogue on stderr\n"), stdout);
 	if (probe)
 		fputs(_(
@@ -151,8 +152,15 @@ help(bool probe)
 "      --partial            deliver to accepted recipients when some are refused\n"
 "      --dry-run            print the message that would be sent; connect nowhere\n"),
 		    stdout);
-	fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration error, "
-	    "3 sent to some recipients only.\n"), stdout);
+	if (probe)
+		fputs(_("\nWith --user, probe logs in (AUTH) and sends no mail.\n"
+		    "\nExit status: 0 the server answered and every TLS step the "
+		    "policy calls for\nsucceeded with a verified or pinned "
+		    "certificate (and AUTH, with --user);\n1 otherwise; 2 usage or "
+		    "configuration error.\n"), stdout);
+	else
+		fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration "
+		    "error, 3 sent to some recipients only.\n"), stdout);
 }
 
 static int
@@ -264,9 +272,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	/* Options over the profile. */
 	if (o->fallback)
 		job->fallback_plaintext = true;
-	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC)
+	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC) {
+		/* Not blamed on a --tls never typed. */
+		if (job->tls_implied)
+			return err_setr(e, "usage", _("--fallback-plaintext works only "
+			    "with --tls opportunistic, and port %d implies %s; choose "
+			    "another with --tls or the profile's tls ="), job->port,
+			    tls_mode_name(job->tls));
 		return err_setr(e, "usage", _("--fallback-plaintext works only with "
 		    "--tls opportunistic (the policy here is %s)"), tls_mode_name(job->tls));
+	}
 	if (o->ca_file != NULL) {
 		free(job->ca_file);
 		job->ca_file = xstrdup(o->ca_file);

@@ -51,7 +51,13 @@ SCENARIOS = {
     "scram-mext": "SCRAM server-first-message begins with a mandatory extension m=",
     "scram-low-iter": "SCRAM server-first-message asks for i=1 iteration",
     "bidi": "greeting and EHLO reply hold C1 controls and bidi overrides/isolates",
+    "multiline-final": "the reply to the message is two lines, the queue id on the last",
+    "slow-ehlo": "the first EHLO reply comes after SLOW seconds (0.6)",
+    "slow-final": "the reply to the message comes after SLOW seconds (0.6)",
 }
+
+# How long the slow-* scenarios wait, in seconds.
+SLOW = 0.6
 
 # U+009B (CSI), U+202E (right-to-left override), U+202C, U+2066..U+2069:
 # valid UTF-8 that reorders or drives what a terminal shows.
@@ -465,6 +471,8 @@ class Session:
         return handler(arg) is not False
 
     def cmd_ehlo(self, arg):
+        if "slow-ehlo" in self.scen and not self.tls:
+            time.sleep(SLOW)
         if "helo-only" in self.scen:
             self.reply(502, None, "5.5.1 EHLO not implemented")
             return
@@ -768,6 +776,9 @@ class Session:
         if "refuse-rcpt" in self.scen or local.startswith("refuse"):
             self.reply(550, "5.1.1", "<%s>: Recipient address rejected: User unknown" % addr)
             return
+        if local.startswith("relay"):
+            self.reply(554, "5.7.1", "<%s>: Relay access denied" % addr)
+            return
         if local.startswith("tempfail"):
             self.reply(451, "4.3.0", "<%s>: Temporary failure, try again later" % addr)
             return
@@ -875,6 +886,11 @@ class Session:
             deliver_maildir(self.srv.maildir, n, self.mail_from, body)
         self.rec("message", n=n, bytes=len(body))
         self.reset_txn()
+        if "slow-final" in self.scen:
+            time.sleep(SLOW)
+        if "multiline-final" in self.scen:
+            self.reply(250, "2.0.0", "Message received, thank you", "Ok: queued as Q%04dX" % n)
+            return
         self.reply(250, "2.0.0", "Ok: queued as %d" % n)
 
     def cmd_rset(self, arg):
