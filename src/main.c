@@ -35,6 +35,7 @@ help(void)
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive setup [OPTIONS] [ADDRESS]\n"
 "       missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [--] [ADDRESS...]\n"
 "       missive outbox [--json] | flush [--due] [--uncertain] [ID...]\n"
 "       missive outbox show ID | drop ID...\n"
@@ -63,6 +64,7 @@ help(void)
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  setup     find your server (DNS SRV, usual names), probe it, write a profile\n"
 "  sendmail  send a finished message from standard input, as sendmail does\n"
 "            (for mail readers, git send-email, cron); queued when the server\n"
 "            cannot take it now\n"
@@ -148,6 +150,8 @@ main(int argc, char **argv)
 		status = cli_sendmail(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "outbox") == 0)
 		status = cli_outbox(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "setup") == 0)
+		status = cli_setup(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "servers") == 0)
 		status = cli_servers(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "receipts") == 0)

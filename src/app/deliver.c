@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/deliver.h"
+#include "app/explain.h"
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
@@ -142,31 +143,21 @@ mark_uncertain(void *arg, struct err *e)
 /* Before the session: the server memory of the job's server, given to
  * the job (app/record.c). A downgrade it finds is refused by the engine
  * (tls_downgrade): permanent, so the entry is held, never retried by
- * itself, and its last error says how to go on, with its ID. */
+ * itself, and its last error says how to go on, with its ID (finish). */
 static void
 record_hook_before(struct delivery *d, double t)
 {
 	struct outbox_meta *m = outbox_meta(d->en);
 	struct record_opts ro;
 	struct err w;
-	char *advice = NULL;
 
 	memset(&ro, 0, sizeof ro);
 	ro.via = d->o->via == DV_SENDMAIL ? VIA_SENDMAIL : VIA_OUTBOX;
 	ro.profile = m->profile;
 	ro.outbox_id = m->id;
-	if (d->o->keep == KEEP_ALL) {
-		/* The ID is letters and digits: no % reaches the format. */
-		advice = xasprintf(_("The message stays in the outbox as %s, held: "
-		    "it is not tried again by itself. If the server really stopped "
-		    "offering TLS, forget it with `missive servers forget %%s`, then "
-		    "send it with `missive outbox flush %s`."), m->id, m->id);
-		ro.advice = advice;
-	}
 	d->rec = record_before(&d->job, &ro, &w);
 	if (w.msg[0] != '\0')
 		warn(d, t, w.msg);
-	free(advice);
 }
 
 /* After it, before the entry's next state: the memory updated and, for
@@ -284,7 +275,18 @@ finish(struct delivery *d, const struct event *ev)
 		break;
 	}
 	set_str(&m->last_reason, r->reason != NULL ? r->reason : "protocol");
-	set_str(&m->last_error, r->message != NULL ? r->message : m->last_reason);
+	free(m->last_error);
+	if (is(r->reason, "tls_downgrade")) {
+		/* Why, and the way on with this entry's ID. */
+		char *why = explain_failure(r, false, FOR_QUEUE, true);
+
+		m->last_error = xasprintf(_("%s Then send it with `missive outbox "
+		    "flush %s`; until then it is held, not tried again by itself."),
+		    why, m->id);
+		free(why);
+	} else
+		m->last_error = xstrdup(r->message != NULL ? r->message :
+		    m->last_reason);
 	if (outbox_save(d->en, &e) == -1) {
 		char *s = xasprintf(_("the outbox entry %s could not be saved: %s"),
 		    m->id, e.msg);

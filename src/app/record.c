@@ -32,43 +32,6 @@ struct record {
 	bool done, remembered_now, key_changed, downgrade, unreadable;
 };
 
-/* advice with its one %s replaced by name (no format string from
- * outside reaches printf). */
-static char *
-subst(const char *advice, const char *name)
-{
-	const char *p = strstr(advice, "%s");
-
-	if (p == NULL)
-		return xstrdup(advice);
-	return xasprintf("%.*s%s%s", (int)(p - advice), advice, name, p + 2);
-}
-
-static char *
-advice_for(const struct record *rec, const struct record_opts *o)
-{
-	const char *a;
-
-	if (o->advice != NULL)
-		return subst(o->advice, rec->name);
-	if (rec->probe)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`.");
-	else if (rec->via == VIA_SEND)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`, or send this one message "
-		    "without TLS with --tls off.");
-	else if (rec->via == VIA_COMPOSER)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`, or answer y below to send this "
-		    "one message without TLS.");
-	else
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`; until then nothing goes to it "
-		    "without TLS.");
-	return subst(a, rec->name);
-}
-
 struct record *
 record_before(struct smtp_job *job, const struct record_opts *o,
     struct err *warn)
@@ -101,7 +64,6 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 	}
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
-	free(job->memory.advice);
 	memset(&job->memory, 0, sizeof job->memory);
 	if (rec->ephemeral)
 		return rec;
@@ -121,7 +83,6 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 		rec->before.pubkey = xstrdup(m->pubkey);
 		job->memory.last_seen = xstrdup(m->last_seen);
 		job->memory.pubkey = xstrdup(m->pubkey);
-		job->memory.advice = advice_for(rec, o);
 	}
 	servers_free(s);
 	return rec;

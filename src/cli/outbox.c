@@ -491,6 +491,7 @@ flush(int argc, char **argv)
 	int c, i, rc;
 
 	memset(&fl, 0, sizeof fl);
+	fl.p.queue = true;
 	optind = 1;
 	argv[0] = (char *)"missive outbox flush";
 	while ((c = getopt_long(argc, argv, "v", longs, NULL)) != -1) {

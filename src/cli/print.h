@@ -20,6 +20,8 @@ struct printer {
 	bool bar_shown;
 	bool out_closed;	/* stdout failed (a reader gone): said once */
 	char *memory;		/* probe: what the server memory says, or NULL */
+	bool queue;		/* sendmail and the outbox: no session options
+				 * to suggest (explain's FOR_QUEUE) */
 };
 
 /* The event_fn for smtp_run(): arg is a struct printer. */

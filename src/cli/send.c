@@ -16,7 +16,9 @@
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "app/ports.h"
 #include "cli/cli.h"
+#include "cli/ports.h"
 #include "cli/print.h"
 #include "mail/msg.h"
 #include "net/sasl.h"
@@ -31,7 +33,7 @@ enum {
 	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
-	O_FROM, O_QUEUE,
+	O_FROM, O_QUEUE, O_PORTS,
 };
 
 static const struct option options[] = {
@@ -61,6 +63,7 @@ static const struct option options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, O_DRYRUN },
 	{ "queue", no_argument, NULL, O_QUEUE },
+	{ "ports", no_argument, NULL, O_PORTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -73,7 +76,7 @@ struct opts {
 	const char *password_cmd, *auth, *from, *subject, *body, *helo;
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
-	bool json, verbose, dry_run, queue;
+	bool json, verbose, dry_run, queue, ports;
 	struct buf cc, bcc;
 	const char **attach;
 	size_t nattach;
@@ -133,8 +136,17 @@ help(bool probe)
 "      --helo NAME          name for EHLO/HELO\n"
 "      --timeout SECONDS    every network wait (default 30)\n"
 "      --json               progress as JSON lines on stdout\n"
-"      --transcript FILE    write the dialogue, credentials redacted\n"
+"      --transcript FILE    write the dialogue (credentials redacted) and the\n"
+"                           time each stage took\n"
 "  -v, --verbose            the dialogue on stderr\n"), stdout);
+	if (probe)
+		fputs(_(
+"      --ports              SERVER is a host: try 465 (implicit TLS), 587\n"
+"                           (STARTTLS) and 25 at once and print a table of\n"
+"                           what each offers (--json: an object per port);\n"
+"                           --timeout is each port's deadline (default 10);\n"
+"                           exit 0 when a port has TLS with a verified or\n"
+"                           pinned certificate, else 1\n"), stdout);
 	if (!probe)
 		fputs(_(
 "      --from ADDR          sender (instead of the FROM argument)\n"
@@ -147,8 +159,15 @@ help(bool probe)
 "                           connect, timeout, 4xx), put it in the outbox\n"
 "                           (`missive outbox flush' sends it) and exit 0\n"),
 		    stdout);
-	fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration error, "
-	    "3 sent to some recipients only.\n"), stdout);
+	if (probe)
+		fputs(_("\nWith --user, probe logs in (AUTH) and sends no mail.\n"
+		    "\nExit status: 0 the server answered and every TLS step the "
+		    "policy calls for\nsucceeded with a verified or pinned "
+		    "certificate (and AUTH, with --user);\n1 otherwise; 2 usage or "
+		    "configuration error.\n"), stdout);
+	else
+		fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration "
+		    "error, 3 sent to some recipients only.\n"), stdout);
 }
 
 static int
@@ -198,6 +217,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'v': o->verbose = true; break;
 		case O_DRYRUN: o->dry_run = true; break;
 		case O_QUEUE: o->queue = true; break;
+		case O_PORTS: o->ports = true; break;
 		case 'h':
 			help(o->probe);
 			exit(0);
@@ -260,9 +280,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	/* Options over the profile. */
 	if (o->fallback)
 		job->fallback_plaintext = true;
-	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC)
+	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC) {
+		/* Not blamed on a --tls never typed. */
+		if (job->tls_implied)
+			return err_setr(e, "usage", _("--fallback-plaintext works only "
+			    "with --tls opportunistic, and port %d implies %s; choose "
+			    "another with --tls or the profile's tls ="), job->port,
+			    tls_mode_name(job->tls));
 		return err_setr(e, "usage", _("--fallback-plaintext works only with "
 		    "--tls opportunistic (the policy here is %s)"), tls_mode_name(job->tls));
+	}
 	if (o->ca_file != NULL) {
 		free(job->ca_file);
 		job->ca_file = xstrdup(o->ca_file);
@@ -397,6 +424,79 @@ dry_run(struct msg *m, struct err *e)
 	if (n < 0 || fflush(stdout) == EOF)
 		return -1;
 	return 0;
+}
+
+/* probe --ports HOST: the checks of its own, then app/ports.c with the
+ * session settings build_job makes of the other options. */
+static int
+probe_ports(struct opts *o, const struct profile *pr, struct printer *p)
+{
+	const char *bad = NULL, *server = NULL, *from = NULL;
+	struct smtp_job job;
+	struct buf to;
+	struct err e = { 0 };
+	bool syntax = false;
+	char *host = NULL, *m = NULL;
+	int port = 0, status = 2, deadline = PORTS_DEADLINE;
+
+	smtp_job_init(&job);
+	buf_init(&to);
+	if (!o->probe) {
+		print_usage_failure(p, _("--ports is an option of missive probe"));
+		goto out;
+	}
+	if (o->tls != NULL)
+		bad = "--tls";
+	else if (o->fallback)
+		bad = "--fallback-plaintext";
+	else if (o->user != NULL)
+		bad = "--user";
+	else if (o->password_cmd != NULL)
+		bad = "--password-cmd";
+	else if (o->auth != NULL)
+		bad = "--auth";
+	else if (o->plainauth)
+		bad = "--allow-plaintext-auth";
+	else if (o->transcript != NULL)
+		bad = "--transcript";
+	else if (o->verbose)
+		bad = "--verbose";
+	if (bad != NULL) {
+		m = xasprintf(_("%s does not go with --ports: each port is probed "
+		    "with the policy it implies, without logging in"), bad);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (o->nargs != 1) {
+		usage_send(stderr, true, false);
+		print_usage_failure(p, o->nargs == 0 ? _("--ports needs a HOST") :
+		    _("--ports takes one HOST"));
+		goto out;
+	}
+	if (server_split(o->args[0], &host, &port, &e) == -1) {
+		m = xasprintf(_("HOST `%s': %s"), o->args[0], e.msg);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (port != 0) {
+		m = xasprintf(_("--ports takes a HOST without a port (`%s'): it "
+		    "tries 465, 587 and 25 itself"), o->args[0]);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (build_job(o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
+		print_usage_failure(p, e.msg);
+		goto out;
+	}
+	if (o->timeout != NULL)
+		deadline = job.timeout;
+	status = cli_probe_ports(host, &job, deadline, o->json);
+out:
+	free(m);
+	free(host);
+	buf_free(&to);
+	smtp_job_free(&job);
+	return status;
 }
 
 /* The session's events on their way to the printer: the result is
@@ -584,6 +684,10 @@ run(int argc, char **argv, bool probe)
 			print_usage_failure(&p, e.msg);
 			goto out;
 		}
+	}
+	if (o.ports) {
+		status = probe_ports(&o, pr, &p);
+		goto out;
 	}
 	if (o.queue && !probe) {
 		const char *c = queue_conflict(&o);

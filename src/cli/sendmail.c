@@ -472,6 +472,7 @@ cli_sendmail(int argc, char **argv)
 	/* Silent when all is well, as sendmail is: mail readers show what
 	 * it says as an error. -v tells everything. */
 	p.quiet = !o.verbose;
+	p.queue = true;
 	if ((ps = profiles_load(NULL, &e)) == NULL) {
 		print_failure(&p, "usage", e.msg, EX_CONFIG_);
 		return EX_CONFIG_;

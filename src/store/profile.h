@@ -50,6 +50,10 @@ const struct profile *profiles_default(const struct profiles *ps);
 /* The folder profiles_load(NULL) reads (caller frees). */
 char *profiles_dir(void);
 
+/* Whether name can be a profile's name (what profiles_save takes): -1
+ * with e (reason "usage") saying what is wrong. */
+int profile_name_check(const char *name, struct err *e);
+
 /* Appends or replaces section p->name in dir/profiles.ini, atomically
  * (temp file + rename), keeping every other line byte for byte. */
 int profiles_save(const char *dir, const struct profile *p, struct err *e);

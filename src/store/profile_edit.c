@@ -320,6 +320,17 @@ dropin_defining(const char *dir, const char *name)
 }
 
 int
+profile_name_check(const char *name, struct err *e)
+{
+	if (ini_name_check(name, strlen(name), e) == -1)
+		return -1;
+	if (strcmp(name, "missive") == 0)
+		return err_setr(e, "usage", "%s",
+		    _("`missive` names the settings section, not a profile"));
+	return 0;
+}
+
+int
 profiles_save(const char *dir, const struct profile *p, struct err *e)
 {
 	struct kv set[PROFILE_KEYS_MAX];
@@ -333,11 +344,8 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 
 	if (p == NULL || p->name == NULL)
 		return err_setr(e, "usage", "%s", _("the profile has no name"));
-	if (ini_name_check(p->name, strlen(p->name), e) == -1)
+	if (profile_name_check(p->name, e) == -1)
 		return -1;
-	if (strcmp(p->name, "missive") == 0)
-		return err_setr(e, "usage", "%s",
-		    _("`missive` names the settings section, not a profile"));
 	if (dir == NULL)
 		dir = owned = profiles_dir();
 	if ((where = dropin_defining(dir, p->name)) != NULL) {

@@ -304,8 +304,10 @@ go(struct ui *u)
 	job.msg = m;
 	/* The typed password, for a profile that has no other way. */
 	if (job.user != NULL && job.password == NULL && job.password_cmd == NULL &&
-	    u->password != NULL)
+	    u->password != NULL) {
 		job.password = xstrdup(u->password);
+		job.password_typed = true;
+	}
 	u->auth_refused = false;
 	/* Chosen after a refusal: deliver to the accepted ones (once). */
 	job.partial = u->send_partial;

@@ -56,7 +56,13 @@ SCENARIOS = {
     "final-451": "the end of data answered 451 4.3.0; nothing stored",
     "final-554": "the end of data answered 554 5.7.1; nothing stored",
     "final-lost": "the message stored, then the connection closed before the 250",
+    "multiline-final": "the reply to the message is two lines, the queue id on the last",
+    "slow-ehlo": "the first EHLO reply comes after SLOW seconds (0.6)",
+    "slow-final": "the reply to the message comes after SLOW seconds (0.6)",
 }
+
+# How long the slow-* scenarios wait, in seconds.
+SLOW = 0.6
 
 # Scenarios that act within a session only: what --fault-pool may pick
 # per connection (the others shape capabilities or TLS for the server).
@@ -494,6 +500,8 @@ class Session:
         return handler(arg) is not False
 
     def cmd_ehlo(self, arg):
+        if "slow-ehlo" in self.scen and not self.tls:
+            time.sleep(SLOW)
         if "helo-only" in self.scen:
             self.reply(502, None, "5.5.1 EHLO not implemented")
             return
@@ -800,6 +808,9 @@ class Session:
         if "refuse-rcpt" in self.scen or local.startswith("refuse"):
             self.reply(550, "5.1.1", "<%s>: Recipient address rejected: User unknown" % addr)
             return
+        if local.startswith("relay"):
+            self.reply(554, "5.7.1", "<%s>: Relay access denied" % addr)
+            return
         if local.startswith("tempfail"):
             self.reply(451, "4.3.0", "<%s>: Temporary failure, try again later" % addr)
             return
@@ -917,6 +928,11 @@ class Session:
         self.reset_txn()
         if "final-lost" in self.scen:
             raise Closed("final-lost: closed before the 250")
+        if "slow-final" in self.scen:
+            time.sleep(SLOW)
+        if "multiline-final" in self.scen:
+            self.reply(250, "2.0.0", "Message received, thank you", "Ok: queued as Q%04dX" % n)
+            return
         self.reply(250, "2.0.0", "Ok: queued as %d" % n)
 
     def cmd_rset(self, arg):
