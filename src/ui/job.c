@@ -394,7 +394,8 @@ review(struct ui *u, int stage)
 		/* FALLTHROUGH */
 	case ST_BODY:
 		body = tb_utf8(u->body);
-		if (ui_body_blank(u)) {
+		/* A forward needs no words of its own. */
+		if (ui_body_blank(u) && u->fwd_copy == NULL) {
 			free(body);
 			/* TRANSLATORS: the letters in brackets are the keys that answer,
 			 * as translated under the context "answer key". */

@@ -290,17 +290,19 @@ start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 	if (o->answer != NULL) {
 		char *to = ui_field(u, F_TO);
 
-		if (o->forward && r.left_out > 0)
-			ui_msg(u, SEV_WARN, ngettext("The original's %zu attachment is "
-			    "not in an inline forward; forward it without --inline to "
-			    "send it along.", "The original's %zu attachments are not "
-			    "in an inline forward; forward it without --inline to send "
-			    "them along.", r.left_out), r.left_out);
-		else if (!o->forward && u->prof != NULL && !o->demo)
-			ui_msg(u, SEV_INFO, _("Replying to %s from profile %s."), to,
-			    u->prof->name);
+		u->answer_sev = SEV_INFO;
+		if (o->forward && r.left_out > 0) {
+			u->answer_sev = SEV_WARN;
+			u->answer_note = xasprintf(ngettext("The original's %zu "
+			    "attachment is not in an inline forward; forward it without "
+			    "--inline to send it along.", "The original's %zu attachments "
+			    "are not in an inline forward; forward it without --inline "
+			    "to send them along.", r.left_out), r.left_out);
+		} else if (!o->forward && u->prof != NULL && !o->demo)
+			u->answer_note = xasprintf(_("Replying to %s from profile %s."),
+			    to, u->prof->name);
 		else if (!o->forward)
-			ui_msg(u, SEV_INFO, _("Replying to %s."), to);
+			u->answer_note = xasprintf(_("Replying to %s."), to);
 		free(to);
 	}
 	respond_free(&r);
@@ -348,6 +350,7 @@ start_cleanup(struct ui *u)
 	free(u->extra_headers);
 	free(u->answer_data);
 	free(u->fwd_copy);
+	free(u->answer_note);
 	free(u->typed);
 	ui_prompt_close(u);
 }

@@ -91,6 +91,8 @@ struct ui {
 	char *answer_data;	/* reply/forward: the message, as read */
 	size_t answer_len;
 	char *fwd_copy;		/* forward: the copy attached (app/respond.c) */
+	char *answer_note;	/* what the start made of it, said after Ready */
+	enum sev answer_sev;
 
 	/* last drawn geometry, for the cursor and paging */
 	int body_y, body_h;

@@ -15,6 +15,7 @@
 #include "ui/complete.h"
 #include "ui/draw.h"
 #include "ui/suggest.h"
+#include "ui/term.h"
 #include "ui/wide.h"
 
 #define POP_ROWS	8	/* candidates shown at once */
@@ -92,6 +93,11 @@ static void
 ask_book(struct ui *u, const char *typed)
 {
 	const char *cmd = ui_query_cmd(u);
+	const struct profile *p = ui_profile(u);
+	/* A few seconds at most: the composer waits for it. A profile's
+	 * shorter timeout is taken. */
+	int t = p != NULL && p->timeout > 0 && p->timeout < ABOOK_TIMEOUT ?
+	    p->timeout : ABOOK_TIMEOUT;
 	struct err e;
 	char *msg = NULL;
 
@@ -103,8 +109,14 @@ ask_book(struct ui *u, const char *typed)
 	u->q_n = 0;
 	u->q_typed = xstrdup(typed);
 	err_clear(&e);
-	if (abook_query(cmd, typed, ABOOK_TIMEOUT, &u->q_v, &u->q_n, &msg,
-	    &e) == -1)
+	if (term_active()) {
+		/* It may take a moment: say so while it runs. */
+		draw_clear_line(u->rows - 1);
+		draw_str(u->rows - 1, 0, u->cols, _("Asking the address book "
+		    "(query_cmd)..."), theme_attr(R_DIM));
+		refresh();
+	}
+	if (abook_query(cmd, typed, t, &u->q_v, &u->q_n, &msg, &e) == -1)
 		ui_msg(u, SEV_ERROR, _("Address book: %s"), e.msg);
 	free(msg);
 }

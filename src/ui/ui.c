@@ -270,6 +270,8 @@ ui_run(const struct ui_opts *o)
 	else
 		ui_msg(&u, SEV_INFO, _("Ready. ^X sends, ^G lists every key, "
 		    "^C quits; your text is saved as a draft as you type."));
+	if (u.answer_note != NULL)
+		ui_msg(&u, u.answer_sev, "%s", u.answer_note);
 	if (note != NULL)
 		ui_msg(&u, SEV_ERROR, "%s", note);
 	free(note);
