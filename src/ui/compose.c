@@ -352,6 +352,9 @@ draw_compose_help(struct ui *u, int y, int h)
 		it[n++] = (struct help_item){ "^Z", _("Undo") };
 		it[n++] = (struct help_item){ "S-Tab", _("Fields") };
 		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+		/* With room for a seventh column: the last receipt. */
+		if (u->receipt != NULL && u->cols >= 91)
+			it[n++] = (struct help_item){ "F9", _("Receipt") };
 	} else {
 		size_t c = completions_here(u);
 
@@ -362,6 +365,8 @@ draw_compose_help(struct ui *u, int y, int h)
 		it[n++] = (struct help_item){ "^Z", _("Undo") };
 		it[n++] = (struct help_item){ "^_", _("Editor") };
 		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+		if (u->receipt != NULL && u->cols >= 91)
+			it[n++] = (struct help_item){ "F9", _("Receipt") };
 	}
 	draw_help(y, h, u->cols, it, n);
 }
@@ -631,7 +636,7 @@ command_key(struct ui *u, int c)
 	}
 }
 
-/* M-r, F9: the Reply-To field, shown until it is left empty. */
+/* M-r, F11: the Reply-To field, shown until it is left empty. */
 static void
 show_reply_to(struct ui *u)
 {
@@ -662,6 +667,8 @@ fkey(struct ui *u, int code)
 	else if (code == KEY_F(8))
 		ui_open(u, V_DRAFTS);
 	else if (code == KEY_F(9))
+		ui_open(u, V_RECEIPT);
+	else if (code == KEY_F(11))
 		show_reply_to(u);
 	else if (code == KEY_F(10))
 		job_send(u);

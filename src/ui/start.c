@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/respond.h"
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/answer.h"
@@ -19,6 +20,7 @@
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
+#include "store/receipts.h"
 #include "ui/args.h"
 #include "ui/attach.h"
 #include "ui/complete.h"
@@ -327,6 +329,8 @@ start_cleanup(struct ui *u)
 	pane_clear(&u->pane);
 	lines_clear(&u->dialogue);
 	result_free(u->last);
+	record_free(u->rec);
+	receipt_free(u->receipt);
 	tls_info_free(u->live_tls);
 	profiles_free(u->ps);
 	completer_free(u->comp);
