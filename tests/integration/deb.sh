@@ -75,6 +75,7 @@ pass "lintian: no error, no unjustified warning"
 
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$WORK/contents"
 for f in /usr/bin/missive /usr/share/man/man1/missive.1.gz \
+    /usr/share/man/man5/missive.5.gz \
     /usr/share/doc/missive/design.md.gz /usr/share/doc/missive/copyright \
     /usr/share/missive/demo-sink /usr/share/missive/smtpd.py /usr/share/missive/pki.sh \
     /usr/share/missive/themes/default.theme /usr/share/missive/themes/solarized-dark.theme \
@@ -170,9 +171,9 @@ fi
 # The completions, where bash-completion and zsh look for them.
 bash -c '. /usr/share/bash-completion/bash_completion
     _completion_loader missive
-    COMP_WORDS=(missive se); COMP_CWORD=1; COMP_LINE="missive se"; COMP_POINT=10
-    _missive missive se missive; printf "%s\n" "${COMPREPLY[@]}"' >"$WORK/bash-comp.out" 2>&1
-assert_eq "$(cat "$WORK/bash-comp.out")" send "bash-completion's loader and missive se<TAB>"
+    COMP_WORDS=(missive pro); COMP_CWORD=1; COMP_LINE="missive pro"; COMP_POINT=11
+    _missive missive pro missive; printf "%s\n" "${COMPREPLY[@]}" | sort' >"$WORK/bash-comp.out" 2>&1
+assert_eq "$(cat "$WORK/bash-comp.out" | tr '\n' ' ')" "probe profiles " "bash-completion's loader and missive pro<TAB>"
 zsh -fc 'autoload -Uz compinit && compinit -u -d "$1/compdump" && print -r -- $_comps[missive]' \
     zsh "$WORK" >"$WORK/zsh-comp.out" 2>&1
 assert_eq "$(cat "$WORK/zsh-comp.out")" _missive "zsh's completion for missive"
