@@ -4,7 +4,8 @@
 # Re: subject, the quote under its attribution, the signature below, the
 # cursor between them; a draft of it keeps In-Reply-To and References, so
 # the reply sent after a restart still threads; a forward attaches the
-# original, with its own attachment inside, as the server receives it.
+# original, with its own attachment inside, as the server receives it; a
+# mailto: link with in-reply-to (a list archive's reply link) threads too.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
 . "$TESTS_SRCDIR/tui/lib.sh"
 
@@ -99,3 +100,19 @@ EOF
 [ -z "$(ls "$XDG_DATA_HOME/missive/forward" 2>/dev/null)" ] ||
     fail "the forwarded copy stays after the send: $(ls "$XDG_DATA_HOME/missive/forward")"
 pass "forward: the original attached as message/rfc822 with its PDF inside; its copy goes once sent"
+
+# A list archive's reply link: mailto: with in-reply-to keeps the thread.
+tui_start -p home 'mailto:list@example.org?subject=Re%3A%20Minutes&in-reply-to=%3Carchive-7%40lists.example.org%3E'
+tui_wait "To:      list@example.org"
+tui_keys C-x
+tui_wait "Send without any text in the body?"
+tui_keys y
+tui_wait "Sent to 1 recipient" 10
+assert_msgs 3
+"$PYTHON" - "$RECORD/msg-3.eml" <<'PY' || fail "the mailto: reply the server received"
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+if str(m["In-Reply-To"]) != "<archive-7@lists.example.org>" or str(m["Subject"]) != "Re: Minutes":
+    sys.exit("In-Reply-To %r, Subject %r" % (str(m["In-Reply-To"]), str(m["Subject"])))
+PY
+pass "a mailto: URL's in-reply-to goes out as In-Reply-To"
