@@ -18,4 +18,9 @@ void job_drain(struct ui *u);
 void job_cancel(struct ui *u);
 bool job_running(const struct ui *u);
 
+/* --dry-run of reply and forward: the message as the composer starts
+ * with it, printed as `send --dry-run` prints one (app/preview.c); the
+ * exit status (0, 1 when it cannot be built, said on stderr). */
+int job_preview(struct ui *u);
+
 #endif
