@@ -175,11 +175,7 @@ editor_run(struct ui *u)
 	sig_child_terminal(true);
 	pid = fork();
 	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
+		sig_child_reset();
 		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
 		_exit(127);
 	}

@@ -423,3 +423,24 @@ ui_build_completer(struct ui *u)
 		completer_add(u->comp, "You <you@demo.missive.test>");
 	}
 }
+
+int
+ui_reload_profiles(struct ui *u, const char *use, struct err *e)
+{
+	struct profiles *ps;
+	char *name = use != NULL ? xstrdup(use) : NULL;	/* may be in u->ps */
+
+	if ((ps = profiles_load(NULL, e)) == NULL) {
+		free(name);
+		return -1;
+	}
+	if (u->prof != &u->demo_prof)
+		u->prof = NULL;
+	profiles_free(u->ps);
+	u->ps = ps;
+	if (name != NULL)
+		u->prof = profiles_find(u->ps, name);
+	free(name);
+	ui_build_completer(u);
+	return 0;
+}

@@ -220,6 +220,10 @@ void ui_set_theme(struct ui *u, const char *name, bool report);
 void ui_set_field(struct ui *u, int f, const char *v, bool fresh);
 void ui_apply_profile(struct ui *u, const struct profile *p, bool fill);
 void ui_build_completer(struct ui *u);
+/* The profiles as their files say now (after missive wrote to them); the
+ * profile named use (NULL: none; the demo's stays in use) is the one in
+ * use. -1 and e when they cannot be read: the old ones stay. */
+int ui_reload_profiles(struct ui *u, const char *use, struct err *e);
 /* The body holds nothing but blanks and the signature. */
 bool ui_body_blank(const struct ui *u);
 /* Puts this profile's signature below a "-- " line at the end of the
