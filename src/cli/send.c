@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/deliver.h"
+#include "app/preview.h"
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
@@ -33,7 +34,7 @@ enum {
 	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
-	O_FROM, O_QUEUE, O_PORTS,
+	O_FROM, O_QUEUE, O_PORTS, O_REPLYTO, O_HEADER,
 };
 
 static const struct option options[] = {
@@ -53,6 +54,8 @@ static const struct option options[] = {
 	{ "subject", required_argument, NULL, O_SUBJECT },
 	{ "cc", required_argument, NULL, O_CC },
 	{ "bcc", required_argument, NULL, O_BCC },
+	{ "reply-to", required_argument, NULL, O_REPLYTO },
+	{ "header", required_argument, NULL, O_HEADER },
 	{ "attach", required_argument, NULL, O_ATTACH },
 	{ "body", required_argument, NULL, O_BODY },
 	{ "helo", required_argument, NULL, O_HELO },
@@ -77,9 +80,11 @@ struct opts {
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
 	bool json, verbose, dry_run, queue, ports;
-	struct buf cc, bcc;
+	struct buf cc, bcc, reply_to;
 	const char **attach;
 	size_t nattach;
+	const char **headers;
+	size_t nheaders;
 	char **args;
 	int nargs;
 };
@@ -152,9 +157,12 @@ help(bool probe)
 "      --from ADDR          sender (instead of the FROM argument)\n"
 "      --subject TEXT       subject\n"
 "      --cc ADDR, --bcc ADDR, --attach FILE   (repeatable)\n"
+"      --reply-to ADDR      where replies should go (repeatable)\n"
+"      --header 'NAME: VALUE'  an extra header line (repeatable)\n"
 "      --body FILE          body from FILE, - for stdin\n"
 "      --partial            deliver to accepted recipients when some are refused\n"
-"      --dry-run            print the message that would be sent; connect nowhere\n"
+"      --dry-run            print the message that would be sent, and its\n"
+"                           envelope on stderr; connect nowhere\n"
 "      --queue              with -p: when the server cannot take it now (cannot\n"
 "                           connect, timeout, 4xx), put it in the outbox\n"
 "                           (`missive outbox flush' sends it) and exit 0\n"),
@@ -194,9 +202,17 @@ parse(int argc, char **argv, struct opts *o)
 		case O_PLAINAUTH: o->plainauth = 1; break;
 		case O_FROM: o->from = optarg; break;
 		case O_SUBJECT: o->subject = optarg; break;
+		case O_HEADER:
+			o->headers = xrealloc(o->headers, (o->nheaders + 2) *
+			    sizeof *o->headers);
+			o->headers[o->nheaders++] = optarg;
+			o->headers[o->nheaders] = NULL;
+			break;
 		case O_CC:
-		case O_BCC: {
-			struct buf *b = c == O_CC ? &o->cc : &o->bcc;
+		case O_BCC:
+		case O_REPLYTO: {
+			struct buf *b = c == O_CC ? &o->cc : c == O_BCC ? &o->bcc :
+			    &o->reply_to;
 
 			if (b->len > 0)
 				buf_adds(b, ", ");
@@ -377,8 +393,22 @@ build_msg(struct opts *o, const struct profile *pr, const char *from,
 	struct msg_spec spec;
 	struct buf cc, bcc;
 	struct msg *m;
+	const char **hdrs;
+	size_t nh = 0, i;
+	char *plines = pr != NULL ? xstrdup(pr->headers) : NULL, *line, *save;
 
 	memset(&spec, 0, sizeof spec);
+	/* The profile's header lines, then the command line's. */
+	hdrs = xcalloc(o->nheaders + 65, sizeof *hdrs);
+	for (line = plines != NULL ? strtok_r(plines, "\n", &save) : NULL;
+	    line != NULL && nh < 64; line = strtok_r(NULL, "\n", &save))
+		hdrs[nh++] = line;
+	for (i = 0; i < o->nheaders; i++)
+		hdrs[nh++] = o->headers[i];
+	spec.headers = hdrs;
+	spec.reply_to = o->reply_to.len > 0 ? o->reply_to.data :
+	    pr != NULL ? pr->reply_to : NULL;
+	spec.wrap = pr != NULL ? pr->wrap : MSG_WRAP_AUTO;
 	buf_init(&cc);
 	buf_init(&bcc);
 	if (o->cc.len > 0)
@@ -407,23 +437,9 @@ build_msg(struct opts *o, const struct profile *pr, const char *from,
 		e->reason = "usage";
 	buf_free(&cc);
 	buf_free(&bcc);
+	free(hdrs);
+	free(plines);
 	return m;
-}
-
-static int
-dry_run(struct msg *m, struct err *e)
-{
-	char buf[65536];
-	ssize_t n;
-
-	if (msg_start(m, MSG_8BIT | (msg_needs_smtputf8(m) ? MSG_UTF8 : 0), e) == -1)
-		return -1;
-	while ((n = msg_read(m, buf, sizeof buf, e)) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			return err_set(e, _("cannot write to stdout: %s"), strerror(errno));
-	if (n < 0 || fflush(stdout) == EOF)
-		return -1;
-	return 0;
 }
 
 /* probe --ports HOST: the checks of its own, then app/ports.c with the
@@ -647,6 +663,7 @@ run(int argc, char **argv, bool probe)
 	memset(&p, 0, sizeof p);
 	buf_init(&o.cc);
 	buf_init(&o.bcc);
+	buf_init(&o.reply_to);
 	buf_init(&to);
 	smtp_job_init(&job);
 	o.probe = probe;
@@ -727,7 +744,7 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 		if (o.dry_run) {
-			status = dry_run(job.msg, &e) == 0 ? 0 : 1;
+			status = preview_print(job.msg, &e) == 0 ? 0 : 1;
 			if (status != 0)
 				fprintf(stderr, "missive: %s\n", e.msg);
 			goto out;
@@ -771,8 +788,10 @@ out:
 	profiles_free(ps);
 	buf_free(&o.cc);
 	buf_free(&o.bcc);
+	buf_free(&o.reply_to);
 	buf_free(&to);
 	free(o.attach);
+	free(o.headers);
 	return status;
 }
 

@@ -21,9 +21,31 @@ struct msg_spec {
 	const char *signature_file;	/* appended after "-- " line; may be NULL */
 	const char *const *attach;	/* NULL-terminated list of file paths, or NULL */
 	const char *reply_to, *in_reply_to, *references;	/* optional */
+	const char *const *headers;	/* extra "Name: value" lines
+					 * (msg_header_check), NULL-terminated */
 	const char *helo;		/* fallback domain for Message-ID */
-	bool flowed;			/* format=flowed */
+	bool flowed;			/* format=flowed, whatever the lines */
+	int wrap;			/* MSG_WRAP_AUTO, MSG_WRAP_OFF or a width */
 };
+
+/* How lines are sent. AUTO: as typed, unless one is longer than
+ * MSG_LONG_LINE characters: then the text is format=flowed (RFC 3676,
+ * soft breaks at 72, space-stuffing, quoted lines kept at their level)
+ * so that every client reflows it. OFF: as typed. A number from
+ * MSG_WRAP_MIN to MSG_WRAP_MAX: lines hard-wrapped at that many
+ * characters (a quoted line's continuation quoted the same way). */
+#define MSG_WRAP_AUTO	0
+#define MSG_WRAP_OFF	(-1)
+#define MSG_WRAP_MIN	20
+#define MSG_WRAP_MAX	998
+#define MSG_LONG_LINE	78
+
+/* Checks an extra header line "Name: value": a field name (printable
+ * ASCII, no colon), a value without CR, LF or any other control
+ * character, and none of the fields missive writes itself (From, To, Cc,
+ * Bcc, Reply-To, Subject, Date, Message-ID, In-Reply-To, References,
+ * MIME-Version, Content-*). 0, or -1 with e saying what is wrong. */
+int msg_header_check(const char *line, struct err *e);
 
 struct msg;
 
@@ -39,6 +61,8 @@ void msg_free(struct msg *m);
 const char *msg_env_from(const struct msg *m);
 size_t msg_env_count(const struct msg *m);
 const char *msg_env_rcpt(const struct msg *m, size_t i);
+/* The field the i-th recipient came from first: "To", "Cc" or "Bcc". */
+const char *msg_env_field(const struct msg *m, size_t i);
 
 /* Whether sending needs SMTPUTF8 (UTF-8 in an envelope address). After
  * msg_start with MSG_UTF8 it is also true when the rendered headers

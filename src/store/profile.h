@@ -32,6 +32,12 @@ struct profile {
 	int timeout;
 	char *theme;
 	char *sent_maildir;	/* keep sent copies here, ~ expanded */
+	char *reply_to;		/* an address list */
+	char *headers;		/* extra header lines, one a line (LF) */
+	char *query_cmd;	/* address book: mutt's query format */
+	char *alternates;	/* the user's other addresses, a list */
+	int wrap;		/* MSG_WRAP_AUTO (unset), MSG_WRAP_OFF or a width */
+	int edit_headers;	/* 0/1 or -1: the editor gets the header too */
 };
 
 struct profiles;

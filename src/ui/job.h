@@ -22,4 +22,9 @@ bool job_running(const struct ui *u);
 struct err;
 struct msg *job_msg(struct ui *u, struct err *e, int *field);
 
+/* --dry-run of reply and forward: the message as the composer starts
+ * with it, printed as `send --dry-run` prints one (app/preview.c); the
+ * exit status (0, 1 when it cannot be built, said on stderr). */
+int job_preview(struct ui *u);
+
 #endif

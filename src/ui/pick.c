@@ -293,9 +293,8 @@ save_profile(struct ui *u, const char *name)
 {
 	const struct profile *cur = ui_profile(u);
 	struct profile p;
-	struct profiles *ps;
 	struct err e;
-	char *dir, *keep = NULL;
+	char *dir;
 	bool demo_server = false;
 
 	profile_init(&p);
@@ -334,19 +333,11 @@ save_profile(struct ui *u, const char *name)
 		goto out;
 	}
 	err_clear(&e);
-	if ((ps = profiles_load(NULL, &e)) == NULL) {
+	if (ui_reload_profiles(u, u->demo_on ? NULL : name, &e) == -1) {
 		ui_msg(u, SEV_ERROR, _("Profile saved, but reading the profiles "
 		    "back failed: %s"), e.msg);
 		goto out;
 	}
-	keep = u->demo_on ? NULL : xstrdup(name);
-	if (u->prof != &u->demo_prof)
-		u->prof = NULL;
-	profiles_free(u->ps);
-	u->ps = ps;
-	if (keep != NULL)
-		u->prof = profiles_find(u->ps, keep);
-	ui_build_completer(u);
 	ui_msg(u, SEV_OK, _("Profile %s saved in %s/profiles.ini (no password "
 	    "is written)."), name, dir);
 	if (demo_server)
@@ -355,7 +346,6 @@ save_profile(struct ui *u, const char *name)
 		    "it."));
 	ui_open(u, V_COMPOSE);
 out:
-	free(keep);
 	free(dir);
 	free(p.server);
 	free(p.from);
@@ -469,7 +459,6 @@ theme_profile(const struct ui *u)
 static void
 keep_theme(struct ui *u, const char *section)
 {
-	struct profiles *ps;
 	char *dir = profiles_dir(), *keep = u->prof != NULL ?
 	    xstrdup(u->prof->name) : NULL;
 	struct err e;
@@ -488,14 +477,10 @@ keep_theme(struct ui *u, const char *section)
 		    u->theme.name, section, dir);
 	/* The loaded profiles say what the file says now. */
 	err_clear(&e);
-	if ((ps = profiles_load(NULL, &e)) != NULL) {
-		if (u->prof != &u->demo_prof)
-			u->prof = NULL;
-		profiles_free(u->ps);
-		u->ps = ps;
-		if (keep != NULL && u->prof == NULL)
-			u->prof = profiles_find(u->ps, keep);
-	}
+	if (ui_reload_profiles(u, u->prof == &u->demo_prof ? NULL : keep,
+	    &e) == -1)
+		ui_msg(u, SEV_ERROR, _("The profiles cannot be read back: %s"),
+		    e.msg);
 out:
 	free(keep);
 	free(dir);

@@ -220,9 +220,27 @@ ui_run(const struct ui_opts *o)
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	u.nocolor = nc != NULL && *nc != '\0';
 	u.demo.fd = -1;
+	if (o->answer != NULL && (rc = start_read_answer(&u, o)) != 0) {
+		free(u.answer_data);
+		return rc;
+	}
+	if (o->dry_run) {
+		/* The message the composer would start with; no terminal. */
+		if ((rc = start_prepare(&u, o, &note)) == 0) {
+			if (note != NULL)
+				fprintf(stderr, "missive: %s\n", note);
+			rc = job_preview(&u);
+		}
+		if (u.fwd_copy != NULL)
+			(void)unlink(u.fwd_copy);	/* nothing will send it */
+		start_cleanup(&u);
+		free(note);
+		return rc;
+	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, _("missive: the composer needs a terminal; use "
 		    "`missive send` in scripts\n"));
+		free(u.answer_data);
 		return 2;
 	}
 	if ((rc = start_prepare(&u, o, &note)) != 0) {
@@ -258,6 +276,8 @@ ui_run(const struct ui_opts *o)
 	else
 		ui_msg(&u, SEV_INFO, _("Ready. ^X sends, ^G lists every key, "
 		    "^C quits; your text is saved as a draft as you type."));
+	if (u.answer_note != NULL)
+		ui_msg(&u, u.answer_sev, "%s", u.answer_note);
 	if (note != NULL)
 		ui_msg(&u, SEV_ERROR, "%s", note);
 	free(note);
@@ -280,6 +300,11 @@ ui_run(const struct ui_opts *o)
 	if (u.draft_path != NULL && ui_gen(&u) == u.saved_gen &&
 	    access(u.draft_path, F_OK) == 0)
 		kept = xstrdup(u.draft_path);
+	/* A forward's copy goes with the message: kept with its draft, gone
+	 * when nothing is kept (a send removed it already). */
+	if (u.fwd_copy != NULL && (u.draft_path == NULL ||
+	    access(u.draft_path, F_OK) != 0))
+		(void)unlink(u.fwd_copy);
 	rc = u.exit_status;
 	start_cleanup(&u);
 	if (kept != NULL)

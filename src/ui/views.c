@@ -39,6 +39,8 @@ static const struct {
 	{ "F7", N_("Themes: choose a colour theme, previewed live") },
 	{ "^R  F8", N_("Drafts: every kept draft, with its age, To and "
 	    "Subject; open one, delete one, or start a new message") },
+	{ "M-r  F11", N_("Reply-To: show the field (hidden until it is used) "
+	    "and go to it") },
 	{ "F9", N_("The receipt of the last message sent: when, which server, "
 	    "TLS and certificate, each recipient's answer, the queue id") },
 	{ "^Z  M-u", N_("Undo the last change in the current field") },
@@ -47,12 +49,19 @@ static const struct {
 	    "latest line)") },
 	{ NULL, "" },
 	{ NULL, N_("Moving between fields") },
-	{ "Tab", N_("Next field; in To/Cc/Bcc/From it first completes an "
-	    "address (press again for the next match)") },
+	{ "Tab", N_("Next field; in an address field it first completes the "
+	    "address: one that fits at once, several as a list (history, "
+	    "profiles and the query_cmd address book)") },
 	{ "S-Tab", N_("Previous field") },
 	{ "Up Down", N_("Previous / next field (in the body: previous / "
 	    "next line)") },
 	{ "Enter", N_("In a field: go to the next field") },
+	{ NULL, "" },
+	{ NULL, N_("The list of addresses (after Tab)") },
+	{ "Up Down Tab S-Tab", N_("Choose one (the cursor is on it)") },
+	{ "Enter", N_("Put it in the field") },
+	{ "Esc", N_("Close the list, keeping what you typed") },
+	{ N_("typing"), N_("Narrows the list") },
 	{ NULL, "" },
 	{ NULL, N_("Editing (fields and body)") },
 	{ "^A  Home", N_("Start of the line") },
@@ -72,11 +81,15 @@ static const struct {
 	{ "PgUp PgDn", N_("A screen up / down") },
 	{ "M-<  M->  ^Home ^End", N_("Start / end of the text") },
 	{ "Tab", N_("Inserts a tab; S-Tab goes back to the fields") },
+	{ "-- ", N_("The profile's signature shows below this line: change "
+	    "or delete it for this message") },
 	{ NULL, "" },
 	{ NULL, N_("Fields") },
 	{ N_("Server"), N_("host, host:port or [v6]:port; port 465 means "
 	    "implicit TLS, 25 opportunistic, others STARTTLS") },
 	{ N_("To Cc Bcc"), N_("Comma-separated addresses: a@b or Name <a@b>") },
+	{ N_("Reply-To"), N_("Where replies should go, when not to From "
+	    "(a profile's reply_to fills it)") },
 	{ N_("Attach"), N_("Comma-separated file paths (~/ allowed); a name with "
 	    "a comma in double quotes; Tab completes; sizes show once you leave "
 	    "the field") },

@@ -72,27 +72,17 @@ wait_enter(void)
 static void
 reload(struct ui *u, const char *name)
 {
-	struct profiles *ps;
 	const struct profile *p;
 	struct err e;
-	char *keep = u->prof != NULL && u->prof != &u->demo_prof ?
-	    xstrdup(u->prof->name) : NULL;
+	const char *keep = u->prof != NULL && u->prof != &u->demo_prof ?
+	    u->prof->name : NULL;
 
 	err_clear(&e);
-	if ((ps = profiles_load(NULL, &e)) == NULL) {
+	if (ui_reload_profiles(u, keep, &e) == -1) {
 		ui_msg(u, SEV_ERROR, _("The profiles cannot be read back: %s"),
 		    e.msg);
-		free(keep);
 		return;
 	}
-	if (u->prof != &u->demo_prof)
-		u->prof = NULL;
-	profiles_free(u->ps);
-	u->ps = ps;
-	if (keep != NULL)
-		u->prof = profiles_find(u->ps, keep);
-	free(keep);
-	ui_build_completer(u);
 	if (name == NULL || (p = profiles_find(u->ps, name)) == NULL)
 		return;
 	ui_apply_profile(u, p, true);
@@ -140,11 +130,7 @@ wizard_run(struct ui *u)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
+		sig_child_reset();
 		/* The name comes back on descriptor 3 (dup2 leaves the
 		 * copy open across exec; the same number would not be). */
 		if (dup2(pfd[1], 3) == -1 || fcntl(3, F_SETFD, 0) == -1)

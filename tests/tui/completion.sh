@@ -43,7 +43,7 @@ bash_offers() {
 	    _missive missive "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 	    printf "%s\n" "${COMPREPLY[@]}"' sh "$BASH_COMPLETION" "$BASH_COMP" "$@"
 }
-for cmd in "" send probe profiles setup servers receipts sendmail outbox; do
+for cmd in "" send probe profiles setup servers receipts reply forward sendmail outbox; do
 	help_opts $cmd >"$WORK/help-opts-${cmd:-composer}"
 	[ -s "$WORK/help-opts-${cmd:-composer}" ] || fail "no options found in missive $cmd --help"
 	bash_offers missive $cmd - | sort -u >"$WORK/bash-opts-${cmd:-composer}"
