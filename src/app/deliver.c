@@ -281,7 +281,7 @@ finish(struct delivery *d, const struct event *ev)
 		char *why = explain_failure(r, false, FOR_QUEUE, true);
 
 		m->last_error = xasprintf(_("%s Then send it with `missive outbox "
-		    "flush %s`; until then it is held, not tried again by itself."),
+		    "flush %s`: it is held, not tried again by itself."),
 		    why, m->id);
 		free(why);
 	} else
