@@ -349,6 +349,17 @@ param_get(const char *v, const char *name)
 		}
 	}
 	free(plain);
+	if (res != NULL) {
+		/* A value decoded from %XX or an encoded-word may hold any
+		 * byte: one line of clean UTF-8, like every other field. */
+		char *c = clean_text(res, strlen(res)), *q;
+
+		free(res);
+		for (q = c; *q != '\0'; q++)
+			if (*q == '\n' || *q == '\t')
+				*q = ' ';
+		res = c;
+	}
 	return res;
 }
 
