@@ -678,32 +678,14 @@ has_utf8_addr(const struct addr_list *l)
 static void
 env_add(struct msg *m, const struct addr_list *l, const char *field)
 {
-	size_t i, j;
-	char *s, *at, *at2;
+	size_t i, before = m->nrcpt;
 
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i].kind != ADDR_MAILBOX)
-			continue;
-		s = addr_spec(&l->v[i], true);
-		at = strrchr(s, '@');
-		for (j = 0; j < m->nrcpt; j++) {
-			at2 = strrchr(m->rcpt[j], '@');
-			/* Local parts are case-sensitive, domains are not. */
-			if (at - s == at2 - m->rcpt[j] &&
-			    memcmp(s, m->rcpt[j], (size_t)(at - s)) == 0 &&
-			    strcasecmp(at, at2) == 0)
-				break;
-		}
-		if (j < m->nrcpt) {
-			free(s);
-			continue;
-		}
-		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
-		m->rcpt_field = xrealloc(m->rcpt_field, (m->nrcpt + 1) *
-		    sizeof *m->rcpt_field);
-		m->rcpt_field[m->nrcpt] = field;
-		m->rcpt[m->nrcpt++] = s;
-	}
+	addr_specs_add(&m->rcpt, &m->nrcpt, l);
+	if (m->nrcpt == before)
+		return;
+	m->rcpt_field = xrealloc(m->rcpt_field, m->nrcpt * sizeof *m->rcpt_field);
+	for (i = before; i < m->nrcpt; i++)
+		m->rcpt_field[i] = field;
 }
 
 static int
