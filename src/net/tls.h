@@ -23,6 +23,10 @@ struct tls_cfg {
 	int timeout;
 };
 
+/* "wolfSSL 5.5.4", with " (AES-NI)" when AES-GCM is accelerated (the
+ * cipher order then puts it first). Static. */
+const char *tls_library(void);
+
 /* Once per process, from main(). */
 int tls_init(void);
 void tls_cleanup(void);
