@@ -51,7 +51,12 @@ struct tls_info {
 	bool aborted;		/* refused during the handshake (alert sent) */
 	bool weak;		/* a key of the chain is below TLS_MIN_* */
 	char *verify_error;	/* the reason in words, or NULL */
-	bool resumed;
+	bool resumed;		/* no certificate was sent: the chain and the
+				 * verdict are those of the full handshake
+				 * resumed, made under the same settings */
+	long long checked_at;	/* when the chain was checked (seconds since
+				 * the epoch): by this handshake, or by the
+				 * one resumed */
 	struct cert_info *chain;	/* leaf first */
 	size_t nchain;
 };

@@ -424,6 +424,9 @@ tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 	cfg->insecure = s->job->insecure || s->job->probe;
 	cfg->tls_min = s->job->tls_min;
 	cfg->timeout = s->job->timeout;
+	cfg->port = s->job->port;
+	/* A probe is there to see the certificate: never resumed. */
+	cfg->resume = s->job->probe ? NULL : s->job->resume;
 }
 
 /* Handshakes and reports. Returns 0, or -1 with *cert_failed telling

@@ -11,6 +11,7 @@
 
 struct msg;
 struct conn_ops;
+struct tls_resume;
 
 enum tls_mode { TLS_OFF, TLS_OPPORTUNISTIC, TLS_STARTTLS, TLS_IMPLICIT };
 
@@ -41,6 +42,9 @@ struct smtp_job {
 	bool probe;		/* report capabilities/TLS only, send nothing */
 	char *sent_maildir;	/* keep a copy here once sent, or NULL */
 	struct msg *msg;	/* owned by the job; NULL for probe */
+	struct tls_resume *resume;	/* TLS sessions to resume and keep (the
+				 * composer's, across its sends), or NULL;
+				 * not owned, one job at a time */
 };
 
 /* SERVER (server.h's grammar) with the defaults of doc/design.md: no

@@ -46,7 +46,149 @@ struct tls_session {
 	bool refused;		/* verify_decide said no: why holds it */
 	bool established;	/* the handshake completed: close_notify on close */
 	struct err why;
+	/* Resumption: where the session is kept when it ends, under which
+	 * key, with the record of the handshake that checked its
+	 * certificate. */
+	struct tls_resume *resume;
+	char *resume_key;
+	struct tls_info *record;
 };
+
+/* --- kept sessions */
+
+#define RESUME_MAX	8	/* servers remembered; the oldest goes first */
+
+struct resume_entry {
+	char *key;
+	unsigned char *sess;	/* wolfSSL_i2d_SSL_SESSION: secret */
+	size_t len;
+	struct tls_info *record;
+};
+
+struct tls_resume {
+	struct resume_entry e[RESUME_MAX];
+	size_t n;
+};
+
+struct tls_resume *
+tls_resume_new(void)
+{
+	return xcalloc(1, sizeof(struct tls_resume));
+}
+
+static void
+entry_clear(struct resume_entry *en)
+{
+	free(en->key);
+	if (en->sess != NULL) {
+		mem_wipe(en->sess, en->len);
+		free(en->sess);
+	}
+	tls_info_free(en->record);
+	memset(en, 0, sizeof *en);
+}
+
+void
+tls_resume_free(struct tls_resume *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		entry_clear(&r->e[i]);
+	free(r);
+}
+
+size_t
+tls_resume_count(const struct tls_resume *r)
+{
+	return r != NULL ? r->n : 0;
+}
+
+/* Everything that decides whether a certificate is accepted: a session
+ * made under other settings is never resumed. */
+static char *
+resume_key(const struct tls_cfg *cfg, const char *host)
+{
+	return xasprintf("%s\n%d\n%s\n%s\n%s\n%d\n%d", host, cfg->port,
+	    cfg->ca_file ? cfg->ca_file : "", cfg->fingerprint ? cfg->fingerprint : "",
+	    cfg->pin_pubkey ? cfg->pin_pubkey : "", cfg->insecure, cfg->tls_min);
+}
+
+static struct resume_entry *
+resume_find(struct tls_resume *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->e[i].key, key) == 0)
+			return &r->e[i];
+	return NULL;
+}
+
+/* Keeps the session as it is now (with the tickets the server sent
+ * after the handshake) under the key, replacing an older one. */
+static void
+resume_keep(struct tls_session *s)
+{
+	struct tls_resume *r = s->resume;
+	struct resume_entry *en;
+	WOLFSSL_SESSION *ws = wolfSSL_get1_session(s->ssl);
+	unsigned char *der, *p;
+	int len;
+
+	if (ws == NULL)
+		return;
+	len = wolfSSL_i2d_SSL_SESSION(ws, NULL);
+	if (len <= 0) {
+		wolfSSL_SESSION_free(ws);
+		return;
+	}
+	der = p = xmalloc((size_t)len);
+	if (wolfSSL_i2d_SSL_SESSION(ws, &p) != len) {
+		mem_wipe(der, (size_t)len);
+		free(der);
+		wolfSSL_SESSION_free(ws);
+		return;
+	}
+	wolfSSL_SESSION_free(ws);
+	if ((en = resume_find(r, s->resume_key)) != NULL)
+		entry_clear(en);
+	else {
+		if (r->n == RESUME_MAX) {
+			entry_clear(&r->e[0]);
+			memmove(&r->e[0], &r->e[1], (RESUME_MAX - 1) * sizeof r->e[0]);
+			memset(&r->e[RESUME_MAX - 1], 0, sizeof r->e[0]);
+			r->n--;
+		}
+		en = &r->e[r->n++];
+	}
+	en->key = xstrdup(s->resume_key);
+	en->sess = der;
+	en->len = (size_t)len;
+	en->record = s->record;
+	s->record = NULL;
+}
+
+/* Offers the kept session for this key, if any; the entry offered. */
+static struct resume_entry *
+resume_offer(struct tls_session *s)
+{
+	struct resume_entry *en = resume_find(s->resume, s->resume_key);
+	const unsigned char *p;
+	WOLFSSL_SESSION *ws;
+	int rc;
+
+	if (en == NULL)
+		return NULL;
+	p = en->sess;
+	if ((ws = wolfSSL_d2i_SSL_SESSION(NULL, &p, (long)en->len)) == NULL)
+		return NULL;
+	rc = wolfSSL_set_session(s->ssl, ws);	/* copied */
+	wolfSSL_SESSION_free(ws);
+	return rc == WOLFSSL_SUCCESS ? en : NULL;
+}
 
 static const char *
 cfg_min_name(const struct tls_session *s)
@@ -885,6 +1027,7 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
     tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e)
 {
 	struct tls_session *s = xcalloc(1, sizeof *s);
+	struct resume_entry *offered = NULL;
 	int rc;
 
 	*info = NULL;
@@ -913,6 +1056,14 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 	}
 	for (size_t i = 0; i < KEY_SHARES; i++)
 		(void)wolfSSL_UseKeyShare(s->ssl, (word16)groups[i]);
+	if (cfg->resume != NULL) {
+		s->resume = cfg->resume;
+		s->resume_key = resume_key(cfg, host);
+#ifdef HAVE_SESSION_TICKET
+		(void)wolfSSL_UseSessionTicket(s->ssl);	/* TLS 1.2 tickets */
+#endif
+		offered = resume_offer(s);
+	}
 	rc = wolfSSL_connect(s->ssl);
 	if (s->refused) {
 		/* Refused at the leaf: wolfSSL has sent the alert. */
@@ -927,6 +1078,14 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		goto fail;
 	}
 	s->established = true;
+	if (s->ti == NULL && offered != NULL && wolfSSL_session_reused(s->ssl) == 1) {
+		/* No certificate in a resumed handshake: the record is the
+		 * full handshake's, whose key (server, CA, pins, --insecure,
+		 * version) this one shares. */
+		s->ti = tls_info_dup(offered->record);
+		free(s->ti->group);
+		s->ti->group = xstrdup(wolfSSL_get_curve_name(s->ssl));
+	}
 	if (s->ti == NULL) {
 		/* No certificate reached the check (an anonymous suite):
 		 * refused, with a close_notify as the only word left. */
@@ -938,11 +1097,15 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		}
 	}
 	s->ti->resumed = wolfSSL_session_reused(s->ssl) == 1;
+	if (!s->ti->resumed)
+		s->ti->checked_at = (long long)time(NULL);
 	/* The version and cipher are final now. */
 	free(s->ti->version);
 	free(s->ti->cipher);
 	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	if (s->resume != NULL)
+		s->record = tls_info_dup(s->ti);	/* kept with the session */
 	*info = s->ti;
 	s->ti = NULL;
 	return s;
@@ -998,11 +1161,17 @@ tls_close(struct tls_session *s)
 {
 	if (s == NULL)
 		return;
+	/* The session is kept for the next handshake with this server now
+	 * that the server's tickets (sent after the handshake) are in. */
+	if (s->established && s->ssl != NULL && s->record != NULL)
+		resume_keep(s);
 	/* close_notify, without waiting for the server's: the session ends
 	 * cleanly on the wire, not by a bare TCP close. */
 	if (s->established && s->ssl != NULL)
 		(void)wolfSSL_shutdown(s->ssl);
 	tls_info_free(s->ti);
+	tls_info_free(s->record);
+	free(s->resume_key);
 	if (s->ssl != NULL)
 		wolfSSL_free(s->ssl);
 	if (s->ctx != NULL)

@@ -11,6 +11,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"
+#include "net/tls.h"
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
@@ -162,6 +163,7 @@ start_cleanup(struct ui *u)
 
 	if (u->w != NULL)
 		worker_free(u->w);
+	tls_resume_free(u->resume);	/* no job holds it now */
 	if (u->demo_on)
 		demo_stop(&u->demo);
 	profile_clear(&u->demo_prof);
