@@ -35,6 +35,9 @@ help(void)
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive servers [--json | --names]\n"
+"       missive servers forget HOST[:PORT]\n"
+"       missive receipts [--json] [--to ADDR] [--since DATE] [--unencrypted]\n"
 "       missive --list-themes\n"
 "       missive --help | --version\n"
 "\n"
@@ -57,6 +60,8 @@ help(void)
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  servers   the servers remembered for doing TLS (downgrade protection)\n"
+"  receipts  the receipts of the messages servers accepted\n"
 "\n"
 "Exit status: 0 sent, 1 not sent, 2 usage or configuration error,\n"
 "3 sent to some recipients only.\n"), stdout);
@@ -128,6 +133,10 @@ main(int argc, char **argv)
 		status = cli_probe(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		status = cli_profiles(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "servers") == 0)
+		status = cli_servers(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "receipts") == 0)
+		status = cli_receipts(argc - 1, argv + 1);
 	else {
 		memset(&uo, 0, sizeof uo);
 		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {

@@ -119,6 +119,25 @@ mutation draft-fsync src/base/fs.c "$u/test_draft tests/tui/drafts.sh" \
 mutation undo-below-load src/ui/textbuf.c "$u/test_ui_textbuf $f/fuzz_textbuf tests/tui/undo_fresh.sh" \
 	'tb_undo_forget(tb);' \
 	'(void)tb;'
+# -- the server memory and receipts
+mutation downgrade-stripped $smtp "$u/test_smtp $i/downgrade.sh" \
+	'} else if (downgrade_watched(s)) {' \
+	'} else if (0) {'
+mutation downgrade-refused $smtp "$u/test_smtp $i/downgrade.sh" \
+	'if (downgrade_watched(s)) {' \
+	'if (0) {'
+mutation downgrade-handshake $smtp "$i/downgrade.sh" \
+	'if (!*cert_failed && downgrade_watched(s) && e.reason != NULL &&' \
+	'if (0 && e.reason != NULL &&'
+mutation insecure-remembered src/app/record.c "$i/downgrade.sh" \
+	'!ti->insecure && !rec->insecure && ti->nchain > 0;' \
+	'ti->nchain > 0;'
+mutation receipt-unaccepted src/app/record.c "$i/receipts.sh tests/tui/receipt_view.sh" \
+	'if (r->sent) {' \
+	'if (1) {'
+mutation receipt-torn-line src/store/receipts.c "$u/test_trust_files $i/receipts.sh" \
+	"if (last != '\\n')" \
+	'if (0)'
 
 # --- the driver
 if [ "${1:-}" = -l ]; then

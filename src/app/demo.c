@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,32 +29,83 @@ demo_script(void)
 	return data_path("demo-sink");
 }
 
+/* The #! line of script: the interpreter and its one argument (into
+ * line, which holds both); 0, or -1 when there is none. */
+static int
+shebang(const char *script, char *line, size_t n, char **interp, char **arg)
+{
+	FILE *f = fopen(script, "r");
+	char *p;
+	int rc = -1;
+
+	*interp = *arg = NULL;
+	if (f == NULL)
+		return -1;
+	if (fgets(line, (int)n, f) != NULL && strncmp(line, "#!", 2) == 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (p = line + 2; *p == ' '; p++)
+			;
+		*interp = p;
+		if ((p = strchr(p, ' ')) != NULL) {
+			*p = '\0';
+			if (p[1] != '\0')
+				*arg = p + 1;
+		}
+		rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* Whether prog (a path, or a name looked up in PATH) can be run. */
+static bool
+runnable(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	bool ok = false;
+
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
+	for (p = path != NULL ? path : "/usr/bin:/bin"; !ok && *p != '\0';
+	    p = *end ? end + 1 : end) {
+		char *full;
+
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		full = xasprintf("%.*s/%s", (int)(end - p), p, prog);
+		ok = access(full, X_OK) == 0;
+		free(full);
+	}
+	return ok;
+}
+
+/* The program the sink needs that is missing (caller frees), or NULL:
+ * said before starting it, as "install python3", not as a sink that
+ * "exited before reporting its port". */
+static char *
+missing_interpreter(const char *script)
+{
+	char line[256], *interp, *arg;
+	const char *need;
+
+	if (shebang(script, line, sizeof line, &interp, &arg) == -1)
+		return NULL;
+	need = strcmp(interp, "/usr/bin/env") == 0 && arg != NULL ? arg : interp;
+	return runnable(need) ? NULL : xstrdup(need);
+}
+
 /* Execs script, through its #! interpreter when it is not executable. */
 static void
 exec_script(const char *script, const char *dir)
 {
-	char line[256], *interp, *arg = NULL, *p;
-	FILE *f;
+	char line[256], *interp, *arg;
 
 	if (access(script, X_OK) == 0)
 		execl(script, script, "run", "--dir", dir, (char *)NULL);
-	if ((f = fopen(script, "r")) == NULL)
-		_exit(127);
-	if (fgets(line, sizeof line, f) == NULL || strncmp(line, "#!", 2) != 0) {
-		fclose(f);
+	if (shebang(script, line, sizeof line, &interp, &arg) == -1)
 		execl("/bin/sh", "sh", script, "run", "--dir", dir, (char *)NULL);
-		_exit(127);
-	}
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	interp = line + 2;
-	while (*interp == ' ')
-		interp++;
-	if ((p = strchr(interp, ' ')) != NULL) {
-		*p = '\0';
-		arg = p + 1;
-	}
-	if (arg != NULL && *arg != '\0')
+	else if (arg != NULL)
 		execl(interp, interp, arg, script, "run", "--dir", dir,
 		    (char *)NULL);
 	else
@@ -134,6 +186,14 @@ demo_start(struct demo *d, struct err *e)
 	if (access(d->script, R_OK) == -1) {
 		err_set(e, _("demo sink %s: %s (set MISSIVE_DEMO_SINK to its "
 		    "path)"), d->script, strerror(errno));
+		demo_reset(d);
+		return -1;
+	}
+	if ((logpath = missing_interpreter(d->script)) != NULL) {
+		err_set(e, _("the demo's local mail sink is a Python program and "
+		    "%s is not installed: install it (apt install python3) and "
+		    "try again; `missive send` works without it"), logpath);
+		free(logpath);
 		demo_reset(d);
 		return -1;
 	}

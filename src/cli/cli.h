@@ -6,5 +6,7 @@
 int cli_send(int argc, char **argv);	/* argv[0] = "send" */
 int cli_probe(int argc, char **argv);	/* argv[0] = "probe" */
 int cli_profiles(int argc, char **argv);	/* argv[0] = "profiles" */
+int cli_servers(int argc, char **argv);		/* argv[0] = "servers" */
+int cli_receipts(int argc, char **argv);	/* argv[0] = "receipts" */
 
 #endif

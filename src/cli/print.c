@@ -125,6 +125,9 @@ print_event(const struct event *ev, void *arg)
 			if (p->probe && !p->out_closed) {
 				errno = 0;
 				print_probe_report(ev->result, stdout);
+				if (p->memory != NULL)
+					printf(_("Server memory: %s\n"), p->memory);
+				fflush(stdout);
 				if (ferror(stdout))
 					out_failed(p, errno != 0 ? errno : EIO);
 			}
@@ -169,6 +172,15 @@ print_usage_failure(struct printer *p, const char *message)
 	esc = str_escape(message, strlen(message));
 	fprintf(stderr, "missive: %s\n", esc);
 	free(esc);
+}
+
+void
+print_warning(struct printer *p, const char *text, double t)
+{
+	struct event ev = { .type = EV_WARNING, .t = t };
+
+	ev.text = (char *)text;
+	print_event(&ev, p);
 }
 
 static void

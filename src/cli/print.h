@@ -17,6 +17,7 @@ struct printer {
 	FILE *transcript;	/* or NULL */
 	bool bar_shown;
 	bool out_closed;	/* stdout failed (a reader gone): said once */
+	char *memory;		/* probe: what the server memory says, or NULL */
 };
 
 /* The event_fn for smtp_run(): arg is a struct printer. */
@@ -24,5 +25,8 @@ void print_event(const struct event *ev, void *arg);
 /* Prints the result of a failure that happened before any connection
  * (usage), in the chosen format. */
 void print_usage_failure(struct printer *p, const char *message);
+/* A warning of the front end's own (the server memory, the receipt), as
+ * a `warning` event at t seconds. */
+void print_warning(struct printer *p, const char *text, double t);
 
 #endif

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "net/smtp.h"
 #include "store/profile.h"
 
@@ -54,49 +54,6 @@ help(void)
 "Profiles are read from %s/profiles.ini\n"
 "and %s/profiles.d/*.ini.\n"), dir, dir);
 	free(dir);
-}
-
-/* Columns on a terminal: wide characters count twice. */
-static size_t
-text_width(const char *s)
-{
-	mbstate_t st;
-	size_t n = 0, len = strlen(s), r;
-	wchar_t wc;
-	int w;
-
-	memset(&st, 0, sizeof st);
-	while (len > 0) {
-		r = mbrtowc(&wc, s, len, &st);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			/* Not text in this locale: a byte is a column. */
-			memset(&st, 0, sizeof st);
-			r = 1;
-			w = 1;
-		} else {
-			if (r == 0)
-				r = 1;
-			w = wcwidth(wc);
-			if (w < 0)
-				w = 1;
-		}
-		n += (size_t)w;
-		s += r;
-		len -= r;
-	}
-	return n;
-}
-
-static void
-print_cell(const char *s, size_t width, bool last)
-{
-	size_t w = text_width(s);
-
-	fputs(s, stdout);
-	if (last)
-		return;
-	for (; w < width + 2; w++)
-		putchar(' ');
 }
 
 /* The TLS policy a profile leads to: its own, or the one its port gives

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -390,6 +391,29 @@ dry_run(struct msg *m, struct err *e)
 	return 0;
 }
 
+/* The session's events on their way to the printer: the result is
+ * preceded by the server memory's update and the receipt (app/record.c),
+ * so that what they warn about comes before it. */
+struct session_out {
+	struct printer *p;
+	struct record *rec;
+};
+
+static void
+session_event(const struct event *ev, void *arg)
+{
+	struct session_out *so = arg;
+	struct err w;
+
+	if (ev->type == EV_RESULT && ev->result != NULL) {
+		if (record_after(so->rec, ev->result, NULL, &w) == -1)
+			print_warning(so->p, w.msg, ev->t);
+		free(so->p->memory);
+		so->p->memory = so->p->probe ? record_memory_words(so->rec) : NULL;
+	}
+	print_event(ev, so->p);
+}
+
 static int
 run(int argc, char **argv, bool probe)
 {
@@ -402,6 +426,8 @@ run(int argc, char **argv, bool probe)
 	struct buf to;
 	struct err e = { 0 };
 	struct result *r;
+	struct record_opts ro;
+	struct session_out so;
 	bool syntax = false;
 	int status = 2, fd;
 
@@ -480,10 +506,19 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
-	r = smtp_run(&job, print_event, &p, NULL, NULL);
+	memset(&ro, 0, sizeof ro);
+	ro.via = VIA_SEND;
+	ro.profile = pr != NULL ? pr->name : NULL;
+	so.p = &p;
+	so.rec = record_before(&job, &ro, &e);
+	if (e.msg[0] != '\0')
+		print_warning(&p, e.msg, 0);
+	r = smtp_run(&job, session_event, &so, NULL, NULL);
 	status = r->exit_status;
 	result_free(r);
+	record_free(so.rec);
 out:
+	free(p.memory);
 	if (p.transcript != NULL)
 		fclose(p.transcript);
 	smtp_job_free(&job);

@@ -126,6 +126,17 @@ result_dup(const struct result *r)
 	out->caps_plain = strv_dup(r->caps_plain, r->ncaps_plain);
 	out->caps_tls = strv_dup(r->caps_tls, r->ncaps_tls);
 	out->tls = tls_info_dup(r->tls);
+	out->address = xstrdup(r->address);
+	out->auth_mech = xstrdup(r->auth_mech);
+	out->rcpts = r->nrcpts ? xcalloc(r->nrcpts, sizeof *out->rcpts) : NULL;
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		out->rcpts[i].address = xstrdup(r->rcpts[i].address);
+		out->rcpts[i].code = r->rcpts[i].code;
+		out->rcpts[i].text = xstrdup(r->rcpts[i].text);
+	}
+	out->final_text = xstrdup(r->final_text);
+	out->queue_id = xstrdup(r->queue_id);
+	out->tls_seen = xstrdup(r->tls_seen);
 	return out;
 }
 
@@ -141,6 +152,16 @@ result_free(struct result *r)
 	strv_free(r->caps_plain, r->ncaps_plain);
 	strv_free(r->caps_tls, r->ncaps_tls);
 	tls_info_free(r->tls);
+	free(r->address);
+	free(r->auth_mech);
+	for (size_t i = 0; i < r->nrcpts; i++) {
+		free(r->rcpts[i].address);
+		free(r->rcpts[i].text);
+	}
+	free(r->rcpts);
+	free(r->final_text);
+	free(r->queue_id);
+	free(r->tls_seen);
 	free(r);
 }
 
@@ -347,6 +368,8 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_int(b, "exit_status", r->exit_status);
 		if (r->sent_copy != NULL)
 			j_str(b, "sent_copy", r->sent_copy);
+		j_str(b, "queue_id", r->queue_id);
+		j_str(b, "tls_remembered", r->tls_seen);
 		break;
 	}
 	buf_addc(b, '}');

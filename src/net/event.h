@@ -61,6 +61,13 @@ struct tls_info {
 	size_t nchain;
 };
 
+/* One RCPT's answer, for the receipt. */
+struct rcpt_answer {
+	char *address;
+	int code;
+	char *text;		/* the reply's lines, joined with "\n" */
+};
+
 struct result {
 	bool sent;
 	bool encrypted;
@@ -77,6 +84,17 @@ struct result {
 	struct tls_info *tls;	/* NULL when no handshake completed */
 	int exit_status;	/* 0, 1, 2 or 3 as the CLI contract says */
 	char *sent_copy;	/* where the sent copy was kept, or NULL */
+	/* What a receipt tells (app/record.c), and the memory's word. */
+	char *address;		/* the address last connected to, or NULL */
+	char *auth_mech;	/* the mechanism that logged in, or NULL */
+	uint64_t size;		/* bytes of the message as rendered for the server */
+	struct rcpt_answer *rcpts;	/* every RCPT's answer, in order */
+	size_t nrcpts;
+	int final_code;		/* the reply to the message (0: none came) */
+	char *final_text;	/* its lines, joined with "\n", or NULL */
+	char *queue_id;		/* the queue id that reply names, or NULL */
+	char *tls_seen;		/* the job's memory.last_seen: the server was
+				 * remembered (a copy), or NULL */
 };
 
 struct event {

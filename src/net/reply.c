@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/i18n.h"
 #include "base/text.h"
@@ -192,4 +193,90 @@ reply_first(const struct reply *r)
 			t++;
 	}
 	return t;
+}
+
+/* --- the queue id of a final reply */
+
+#define QUEUE_ID_MAX	128
+
+static bool
+id_char(unsigned char c)
+{
+	return isalnum(c) || strchr("-._@+=/:<>", c) != NULL;
+}
+
+/* The id-shaped word that starts at p (trailing dots and commas are the
+ * sentence's), or NULL. */
+static char *
+id_at(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] != '\0' && id_char((unsigned char)p[n]) && n <= QUEUE_ID_MAX)
+		n++;
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ',' || p[n - 1] == ':'))
+		n--;
+	if (n == 0 || n > QUEUE_ID_MAX)
+		return NULL;
+	return xstrndup(p, n);
+}
+
+/* The word that ends just before p in line (one or more spaces between). */
+static char *
+id_before(const char *line, const char *p, const char *enh)
+{
+	const char *end = p, *st;
+	char *w;
+
+	while (end > line && end[-1] == ' ')
+		end--;
+	st = end;
+	while (st > line && id_char((unsigned char)st[-1]))
+		st--;
+	if (st == end || (size_t)(end - st) > QUEUE_ID_MAX)
+		return NULL;
+	w = xstrndup(st, (size_t)(end - st));
+	/* "250 2.0.0 Message accepted": the enhanced code is no id. */
+	if (strcmp(w, enh) == 0 || strcasecmp(w, "ok") == 0) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static const char *
+find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+char *
+reply_queue_id(const struct reply *r)
+{
+	size_t i;
+
+	/* The line that names it is usually the last. */
+	for (i = r->nlines; i-- > 0;) {
+		const char *l = r->lines[i], *p;
+		char *id = NULL;
+
+		if ((p = find_ci(l, "queued as ")) != NULL)
+			id = id_at(p + 10);		/* Postfix and most */
+		else if ((p = find_ci(l, "id=")) != NULL &&
+		    (p == l || p[-1] == ' '))
+			id = id_at(p + 3);		/* Exim */
+		else if ((p = find_ci(l, " message accepted")) != NULL ||
+		    (p = find_ci(l, " mail accepted")) != NULL)
+			id = id_before(l, p, r->enh);	/* Sendmail, OpenSMTPD */
+		else if ((p = find_ci(l, " - gsmtp")) != NULL)
+			id = id_before(l, p, r->enh);	/* Gmail */
+		if (id != NULL)
+			return id;
+	}
+	return NULL;
 }

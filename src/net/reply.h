@@ -38,5 +38,11 @@ void reply_free(struct reply *r);
 char *reply_text(const struct reply *r);
 /* The first line's text without its enhanced code, for one-line summaries. */
 const char *reply_first(const struct reply *r);
+/* The queue id a reply to the message names (what the server's log
+ * knows the message by): "queued as ID" (Postfix and most), "id=ID"
+ * (Exim), "ID Message accepted for delivery" (Sendmail, OpenSMTPD),
+ * "... ID - gsmtp" (Gmail); the last line that names one wins. NULL when
+ * none does. Caller frees. */
+char *reply_queue_id(const struct reply *r);
 
 #endif

@@ -124,6 +124,9 @@ smtp_job_free(struct smtp_job *job)
 	free(job->helo);
 	free(job->sent_maildir);
 	msg_free(job->msg);
+	free(job->memory.last_seen);
+	free(job->memory.pubkey);
+	free(job->memory.advice);
 	memset(job, 0, sizeof *job);
 }
 
@@ -293,6 +296,105 @@ fail_reply(struct session *s, const char *reason, const char *what,
 	return rc;
 }
 
+/* --- the downgrade memory */
+
+/* Whether the memory stands between this session and plain text: only
+ * opportunistic would send without TLS, and only a remembered server
+ * says TLS was there before. */
+static bool
+downgrade_watched(const struct session *s)
+{
+	return s->job->tls == TLS_OPPORTUNISTIC && s->job->memory.last_seen != NULL;
+}
+
+/* HOST:PORT as the memory and `missive servers` write it. */
+static char *
+server_name(const struct smtp_job *j)
+{
+	return strchr(j->host, ':') != NULL ? xasprintf("[%s]:%d", j->host, j->port) :
+	    xasprintf("%s:%d", j->host, j->port);
+}
+
+enum downgrade { DG_STRIPPED, DG_REFUSED, DG_HANDSHAKE };
+
+/* Nothing goes in plain text to a server that did TLS before (RFC 8314
+ * 5.1): the failure says what happened, when TLS was last seen there
+ * and, in the front end's words, how to go on. */
+static int
+fail_downgrade(struct session *s, enum downgrade how, const char *detail)
+{
+	char *name = server_name(s->job), *msg;
+	const char *seen = s->job->memory.last_seen, *adv = s->job->memory.advice;
+	int rc;
+
+	switch (how) {
+	case DG_STRIPPED:
+		msg = xasprintf(_("%s does not offer STARTTLS now, but it negotiated "
+		    "TLS with a trusted certificate when missive last saw it (%s): "
+		    "someone on the path may be removing TLS to read the mail."),
+		    name, seen);
+		break;
+	case DG_REFUSED:
+		msg = xasprintf(_("%s refused STARTTLS (%s), but it negotiated TLS "
+		    "with a trusted certificate when missive last saw it (%s): "
+		    "someone on the path may be blocking TLS to read the mail."),
+		    name, detail, seen);
+		break;
+	default:
+		msg = xasprintf(_("The TLS handshake with %s failed (%s), but it "
+		    "negotiated TLS with a trusted certificate when missive last "
+		    "saw it (%s): someone on the path may be breaking TLS to get "
+		    "the mail in plain text."), name, detail, seen);
+		break;
+	}
+	/* A probe sends nothing anyway. */
+	if (!s->job->probe) {
+		char *both = xasprintf("%s %s", msg, how == DG_HANDSHAKE ?
+		    _("Nothing was sent, and there is no fallback to plain text.") :
+		    _("Nothing was sent."));
+
+		free(msg);
+		msg = both;
+	}
+	if (adv != NULL) {
+		char *both = xasprintf("%s %s", msg, adv);
+
+		free(msg);
+		msg = both;
+	}
+	rc = failf(s, "tls_downgrade", msg);
+	free(msg);
+	free(name);
+	return rc;
+}
+
+/* After a handshake: a key other than the remembered one is said, once
+ * the new certificate is known to be trusted or not. */
+static void
+key_check(struct session *s, const struct tls_info *ti)
+{
+	const char *old = s->job->memory.pubkey, *now;
+	char *msg;
+
+	if (old == NULL || ti->nchain == 0 || ti->chain[0].pubkey == NULL)
+		return;
+	now = ti->chain[0].pubkey;
+	if (strcmp(old, now) == 0)
+		return;
+	if ((ti->verified || ti->pinned) && !s->job->insecure)
+		msg = xasprintf(_("the server's public key changed since missive "
+		    "last saw it (%s): it was SHA-256 %s, it is now %s. The new "
+		    "certificate is trusted, so missive remembers the new key."),
+		    s->job->memory.last_seen, old, now);
+	else
+		msg = xasprintf(_("the server's public key is not the one missive "
+		    "remembers from %s (SHA-256 %s; now %s), and this certificate "
+		    "is not verified: nothing shows that this is the same server."),
+		    s->job->memory.last_seen, old, now);
+	emit_simple(s, EV_WARNING, msg);
+	free(msg);
+}
+
 /* --- capabilities */
 
 static void
@@ -459,6 +561,8 @@ handshake(struct session *s, bool *cert_failed)
 		if (rc == 0 && s->job->probe && !ti->verified && !ti->pinned)
 			emit_simple(s, EV_WARNING, ti->verify_error != NULL ?
 			    ti->verify_error : _("the certificate would not be accepted"));
+		if (rc == 0)
+			key_check(s, ti);
 	}
 	if (rc == -1) {
 		*cert_failed = e.reason != NULL && strcmp(e.reason, "cert_verify") == 0;
@@ -467,6 +571,12 @@ handshake(struct session *s, bool *cert_failed)
 
 			emit(s, &f);
 		}
+		/* A handshake that breaks or hangs is what would lead to a
+		 * fallback: not with a server that did TLS before. */
+		if (!*cert_failed && downgrade_watched(s) && e.reason != NULL &&
+		    (strcmp(e.reason, "tls_handshake") == 0 ||
+		    strcmp(e.reason, "timeout") == 0))
+			return fail_downgrade(s, DG_HANDSHAKE, e.msg);
 		return fail(s, &e);
 	}
 	s->res->encrypted = true;
@@ -489,8 +599,15 @@ starttls(struct session *s)
 		return FAILED;
 	if (r.code != 220) {
 		/* A refusal is not a failed handshake: no fallback (doc/design.md). */
-		fail_reply(s, s->job->tls == TLS_STARTTLS ? "tls_required" : "tls_handshake",
-		    _("STARTTLS"), &r);
+		if (downgrade_watched(s)) {
+			char *text = reply_text(&r), *d = xasprintf("%d %s", r.code, text);
+
+			fail_downgrade(s, DG_REFUSED, d);
+			free(d);
+			free(text);
+		} else
+			fail_reply(s, s->job->tls == TLS_STARTTLS ? "tls_required" :
+			    "tls_handshake", _("STARTTLS"), &r);
 		reply_free(&r);
 		quit(s, false);
 		return FAILED;
@@ -630,8 +747,11 @@ authenticate(struct session *s)
 	else if (!sasl_done_ok(sa))
 		rc = failf(s, "auth", _("the server accepted the login without proving "
 		    "it knows the password"));
-	else
+	else {
+		free(s->res->auth_mech);
+		s->res->auth_mech = xstrdup(sasl_mech(sa));
 		rc = 0;
+	}
 	reply_free(&r);
 out:
 	secret_free(line);
@@ -649,6 +769,19 @@ list_add(char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = xstrdup(s);
+}
+
+/* Each RCPT's whole answer, for the receipt. */
+static void
+rcpt_keep(struct result *res, const char *address, const struct reply *r)
+{
+	struct rcpt_answer *a;
+
+	res->rcpts = xrealloc(res->rcpts, (res->nrcpts + 1) * sizeof *res->rcpts);
+	a = &res->rcpts[res->nrcpts++];
+	a->address = xstrdup(address);
+	a->code = r->code;
+	a->text = reply_text(r);
 }
 
 static void
@@ -881,6 +1014,7 @@ transaction(struct session *s)
 	if (msg_start(m, flags, &e) == -1)
 		return fail(s, &e);
 	size = msg_size(m);
+	s->res->size = size;
 	if ((s->caps & CAP_SIZE) && s->size_limit > 0 && size > s->size_limit) {
 		char *msg = xasprintf(_("the message is %llu bytes; the server accepts "
 		    "at most %llu"), (unsigned long long)size, s->size_limit);
@@ -982,6 +1116,7 @@ transaction(struct session *s)
 		ev.text = (char *)reply_first(&r);
 		ev.accepted = r.code / 100 == 2;
 		emit(s, &ev);
+		rcpt_keep(s->res, ev.address, &r);
 		if (ev.accepted)
 			list_add(&s->res->accepted, &s->res->naccepted, ev.address);
 		else {
@@ -1067,6 +1202,9 @@ final:
 
 		ev.text = (char *)reply_first(&r);
 		s->res->sent = true;
+		s->res->final_code = r.code;
+		s->res->final_text = reply_text(&r);
+		s->res->queue_id = reply_queue_id(&r);
 		emit(s, &ev);
 	}
 	reply_free(&r);
@@ -1109,6 +1247,8 @@ attempt(struct session *s, bool plain)
 	ev.host = j->host;
 	ev.port = j->port;
 	ev.address = s->addr;
+	free(s->res->address);
+	s->res->address = xstrdup(s->addr);
 	emit(s, &ev);
 	reply_parser_free(s->rp);
 	s->rp = reply_parser_new();
@@ -1145,6 +1285,11 @@ attempt(struct session *s, bool plain)
 		} else if (j->tls == TLS_STARTTLS) {
 			failf(s, "tls_required", _("the server does not offer STARTTLS, "
 			    "and --tls starttls requires it; nothing was sent"));
+			quit(s, false);
+			return FAILED;
+		} else if (downgrade_watched(s)) {
+			s->stage = "starttls";
+			fail_downgrade(s, DG_STRIPPED, NULL);
 			quit(s, false);
 			return FAILED;
 		} else
@@ -1201,6 +1346,7 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	s.ops = ops;
 	s.t0 = time_now();
 	s.res = xcalloc(1, sizeof *s.res);
+	s.res->tls_seen = xstrdup(job->memory.last_seen);
 	h = job->helo != NULL ? xstrdup(job->helo) : default_helo();
 	snprintf(s.helo, sizeof s.helo, "%s", h);
 	free(h);
@@ -1223,6 +1369,17 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 		    "mechanism is set but no user to log in as: give --user or "
 		    "user in the profile"));
 	} else {
+		if (job->tls == TLS_OFF && job->memory.last_seen != NULL) {
+			/* Chosen, but said: this server did TLS before. */
+			char *name = server_name(job), *m = xasprintf(_("%s negotiated "
+			    "TLS with a trusted certificate when missive last saw it "
+			    "(%s); this session goes without TLS, as its policy (off) "
+			    "says"), name, job->memory.last_seen);
+
+			emit_simple(&s, EV_WARNING, m);
+			free(m);
+			free(name);
+		}
 		o = attempt(&s, job->tls == TLS_OFF);
 		if (o == FALLBACK) {
 			struct event f = { .type = EV_FALLBACK };
@@ -1252,6 +1409,8 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 
 	if (s.res->reason != NULL && strcmp(s.res->reason, "usage") == 0)
 		s.res->exit_status = 2;
+	else if (s.res->reason != NULL && strcmp(s.res->reason, "tls_downgrade") == 0)
+		s.res->exit_status = 1;	/* a probe too: it reached a downgraded server */
 	else if (job->probe)
 		s.res->exit_status = s.greeted ? 0 : 1;
 	else if (s.res->sent)

@@ -15,6 +15,19 @@ struct tls_resume;
 
 enum tls_mode { TLS_OFF, TLS_OPPORTUNISTIC, TLS_STARTTLS, TLS_IMPLICIT };
 
+/* What the downgrade memory (doc/design.md) knows of the job's server,
+ * as plain data: the front end looks it up (app/record.c) and the engine
+ * enforces it; the engine reads and writes no file. All NULL: the server
+ * is not remembered. */
+struct tls_memory {
+	char *last_seen;	/* RFC 3339 UTC: when TLS with a verified or
+				 * pinned certificate was last negotiated here */
+	char *pubkey;		/* that session's leaf public-key SHA-256
+				 * ("AB:CD:..."), or NULL */
+	char *advice;		/* how to go on after a downgrade, in the front
+				 * end's words (ends the message), or NULL */
+};
+
 /* Parses "off", "opportunistic", "starttls", "implicit" (any case); -1
  * otherwise. */
 #define TLS_MODE_NAMES "off, opportunistic, starttls, implicit"
@@ -45,6 +58,11 @@ struct smtp_job {
 	struct tls_resume *resume;	/* TLS sessions to resume and keep (the
 				 * composer's, across its sends), or NULL;
 				 * not owned, one job at a time */
+	/* Under opportunistic, a remembered server that offers no STARTTLS,
+	 * refuses it or fails the handshake gets nothing (reason
+	 * tls_downgrade), --fallback-plaintext or not; a changed key is
+	 * warned about. */
+	struct tls_memory memory;
 };
 
 /* SERVER (server.h's grammar) with the defaults of doc/design.md: no

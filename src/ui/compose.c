@@ -327,6 +327,9 @@ draw_compose_help(struct ui *u, int y, int h)
 		it[n++] = (struct help_item){ "^Z", _("Undo") };
 		it[n++] = (struct help_item){ "S-Tab", _("Fields") };
 		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+		/* With room for a seventh column: the last receipt. */
+		if (u->receipt != NULL && u->cols >= 91)
+			it[n++] = (struct help_item){ "F9", _("Receipt") };
 	} else {
 		size_t c = completions_here(u);
 
@@ -337,6 +340,8 @@ draw_compose_help(struct ui *u, int y, int h)
 		it[n++] = (struct help_item){ "^Z", _("Undo") };
 		it[n++] = (struct help_item){ "^_", _("Editor") };
 		it[n++] = (struct help_item){ "^O", _("Dialogue") };
+		if (u->receipt != NULL && u->cols >= 91)
+			it[n++] = (struct help_item){ "F9", _("Receipt") };
 	}
 	draw_help(y, h, u->cols, it, n);
 }
@@ -682,6 +687,8 @@ fkey(struct ui *u, int code)
 		ui_open(u, V_THEMES);
 	else if (code == KEY_F(8))
 		ui_open(u, V_DRAFTS);
+	else if (code == KEY_F(9))
+		ui_open(u, V_RECEIPT);
 	else if (code == KEY_F(10))
 		job_send(u);
 	else if (code == KEY_F(12))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/msg.h"
@@ -17,6 +18,7 @@
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
+#include "store/receipts.h"
 #include "ui/attach.h"
 #include "ui/job.h"
 #include "ui/keep.h"
@@ -162,6 +164,27 @@ job_reset(struct ui *u)
 static void review(struct ui *u, int stage);
 static void go(struct ui *u);
 
+/* Before the worker takes the job: the server memory goes into it
+ * (app/record.c); its answer comes back in on_result. */
+static void
+record_start(struct ui *u, struct smtp_job *job)
+{
+	const struct profile *p = ui_profile(u);
+	struct record_opts o;
+	struct err w;
+
+	memset(&o, 0, sizeof o);
+	o.via = VIA_COMPOSER;
+	o.profile = p != NULL && p != &u->demo_prof ? p->name : NULL;
+	/* The demo's sink is a new server every run: nothing to remember. */
+	o.ephemeral = u->demo_on && u->demo_prof.server != NULL &&
+	    u->job_server != NULL && strcmp(u->job_server, u->demo_prof.server) == 0;
+	record_free(u->rec);
+	u->rec = record_before(job, &o, &w);
+	if (w.msg[0] != '\0')
+		ui_msg(u, SEV_WARN, "%s", w.msg);
+}
+
 /* A profile with a user and neither a password nor a command to get one:
  * the password is typed, once a session. */
 static bool
@@ -291,7 +314,15 @@ go(struct ui *u)
 	/* Chosen after a refusal: deliver to the accepted ones (once). */
 	job.partial = u->send_partial;
 	u->send_partial = false;
+	/* Chosen after a downgrade: this one message without TLS. The
+	 * memory keeps the server. */
+	if (u->plain_once) {
+		job.tls = TLS_OFF;
+		job.fallback_plaintext = false;
+		u->plain_once = false;
+	}
 	job_reset(u);
+	record_start(u, &job);
 	u->job_gen = ui_gen(u);
 	if (u->job_gen != u->saved_gen)
 		keep_save(u, false);
@@ -328,6 +359,8 @@ review(struct ui *u, int stage)
 	}
 	switch (stage) {
 	case ST_START:
+		/* Without TLS only right after saying so: never a later ^X. */
+		u->plain_once = false;
 		if (u->sent_ok && ui_gen(u) == u->sent_gen) {
 			/* TRANSLATORS: the letters in brackets are the keys that answer,
 			 * as translated under the context "answer key". */
@@ -424,6 +457,7 @@ job_probe(struct ui *u)
 	}
 	job.probe = true;
 	job_reset(u);
+	record_start(u, &job);
 	ui_msg(u, SEV_INFO, _("Probing %s:%d (TLS %s); no mail is sent"),
 	    job.host, job.port, tls_mode_name(job.tls));
 	u->job_probe = true;
@@ -457,6 +491,42 @@ partial_answer(struct ui *u, int a, const char *text, int arg)
 	review(u, ST_GO);
 }
 
+/* After a downgrade: the one way to send without TLS in the composer is
+ * to say so, for this message only. */
+static void
+plain_answer(struct ui *u, int a, const char *text, int arg)
+{
+	(void)text;
+	(void)arg;
+	if (a != 'y') {
+		ui_msg(u, SEV_INFO, _("Not sent; the message is still here."));
+		return;
+	}
+	u->plain_once = true;
+	ui_msg(u, SEV_WARN, _("Sending this one message WITHOUT TLS, as you "
+	    "chose; the server stays remembered."));
+	review(u, ST_GO);
+}
+
+/* The memory's update and the receipt, before the verdict is shown. */
+static void
+record_end(struct ui *u, const struct result *r)
+{
+	struct receipt *rc = NULL;
+	struct err w;
+
+	if (u->rec == NULL)
+		return;
+	if (record_after(u->rec, r, &rc, &w) == -1)
+		ui_msg(u, SEV_WARN, "%s", w.msg);
+	if (rc != NULL) {
+		receipt_free(u->receipt);
+		u->receipt = rc;
+		u->receipt_stale = false;
+	} else if (!u->job_probe)
+		u->receipt_stale = u->receipt != NULL;
+}
+
 static void
 on_result(struct ui *u, const struct event *ev)
 {
@@ -465,6 +535,7 @@ on_result(struct ui *u, const struct event *ev)
 	struct err e;
 	char *s;
 
+	record_end(u, r);
 	result_free(u->last);
 	u->last = result_dup(r);
 	u->last_probe = u->job_probe;
@@ -482,6 +553,16 @@ on_result(struct ui *u, const struct event *ev)
 		ui_prompt_keys(u, "yn", partial_answer, 0, ngettext("Send to the "
 		    "%zu accepted recipient only? [y/n]", "Send to the %zu "
 		    "accepted recipients only? [y/n]", r->naccepted), r->naccepted);
+	/* A server that did TLS before offers none now: the message stays
+	 * unless the user says, for it alone, that it may go in plain text. */
+	if (!u->job_probe && !r->sent && r->reason != NULL &&
+	    strcmp(r->reason, "tls_downgrade") == 0 && ui_gen(u) == u->job_gen)
+		/* TRANSLATORS: the letters in brackets are the keys that answer,
+		 * as translated under the context "answer key"; the capital one
+		 * is what Enter answers. */
+		ui_prompt_keys(u, "yN", plain_answer, 0, _("Send this one message "
+		    "WITHOUT encryption, readable by anyone on the path? %s stays "
+		    "remembered. [y/N]"), record_server(u->rec));
 	/* A typed password the server refused is forgotten and asked for
 	 * again, to send at once. */
 	if (!u->job_probe && !r->sent && u->auth_refused && u->password != NULL) {

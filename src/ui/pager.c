@@ -8,6 +8,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "store/receipts.h"
 #include "ui/draw.h"
 #include "ui/job.h"
 #include "ui/pager.h"
@@ -18,6 +19,7 @@
 static const char *help_name(void) { return _("Help"); }
 static const char *tls_name(void) { return _("TLS diagnostics"); }
 static const char *dialogue_name(void) { return _("SMTP dialogue"); }
+static const char *receipt_name(void) { return _("Receipt"); }
 
 static void
 pager_open(struct ui *u)
@@ -35,6 +37,13 @@ content(struct ui *u, struct lines *l)
 
 	if (u->view == V_HELP) {
 		view_help(l);
+		return;
+	}
+	if (u->view == V_RECEIPT) {
+		char *path = receipts_path();
+
+		view_receipt(l, u->receipt, u->receipt_stale, path);
+		free(path);
 		return;
 	}
 	if (u->view == V_TLS) {
@@ -108,7 +117,8 @@ pager_key(struct ui *u, const struct key *k)
 		default:
 			if ((k->code == KEY_F(1) && u->view == V_HELP) ||
 			    (k->code == KEY_F(3) && u->view == V_TLS) ||
-			    (k->code == KEY_F(6) && u->view == V_DIALOGUE))
+			    (k->code == KEY_F(6) && u->view == V_DIALOGUE) ||
+			    (k->code == KEY_F(9) && u->view == V_RECEIPT))
 				ui_open(u, V_COMPOSE);
 			else if (k->code == KEY_F(7))
 				ui_open(u, V_THEMES);
@@ -163,4 +173,7 @@ const struct mode tls_mode = {
 };
 const struct mode dialogue_mode = {
 	dialogue_name, pager_open, pager_draw, pager_key, false,
+};
+const struct mode receipt_mode = {
+	receipt_name, pager_open, pager_draw, pager_key, false,
 };

@@ -7,6 +7,6 @@
 
 #include "ui/state.h"
 
-extern const struct mode help_mode, tls_mode, dialogue_mode;
+extern const struct mode help_mode, tls_mode, dialogue_mode, receipt_mode;
 
 #endif

@@ -50,11 +50,32 @@ trim(struct pane *p)
 	p->prog = p->prog >= PANE_DROP ? p->prog - PANE_DROP : -1;
 }
 
+static void
+stamp(struct stline *l)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(l->clock, sizeof l->clock, "%H:%M:%S", &tm);
+}
+
 struct stline *
 pane_add(struct pane *p, double t, enum sev sev, char *text)
 {
 	struct stline *l;
 
+	if (t < 0 && p->n > 0 && text != NULL) {
+		l = &p->v[p->n - 1];
+		if (l->t < 0 && l->sev == sev && l->text != NULL &&
+		    strcmp(l->text, text) == 0) {
+			free(text);
+			l->repeat = l->repeat ? l->repeat + 1 : 2;
+			stamp(l);
+			p->scroll = 0;
+			return l;
+		}
+	}
 	trim(p);
 	p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
 	l = &p->v[p->n++];
@@ -62,13 +83,8 @@ pane_add(struct pane *p, double t, enum sev sev, char *text)
 	l->t = t;
 	l->sev = sev;
 	l->text = text;
-	if (t < 0) {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		localtime_r(&now, &tm);
-		strftime(l->clock, sizeof l->clock, "%H:%M:%S", &tm);
-	}
+	if (t < 0)
+		stamp(l);
 	p->scroll = 0;
 	return l;
 }
@@ -123,6 +139,9 @@ entry_text(const struct pane *p, const struct stline *l, int cols, bool utf8)
 {
 	if (l->progress)
 		return bar_text(p, cols - INDENT - 5, utf8);
+	if (l->repeat > 1)
+		return xasprintf("%s (%s%u)", l->text ? l->text : "",
+		    utf8 ? "×" : "x", l->repeat);
 	return xstrdup(l->text ? l->text : "");
 }
 

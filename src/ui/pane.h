@@ -19,6 +19,7 @@ struct stline {
 	char *text;		/* safe to show (escaped); NULL for the bar */
 	bool verdict;		/* the final verdict: drawn stronger */
 	bool progress;		/* the live DATA progress bar */
+	unsigned repeat;	/* a local message said again at once: count */
 };
 
 struct pane {
@@ -32,8 +33,9 @@ struct pane {
 
 void pane_init(struct pane *p);
 void pane_clear(struct pane *p);
-/* Adds an entry (taking text); t < 0 stamps it with the clock. Scrolls
- * back to the newest. */
+/* Adds an entry (taking text); t < 0 stamps it with the clock. A local
+ * message that repeats the newest entry counts it again instead ("(×3)"),
+ * so that one fact takes one line. Scrolls back to the newest. */
 struct stline *pane_add(struct pane *p, double t, enum sev sev, char *text);
 /* The running send's progress: the bar is added on the first call. */
 void pane_progress(struct pane *p, double t, uint64_t sent, uint64_t total);

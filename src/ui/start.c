@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "net/smtp.h"
@@ -15,6 +16,7 @@
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
+#include "store/receipts.h"
 #include "ui/args.h"
 #include "ui/attach.h"
 #include "ui/complete.h"
@@ -175,6 +177,8 @@ start_cleanup(struct ui *u)
 	pane_clear(&u->pane);
 	lines_clear(&u->dialogue);
 	result_free(u->last);
+	record_free(u->rec);
+	receipt_free(u->receipt);
 	tls_info_free(u->live_tls);
 	profiles_free(u->ps);
 	completer_free(u->comp);

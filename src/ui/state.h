@@ -22,6 +22,8 @@
 #include "ui/ui.h"
 
 struct worker;
+struct record;
+struct receipt;
 struct completer;
 struct history;
 struct draft_info;
@@ -37,7 +39,7 @@ enum field { F_SERVER, F_FROM, F_TO, F_CC, F_BCC, F_SUBJECT, F_ATTACH,
  * loop puts them in u->views, so that they name each other by id and
  * never include each other. */
 enum view { V_COMPOSE, V_HELP, V_TLS, V_DIALOGUE, V_PROFILES, V_THEMES,
-	V_DRAFTS, V_COUNT };
+	V_DRAFTS, V_RECEIPT, V_COUNT };
 struct mode {
 	const char *(*name)(void);	/* for the title; NULL: the composer */
 	void (*open)(struct ui *u);	/* may be NULL */
@@ -109,6 +111,10 @@ struct ui {
 	char *password;		/* typed for this session only; wiped */
 	bool auth_refused;	/* the last AUTH got a 535 */
 	unsigned long locked_said;	/* job_gen of the last read-only note */
+	struct record *rec;	/* the running job's memory and receipt (app/record.h) */
+	struct receipt *receipt;	/* the last accepted message's, or NULL */
+	bool receipt_stale;	/* a send failed after it: it is not the last send's */
+	bool plain_once;	/* the next send goes without TLS (asked, confirmed) */
 
 	/* profiles */
 	struct profiles *ps;

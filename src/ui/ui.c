@@ -209,6 +209,7 @@ ui_run(const struct ui_opts *o)
 	u.views[V_PROFILES] = &profiles_mode;
 	u.views[V_THEMES] = &themes_mode;
 	u.views[V_DRAFTS] = &drafts_mode;
+	u.views[V_RECEIPT] = &receipt_mode;
 	u.mode = u.views[V_COMPOSE];
 	setlocale(LC_ALL, "");
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

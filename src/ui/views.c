@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "net/smtp.h"
+#include "store/receipts.h"
 #include "ui/textbuf.h"
 #include "ui/views.h"
 #include "ui/wide.h"
@@ -38,6 +39,8 @@ static const struct {
 	{ "F7", N_("Themes: choose a colour theme, previewed live") },
 	{ "^R  F8", N_("Drafts: every kept draft, with its age, To and "
 	    "Subject; open one, delete one, or start a new message") },
+	{ "F9", N_("The receipt of the last message sent: when, which server, "
+	    "TLS and certificate, each recipient's answer, the queue id") },
 	{ "^Z  M-u", N_("Undo the last change in the current field") },
 	{ "^L", N_("Redraw the screen") },
 	{ "M-Up M-Down", N_("Scroll the status pane (M-End: back to the "
@@ -288,4 +291,94 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		caps_lines(out, _("Capabilities over TLS"), r->caps_tls,
 		    r->ncaps_tls);
 	}
+}
+
+/* A SHA-256 of 95 characters on two rows, as the chain shows it. */
+static void
+kv_hash(struct lines *out, const char *k, const char *fp)
+{
+	if (fp != NULL && strlen(fp) == 95) {
+		char *half = xstrndup(fp, 48);
+
+		kv(out, R_BODY, k, half);
+		kv(out, R_BODY, "", fp + 48);
+		free(half);
+	} else
+		kv(out, R_BODY, k, fp != NULL ? fp : "-");
+}
+
+void
+view_receipt(struct lines *out, const struct receipt *r, bool stale,
+    const char *path)
+{
+	char *s, *v;
+	size_t i;
+
+	lines_add(out, R_HEADING, _("Receipt of the last message sent"));
+	lines_add(out, R_BODY, "");
+	if (r == NULL) {
+		lines_add(out, R_DIM, _("  No message was sent from this composer "
+		    "yet. Each message a server accepts gets a receipt, shown "
+		    "here; `missive receipts` lists them all."));
+		lines_add(out, R_BODY, "");
+		lines_addf(out, R_DIM, _("  Receipts are kept in %s."), path);
+		return;
+	}
+	if (stale) {
+		lines_add(out, R_STATUS_WARN, _("  The last send was not accepted, "
+		    "so it has no receipt; this is the one before it."));
+		lines_add(out, R_BODY, "");
+	}
+	kv(out, R_BODY, _("Time"), r->time);
+	s = strchr(r->server ? r->server : "", ':') != NULL ?
+	    xasprintf("[%s]:%d (%s)", r->server, r->port, r->address ?
+	    r->address : "?") : xasprintf("%s:%d (%s)", r->server ? r->server :
+	    "?", r->port, r->address ? r->address : "?");
+	kv(out, R_BODY, _("Server"), s);
+	free(s);
+	if (r->profile != NULL)
+		kv(out, R_BODY, _("Profile"), r->profile);
+	kv(out, R_BODY, _("Policy"), r->policy);
+	if (r->encrypted) {
+		v = explain_tls_version(r->tls_version);
+		s = xasprintf(_("%s, %s; certificate %s"), v, r->cipher ? r->cipher :
+		    "?", r->pinned ? _("pinned") : r->verified ? _("verified") :
+		    _("NOT verified"));
+		lines_addf(out, r->verified || r->pinned ? R_TLS_SECURE :
+		    R_TLS_INSECURE, "  %s %s", label(_("Encryption")), s);
+		free(s);
+		free(v);
+		kv_hash(out, _("Certificate"), r->fingerprint);
+	} else
+		lines_addf(out, R_TLS_INSECURE, "  %s %s", label(_("Encryption")),
+		    r->fallback ? _("NONE: the TLS handshake failed and the "
+		    "message went in plain text (fallback)") : _("NONE: the "
+		    "message went in plain text"));
+	kv(out, R_BODY, _("Memory"), r->downgrade_memory ? _("the server was "
+	    "remembered for doing TLS (missive servers)") : _("the server was "
+	    "not remembered"));
+	kv(out, R_BODY, _("Login"), r->auth != NULL ? r->auth : _("none"));
+	kv(out, R_BODY, _("From"), r->from);
+	kv(out, R_BODY, _("Message-ID"), r->message_id);
+	s = explain_size(r->size);
+	kv(out, R_BODY, _("Size"), s);
+	free(s);
+	s = xasprintf("%d %s", r->reply_code, r->reply_text ? r->reply_text : "");
+	kv(out, R_BODY, _("Reply"), s);
+	free(s);
+	kv(out, r->queue_id ? R_BODY : R_DIM, _("Queue id"), r->queue_id ?
+	    r->queue_id : _("(the server named none)"));
+	lines_add(out, R_BODY, "");
+	lines_add(out, R_HEADING, _("Recipients (the server's answer to each)"));
+	for (i = 0; i < r->nrcpts; i++) {
+		const struct receipt_rcpt *rc = &r->rcpts[i];
+
+		s = xasprintf("%d %s", rc->code, rc->text ? rc->text : "");
+		kv(out, rc->code / 100 == 2 ? R_BODY : R_STATUS_ERROR,
+		    rc->address, s);
+		free(s);
+	}
+	lines_add(out, R_BODY, "");
+	lines_addf(out, R_DIM, _("  Every receipt is kept in %s; `missive "
+	    "receipts` lists them."), path);
 }

@@ -22,4 +22,10 @@ struct tls_view_in {
 void view_help(struct lines *out);
 void view_tls(struct lines *out, const struct tls_view_in *in);
 
+struct receipt;
+/* The receipt of the last message sent (NULL: none yet); stale: a later
+ * send was not accepted. path: where every receipt is kept. */
+void view_receipt(struct lines *out, const struct receipt *r, bool stale,
+    const char *path);
+
 #endif

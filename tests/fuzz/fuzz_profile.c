@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,44 +20,21 @@
 
 #include "base/util.h"
 #include "store/profile.h"
+#include "fuzzlib.h"
 
 static char dir[4000], dir2[4096];
 static bool verbose;		/* FUZZ_VERBOSE set: say what each input did */
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-cleanup(void)
-{
-	if (dir[0] != '\0')
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void
 init(void)
 {
-	const char *base = getenv("TMPDIR");
-
 	if (dir[0] != '\0')
 		return;
-	if (base == NULL || *base != '/')
-		base = "/tmp";
-	snprintf(dir, sizeof dir, "%s/fuzz_profile.XXXXXX", base);
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		abort();
-	}
+	/* fuzzlib's folder, removed at exit. */
+	snprintf(dir, sizeof dir, "%s", fuzz_dir());
 	snprintf(dir2, sizeof dir2, "%s/saved", dir);
 	/* ~ expands somewhere harmless. */
 	setenv("HOME", dir, 1);
-	atexit(cleanup);
 }
 
 static void

@@ -1,6 +1,7 @@
 /* Fuzz target for the SMTP reply parser: any bytes, fed in pieces whose
  * sizes come from the input itself, must end in a reply, a clean error,
- * or a request for more, with no crash and no leak. */
+ * or a request for more, with no crash and no leak; the queue id found in
+ * a reply is one bounded word. */
 #include "config.h"
 
 #include <stddef.h>
@@ -41,6 +42,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			free(t);
 			(void)reply_first(&r);
+			/* A queue id is one word of the reply: no blank, no
+			 * control, not empty, bounded. */
+			t = reply_queue_id(&r);
+			if (t != NULL) {
+				size_t i, n = strlen(t);
+
+				if (n == 0 || n > 128)
+					__builtin_trap();
+				for (i = 0; i < n; i++)
+					if ((unsigned char)t[i] <= ' ' || t[i] == 0x7f)
+						__builtin_trap();
+			}
+			free(t);
 			reply_free(&r);
 		} else if (st == REPLY_ERROR)
 			break;

@@ -8,7 +8,8 @@
  *
  * Input: byte 0 the job (bits 0-1 TLS policy, 2 --fallback-plaintext,
  * 3 a user and password, 4 --allow-plaintext-auth, 5 --partial, 6 probe,
- * 7 one recipient instead of To + Bcc), byte 1 the read size, then turns:
+ * 7 one recipient instead of To + Bcc), byte 1 the read size (its bits
+ * 0-5; bit 7: the server memory remembers the server), then turns:
  * a length byte L (L & 0x80: two bytes, 15 bits) and L bytes; turn 0 of a
  * connection is sent at connect, turn k after the client's k-th write; a
  * turn of length 0 closes the connection, and the next turn opens the
@@ -24,7 +25,8 @@
  *   - no MAIL under starttls/implicit (TLS never completes here); under
  *     opportunistic, none on a connection where STARTTLS was offered and
  *     not used, none after STARTTLS but on a later connection after a
- *     failed handshake with --fallback-plaintext;
+ *     failed handshake with --fallback-plaintext; none at all, and no
+ *     second connection, to a remembered server (the downgrade rule);
  *   - no AUTH in the clear without --allow-plaintext-auth; the password
  *     (plain, or base64 as PLAIN and LOGIN send it) in no event;
  *   - a recipient refused without --partial: no message data after it;
@@ -210,6 +212,11 @@ f_write(void *h, const void *buf, size_t n, int timeout, atomic_bool *cancel)
 		CHECK(!j->probe);
 		CHECK(j->tls != TLS_STARTTLS && j->tls != TLS_IMPLICIT);
 		if (j->tls == TLS_OPPORTUNISTIC) {
+			if (j->memory.last_seen != NULL) {
+				fprintf(stderr, "fuzz_session: MAIL in the clear to a "
+				    "server remembered for TLS\n");
+				abort();
+			}
 			if (S.starttls_conn == (int)c) {
 				fprintf(stderr, "fuzz_session: MAIL on the connection "
 				    "where STARTTLS failed\n");
@@ -422,6 +429,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	job.port = 25;
 	job.tls = (enum tls_mode)(cfg & 3);
 	job.fallback_plaintext = cfg & 4;
+	if (rd & 0x80) {
+		job.memory.last_seen = xstrdup("2025-03-01T10:22:01Z");
+		job.memory.pubkey = xstrdup("AB:CD");
+		job.memory.advice = xstrdup("forget it");
+	}
 	if (cfg & 8) {
 		job.user = xstrdup("ann");
 		job.password = xstrdup(PASSWORD);
@@ -450,6 +462,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (getenv("FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "%s", S.json.data);
 	CHECK(S.result_seen && S.events_after_result == 0);
+	/* A remembered server gets no fallback connection. */
+	if (job.memory.last_seen != NULL && job.tls == TLS_OPPORTUNISTIC)
+		CHECK(S.cur <= 1);
 	CHECK(r->exit_status >= 0 && r->exit_status <= 3);
 	if (r->sent) {
 		CHECK(!job.probe);

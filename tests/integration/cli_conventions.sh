@@ -18,7 +18,7 @@ expect_out() {
 
 # --- --help ------------------------------------------------------------------
 
-for cmd in "" send probe profiles; do
+for cmd in "" send probe profiles servers receipts; do
 	name=help_${cmd:-composer}
 	run_missive "$name" $cmd --help
 	expect_exit "$name" 0
@@ -78,6 +78,24 @@ Syntax: missive profiles [--check | --names]
        missive profiles --import-msmtp [FILE] [--force]
 Try \`missive profiles --help' for more information.
 EOF
+run_missive bad_servers servers --frobnicate
+expect_exit bad_servers 2
+expect_out bad_servers err <<EOF
+missive servers: unrecognized option '--frobnicate'
+Syntax: missive servers [--json | --names]
+       missive servers forget HOST[:PORT]
+Try \`missive servers --help' for more information.
+EOF
+run_missive bad_receipts receipts --frobnicate
+expect_exit bad_receipts 2
+expect_out bad_receipts err <<EOF
+missive receipts: unrecognized option '--frobnicate'
+Syntax: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD] [--unencrypted]
+Try \`missive receipts --help' for more information.
+EOF
+run_missive forget_none servers forget
+expect_exit forget_none 2
+assert_file_contains "$WORK/forget_none.err" "Try \`missive servers --help' for more information."
 run_missive two_modes profiles --names --check
 expect_exit two_modes 2
 assert_file_contains "$WORK/two_modes.err" "Try \`missive profiles --help' for more information."
@@ -130,6 +148,26 @@ expect_exit names_bad 2
 expect_out names_bad out </dev/null
 assert_file_contains "$WORK/names_bad.err" "profiles.ini:14:"
 pass "profiles --names with a broken file: exit 2, the error on stderr, nothing on stdout"
+
+# --- servers --names -------------------------------------------------------------
+
+run_missive servers_none servers --names
+expect_exit servers_none 0
+expect_out servers_none out </dev/null
+expect_out servers_none err </dev/null
+mkdir -p "$XDG_STATE_HOME/missive"
+printf '%s\n' "# a note" \
+    "mail.example.org:587 starttls verified 2025-01-01T00:00:00Z 2025-02-01T00:00:00Z -" \
+    "[2001:db8::1]:465 implicit pinned 2025-01-01T00:00:00Z 2025-02-01T00:00:00Z -" \
+    >"$XDG_STATE_HOME/missive/servers"
+run_missive servers_names servers --names
+expect_exit servers_names 0
+expect_out servers_names out <<'EOF'
+mail.example.org:587
+[2001:db8::1]:465
+EOF
+expect_out servers_names err </dev/null
+pass "servers --names: one HOST:PORT a line, nothing else"
 
 # --- --list-themes -------------------------------------------------------------
 

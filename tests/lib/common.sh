@@ -177,8 +177,23 @@ fingerprint() {
 # the localhost certificate and a fresh record folder; later args override
 # (e.g. --cert "$PKI/expired.pem" --key "$PKI/expired.key"). Sets
 # SERVER_PORT, SERVER_PID and RECORD (also SERVER_PORT_n, RECORD_n for the
-# n-th server of the test).
+# n-th server of the test). A port that missive's server memory holds
+# from an earlier server of the test is not taken (that would be the same
+# server to missive), unless the test asks for the port (--port).
 start_server() {
+	_stry=0
+	while :; do
+		_start_server_once "$@"
+		case " $* " in *" --port "*) return 0 ;; esac
+		grep -q ":$SERVER_PORT " "$XDG_STATE_HOME/missive/servers" 2>/dev/null ||
+		    return 0
+		_stry=$((_stry + 1))
+		[ $_stry -lt 20 ] || fail "every new test server got a port missive remembers"
+		stop_server
+	done
+}
+
+_start_server_once() {
 	pki_init
 	_nserver=$((_nserver + 1))
 	RECORD=$WORK/record$_nserver
@@ -215,6 +230,31 @@ stop_server() {
 	wait "$_p" 2>/dev/null
 	return 0
 }
+
+# restart_server PORT [smtpd.py args]: stops the last server and starts
+# another on the same PORT (as a server restarted with other settings:
+# missive's server memory is per HOST:PORT).
+restart_server() {
+	_rport=$1
+	shift
+	stop_server
+	start_server --port "$_rport" "$@"
+}
+
+# pubkey_sha256 PEM: SHA-256 of the certificate's public key, as missive
+# writes it (upper-case hex, colons).
+pubkey_sha256() {
+	openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER |
+	    openssl dgst -sha256 -r | cut -d' ' -f1 | tr a-f A-F |
+	    sed 's/../&:/g; s/:$//'
+}
+
+# missive's state files (doc/design.md, Files).
+SERVERS_FILE=$XDG_STATE_HOME/missive/servers
+RECEIPTS_FILE=$XDG_STATE_HOME/missive/receipts.jsonl
+
+# file_mode FILE: its permission bits in octal (600).
+file_mode() { stat -c %a "$1"; }
 
 # Record queries (see tests/server/README for the format).
 record_wait() { "$PYTHON" "$QUERY" record "${1:-$RECORD}" wait 5 || fail "server connections still open"; }

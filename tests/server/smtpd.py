@@ -317,6 +317,11 @@ class Session:
             out += ("%d%s%s\r\n" % (code, sep, body)).encode("utf-8")
         self.write(bytes(out))
 
+    def throttle(self, n):
+        """--read-rate: a slow reader, so a client's progress can be seen."""
+        if self.args.read_rate and n:
+            time.sleep(n / self.args.read_rate)
+
     def recv_some(self):
         if self.buf:
             data = bytes(self.buf)
@@ -352,6 +357,7 @@ class Session:
                 raise Closed("idle timeout")
             except (OSError, ssl.SSLError) as e:
                 raise Closed("read: %s" % e)
+            self.throttle(len(data))
             if not data:
                 if self.buf:
                     self.rec("partial_line", data=text(bytes(self.buf)))
@@ -372,6 +378,7 @@ class Session:
                 raise Closed("idle timeout")
             except (OSError, ssl.SSLError) as e:
                 raise Closed("read: %s" % e)
+            self.throttle(len(data))
             if not data:
                 self.rec("partial_data", bytes=len(out))
                 raise Closed("eof")
@@ -1048,6 +1055,8 @@ def parse_args(argv):
     p.add_argument("--delay", type=float, default=0.0,
                    help="seconds to wait before every reply")
     p.add_argument("--idle-timeout", type=float, default=60.0)
+    p.add_argument("--read-rate", type=float, default=0.0,
+                   help="read at most this many bytes a second")
     p.add_argument("--record", help="folder for the record (see README)")
     p.add_argument("--maildir", help="also deliver every message into this Maildir")
     p.add_argument("--exit-on-stdin-eof", action="store_true",

@@ -2,8 +2,8 @@
 # Shell completion (completions/bash/missive, completions/zsh/_missive):
 # the options each script offers are those of the command's --help; and in
 # an interactive bash and zsh in tmux, with the build's missive on PATH and
-# profiles in a test XDG_CONFIG_HOME, `missive se<TAB>` completes the
-# subcommand, `missive -p <TAB>` lists the profiles (missive profiles
+# profiles in a test XDG_CONFIG_HOME, `missive sen<TAB>` completes the
+# subcommand lists the profiles (missive profiles
 # --names), --theme the themes (missive --list-themes), -a the files.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
 . "$TESTS_SRCDIR/tui/lib.sh"
@@ -43,7 +43,7 @@ bash_offers() {
 	    _missive missive "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 	    printf "%s\n" "${COMPREPLY[@]}"' sh "$BASH_COMPLETION" "$BASH_COMP" "$@"
 }
-for cmd in "" send probe profiles; do
+for cmd in "" send probe profiles servers receipts; do
 	help_opts $cmd >"$WORK/help-opts-${cmd:-composer}"
 	[ -s "$WORK/help-opts-${cmd:-composer}" ] || fail "no options found in missive $cmd --help"
 	bash_offers missive $cmd - | sort -u >"$WORK/bash-opts-${cmd:-composer}"
@@ -59,6 +59,14 @@ for cmd in "" send probe profiles; do
 	done
 done
 pass "bash and zsh complete exactly the options of each command's --help"
+
+# `missive servers forget <TAB>`: the servers remembered.
+mkdir -p "$XDG_STATE_HOME/missive"
+printf '%s\n' "mail.example.org:587 starttls verified 2025-01-01T00:00:00Z 2025-02-01T00:00:00Z -" \
+    >"$XDG_STATE_HOME/missive/servers"
+assert_eq "$(bash_offers missive servers '')" forget "bash: missive servers <TAB>"
+assert_eq "$(bash_offers missive servers forget '')" mail.example.org:587 "bash: missive servers forget <TAB>"
+pass "bash: missive servers <TAB> offers forget, then the remembered servers"
 
 # --- an interactive bash -------------------------------------------------------
 
@@ -94,10 +102,10 @@ PS1='bash\$ '
 EOF
 shell_start bash "bash --noprofile --rcfile '$WORK/bashrc' -i"
 line_wait 'bash$'
-tui_type "missive se"
+tui_type "missive sen"
 tui_keys Tab
 line_wait 'bash$ missive send'
-pass "bash: missive se<TAB> completes to missive send"
+pass "bash: missive sen<TAB> completes to missive send (se: send or servers)"
 
 tui_keys C-u
 tui_type "missive -p "
@@ -137,7 +145,7 @@ autoload -Uz compinit && compinit -u -d '$WORK/zsh/compdump'
 EOF
 shell_start zsh "ZDOTDIR='$WORK/zsh' zsh -i"
 line_wait 'zsh%'
-tui_type "missive se"
+tui_type "missive sen"
 tui_keys Tab
 line_wait 'zsh% missive send'
 tui_keys C-u
@@ -152,4 +160,4 @@ tui_keys C-u
 tui_type "missive --theme=sol"
 tui_keys Tab
 line_wait 'zsh% missive --theme=solarized-dark'
-pass "zsh: missive se<TAB>, the profiles for -p, the themes for --theme"
+pass "zsh: missive sen<TAB>, the profiles for -p, the themes for --theme"

@@ -69,3 +69,18 @@ tui_start --demo
 [ "$(tui_exit_status)" = 1 ] || fail "exit status without a sink"
 grep -q "cannot start the demo" "$WORK/tui$TUI_RUNS.err" || fail "no error message"
 pass "a missing sink is reported"
+
+# A sink whose interpreter is missing (Python not installed): named, with
+# what to install, before anything starts.
+printf '#!/usr/bin/no-such-python3\nprint("never")\n' >"$WORK/py-sink"
+TUI_ENV="MISSIVE_DEMO_SINK='$WORK/py-sink'"
+tui_start --demo
+[ "$(tui_exit_status)" = 1 ] || fail "exit status without the sink's interpreter"
+grep -q "/usr/bin/no-such-python3 is not installed: install it" "$WORK/tui$TUI_RUNS.err" ||
+    { cat "$WORK/tui$TUI_RUNS.err" >&2; fail "the missing interpreter is not named"; }
+printf '#!/usr/bin/env no-such-python3\nprint("never")\n' >"$WORK/py-sink"
+tui_start --demo
+[ "$(tui_exit_status)" = 1 ] || fail "exit status without the sink's interpreter (env)"
+grep -q "no-such-python3 is not installed: install it" "$WORK/tui$TUI_RUNS.err" ||
+    { cat "$WORK/tui$TUI_RUNS.err" >&2; fail "the missing interpreter (via env) is not named"; }
+pass "a sink whose interpreter is missing says what to install"

@@ -3,7 +3,8 @@
 # for text to appear on the screen, and always kills that tmux server.
 #
 # tui_start [ARGS...]    start missive (size TUI_W x TUI_H, TERM=TUI_TERM,
-#                        extra environment in TUI_ENV) in a fresh session
+#                        extra environment in TUI_ENV; stderr to a file, or
+#                        to the pane with TUI_STDERR=tty) in a fresh session
 # tui_start_also [ARGS...]  the same, leaving the previous one running
 #                        (two composers at once); TUI_RUN is its number
 # tui_use N              direct the commands below at run N
@@ -70,11 +71,15 @@ tui_start_also() {
 	done
 	TUI_RUNS=$((TUI_RUNS + 1))
 	TUI_RUN=$TUI_RUNS
+	# stderr goes to a file (tui_dump shows it), or with TUI_STDERR=tty
+	# to the pane itself (a CLI command's own terminal output).
+	_err="2>'$WORK/tui$TUI_RUNS.err'"
+	[ "${TUI_STDERR:-file}" = tty ] && _err=
 	# A finished pane keeps showing its last screen and the exit status.
 	_cmd="env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 XDG_RUNTIME_DIR='$WORK' LC_ALL=C.UTF-8 TERM='$TUI_TERM' $TUI_ENV \
-'$MISSIVE' $_args 2>'$WORK/tui$TUI_RUNS.err'; echo MISSIVE-EXIT=\$?; sleep 600"
+'$MISSIVE' $_args $_err; echo MISSIVE-EXIT=\$?; sleep 600"
 	TUI_SOCK="missive-$TEST_NAME-$$-$TUI_RUNS"
 	tmux_ new-session -d -s tui -x "$TUI_W" -y "$TUI_H" "$_cmd" ||
 	    fail "cannot start tmux"

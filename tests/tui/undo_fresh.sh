@@ -22,7 +22,10 @@ tui_wait "Kept from earlier: Enter opens one"
 tui_keys Enter
 tui_wait "A body that must survive any number of undos."
 tui_keys C-z C-z C-z
-tui_wait "Nothing to undo in Body."
+tui_wait "Nothing to undo in Body. (×3)"
+# Said once, counted: not three lines of the same words.
+[ "$(tui_screen | grep -c "Nothing to undo in Body")" = 1 ] ||
+    { tui_dump; fail "the same message took more than one line"; }
 tui_has "A body that must survive any number of undos." ||
     { tui_dump; fail "^Z erased the restored body"; }
 # Undo in a restored header field stops at what was restored, too.

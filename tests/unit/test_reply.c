@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -199,6 +200,62 @@ test_utf8_text_kept(void **state)
 	reply_free(&r);
 }
 
+/* A reply to the message built from its lines, with its enhanced code. */
+static char *
+queue_id_of(int code, const char *enh, const char *const *lines, size_t n)
+{
+	struct reply r;
+	char *id;
+
+	memset(&r, 0, sizeof r);
+	r.code = code;
+	snprintf(r.enh, sizeof r.enh, "%s", enh);
+	r.lines = (char **)lines;
+	r.nlines = n;
+	id = reply_queue_id(&r);
+	return id;
+}
+
+static void
+test_queue_id(void **state)
+{
+	static const struct {
+		const char *line, *enh, *want;
+	} cases[] = {
+		{ "2.0.0 Ok: queued as 4VxYz1234AbC", "2.0.0", "4VxYz1234AbC" },	/* Postfix */
+		{ "Ok: queued as 1", "", "1" },					/* the test server */
+		{ "OK id=1tAbcD-000123-Xy", "", "1tAbcD-000123-Xy" },		/* Exim */
+		{ "2.0.0 x9ABCD12345 Message accepted for delivery", "2.0.0",
+		    "x9ABCD12345" },						/* Sendmail */
+		{ "2.0.0 1a2b3c4d Message accepted for delivery", "2.0.0", "1a2b3c4d" },
+		{ "2.0.0 OK  1700000000 a1b2c3-1234abcd.56 - gsmtp", "2.0.0",
+		    "a1b2c3-1234abcd.56" },					/* Gmail */
+		{ "2.0.0 Message accepted for delivery", "2.0.0", NULL },	/* no id */
+		{ "OK", "", NULL },						/* aiosmtpd */
+		{ "Ok: queued as ", "", NULL },
+		{ "queued as abc.", "", "abc" },
+	};
+	const char *multi[] = { "2.0.0 Ok", "thank you", "queued as Q42" };
+	size_t i;
+	char *id;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		id = queue_id_of(250, cases[i].enh, &cases[i].line, 1);
+		if (cases[i].want == NULL)
+			assert_null(id);
+		else {
+			assert_non_null(id);
+			assert_string_equal(id, cases[i].want);
+		}
+		free(id);
+	}
+	/* The line that names it, usually the last of several. */
+	id = queue_id_of(250, "2.0.0", multi, 3);
+	assert_string_equal(id, "Q42");
+	free(id);
+}
+
 int
 main(void)
 {
@@ -208,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_limits_exactly),
 		cmocka_unit_test(test_utf8_text_kept),
+		cmocka_unit_test(test_queue_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,6 +231,153 @@ test_starttls_required(void **state)
 	smtp_job_free(&job);
 }
 
+/* The server memory: under opportunistic, a remembered server that
+ * offers no STARTTLS or refuses it gets nothing; the message says when
+ * TLS was last seen and ends with the front end's advice. */
+static void
+remember(struct smtp_job *job)
+{
+	job->memory.last_seen = xstrdup("2025-03-01T10:22:01Z");
+	job->memory.pubkey = xstrdup("AB:CD");
+	job->memory.advice = xstrdup("ADVICE for mem.example:25.");
+}
+
+static void
+test_downgrade_stripped(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", EHLO_PIPE },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	job.fallback_plaintext = true;
+	remember(&job);
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "tls_downgrade");
+	assert_int_equal(r->exit_status, 1);
+	assert_non_null(strstr(r->message, "mem.example:25 does not offer STARTTLS"));
+	assert_non_null(strstr(r->message, "(2025-03-01T10:22:01Z)"));
+	assert_non_null(strstr(r->message, "Nothing was sent. ADVICE for mem.example:25."));
+	assert_string_equal(r->tls_seen, "2025-03-01T10:22:01Z");
+	assert_null(strstr(memconn_received(NULL), "MAIL FROM"));
+	assert_non_null(strstr(events.data, "\"tls_remembered\":\"2025-03-01T10:22:01Z\""));
+	result_free(r);
+	smtp_job_free(&job);
+
+	/* Not remembered: sent in plain text, as opportunistic says. */
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	{
+		static const struct mem_step plain[] = {
+			{ NULL, "220 mem.example\r\n" },
+			{ "EHLO", EHLO_PIPE },
+			{ "DATA\r\n", "250 ok\r\n250 ok\r\n354 go\r\n" },
+			{ "\r\n.\r\n", "250 2.0.0 Ok: queued as Z9\r\n" },
+			{ "QUIT\r\n", "221 bye\r\n" },
+			{ NULL, NULL }
+		};
+
+		r = run(plain, &job);
+	}
+	assert_true(r->sent);
+	assert_null(r->tls_seen);
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+static void
+test_downgrade_refused(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example\r\n" },
+		{ "EHLO", "250-mem.example\r\n250-PIPELINING\r\n250 STARTTLS\r\n" },
+		{ "STARTTLS\r\n", "454 4.7.0 TLS not available\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r;
+
+	(void)state;
+	job_for(&job, TLS_OPPORTUNISTIC, "bob@example.net", "x");
+	remember(&job);
+	r = run(s, &job);
+	assert_false(r->sent);
+	assert_string_equal(r->reason, "tls_downgrade");
+	assert_non_null(strstr(r->message, "refused STARTTLS (454 4.7.0 TLS not available)"));
+	assert_null(strstr(memconn_received(NULL), "MAIL FROM"));
+	result_free(r);
+	smtp_job_free(&job);
+
+	/* --tls off: no STARTTLS tried, the memory is not the engine's
+	 * business then (the user chose plain text for this send). */
+	{
+		static const struct mem_step off[] = {
+			{ NULL, "220 mem.example\r\n" },
+			{ "EHLO", EHLO_PIPE },
+			{ "DATA\r\n", "250 ok\r\n250 ok\r\n354 go\r\n" },
+			{ "\r\n.\r\n", "250 2.0.0 Ok: queued as Z9\r\n" },
+			{ "QUIT\r\n", "221 bye\r\n" },
+			{ NULL, NULL }
+		};
+
+		job_for(&job, TLS_OFF, "bob@example.net", "x");
+		remember(&job);
+		r = run(off, &job);
+	}
+	assert_true(r->sent);
+	result_free(r);
+	smtp_job_free(&job);
+}
+
+/* What the result keeps for the receipt: the address, each RCPT's whole
+ * answer, the size, the final reply and its queue id. */
+static void
+test_result_for_receipt(void **state)
+{
+	static const struct mem_step s[] = {
+		{ NULL, "220 mem.example ESMTP\r\n" },
+		{ "EHLO client.example\r\n", EHLO_PIPE },
+		{ "DATA\r\n", "250 2.1.0 ok\r\n250-2.1.5 bob ok\r\n250 2.1.5 really\r\n"
+		    "550 5.1.1 no such user\r\n354 go\r\n" },
+		{ "\r\n.\r\n", "250-2.0.0 Thanks\r\n250 2.0.0 Ok: queued as 4QxY\r\n" },
+		{ "QUIT\r\n", "221 bye\r\n" },
+		{ NULL, NULL }
+	};
+	struct smtp_job job;
+	struct result *r, *d;
+
+	(void)state;
+	job_for(&job, TLS_OFF, "bob@example.net, carl@example.net", "hi");
+	job.partial = true;
+	r = run(s, &job);
+	assert_true(r->sent);
+	assert_int_equal(r->nrcpts, 2);
+	assert_string_equal(r->rcpts[0].address, "bob@example.net");
+	assert_int_equal(r->rcpts[0].code, 250);
+	assert_string_equal(r->rcpts[0].text, "2.1.5 bob ok\n2.1.5 really");
+	assert_int_equal(r->rcpts[1].code, 550);
+	assert_string_equal(r->rcpts[1].text, "5.1.1 no such user");
+	assert_int_equal(r->final_code, 250);
+	assert_string_equal(r->final_text, "2.0.0 Thanks\n2.0.0 Ok: queued as 4QxY");
+	assert_string_equal(r->queue_id, "4QxY");
+	assert_true(r->size > 0);
+	assert_non_null(r->address);
+	d = result_dup(r);
+	assert_string_equal(d->rcpts[1].text, "5.1.1 no such user");
+	assert_string_equal(d->queue_id, "4QxY");
+	assert_int_equal(d->size, r->size);
+	result_free(d);
+	result_free(r);
+	smtp_job_free(&job);
+}
+
 static void
 test_injection_after_starttls(void **state)
 {
@@ -781,6 +928,9 @@ main(void)
 		cmocka_unit_test(test_helo_fallback_and_no_pipelining),
 		cmocka_unit_test(test_helo_crlf_refused),
 		cmocka_unit_test(test_starttls_required),
+		cmocka_unit_test(test_downgrade_stripped),
+		cmocka_unit_test(test_downgrade_refused),
+		cmocka_unit_test(test_result_for_receipt),
 		cmocka_unit_test(test_injection_after_starttls),
 		cmocka_unit_test(test_refused_recipient_sends_nothing),
 		cmocka_unit_test(test_partial),
