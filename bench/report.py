@@ -6,7 +6,8 @@ client built on the same accelerated wolfSSL).
 
 Input, in the raw folder: CASE-TOOL.json (hyperfine), CASE-TOOL.sink.jsonl
 (the sink's record of each connection of those runs), CASE-TOOL.rss (peak
-RSS in KiB, one line per run), small-TOOL.rss, data.tsv (TOOL KEY VALUE).
+RSS in KiB, one line per run), small-TOOL.rss, resume-TOOL.jsonl
+(bench/twosend's lines), data.tsv (TOOL KEY VALUE).
 
 Usage: report.py --raw DIR --tools "missive minclient ..."
 """
@@ -23,7 +24,26 @@ LABEL = {
     "missive-accel": "missive, accel. wolfSSL",
     "minclient": "minimal wolfSSL client",
     "minclient-accel": "minimal client, accel. wolfSSL",
+    "missive-base": "missive, MISSIVE_BASE binary",
 }
+
+
+CASES = ("small", "d50", "d50i", "p256", "big", "bigcc", "text", "textatt",
+         "fresh", "bigstate", "resume")
+
+
+def jsonl(path):
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+    except OSError:
+        pass
+    return out
 
 
 class Raw:
@@ -130,9 +150,9 @@ def main():
         return s
 
     hf = {c: {t: raw.hf(c, t) for t in tools}
-          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+          for c in CASES}
     sk = {c: {t: raw.sink(c, t) for t in tools}
-          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+          for c in CASES}
 
     # --- 1 KiB send
     section("1 KiB text, STARTTLS, 2 recipients (%s runs)" % m.get("runs"))
@@ -184,6 +204,22 @@ def main():
     row("  wall ms against it (one send)",
         {t: hf["p256"][t]["mean"] * 1e3 for t in tools if hf["p256"][t]},
         lambda v: "%.1f" % v, False)
+
+    # --- implicit TLS
+    if any(hf["d50i"][t] for t in tools):
+        section("implicit TLS (as on port 465), the sink waits 50 ms before each reply "
+                "(%s runs; the minimal client has no implicit TLS)" % m.get("druns"))
+        ok = [t for t in tools if hf["d50i"][t]]
+        row("wall ms, mean", {t: hf["d50i"][t]["mean"] * 1e3 for t in ok},
+            lambda v: "%.0f" % v, False)
+        row("  × the same tool's STARTTLS wall with the delay",
+            {t: hf["d50i"][t]["mean"] / hf["d50"][t]["mean"] for t in ok if hf["d50"][t]},
+            lambda v: "%.2f×" % v, False)
+        row("  ms saved against STARTTLS",
+            {t: (hf["d50"][t]["mean"] - hf["d50i"][t]["mean"]) * 1e3 for t in ok if hf["d50"][t]},
+            lambda v: "%.0f" % v, False)
+        row("  server turns (median, range); STARTTLS's in the first section",
+            {t: spread(sk["d50i"][t], "turns") for t in ok if sk["d50i"][t]}, str, False)
 
     # --- large sends
     def large(case, label, bytes_key):
@@ -253,6 +289,72 @@ def main():
                 r["mean"], med(s, "msg_bytes") / r["mean"] / 1e6, r["cpu"],
                 raw.rss("textatt-" + t) or 0)
     row("  missive: the same text as --attach instead", ta, str, False)
+
+    # --- the server memory and the receipts
+    if any(hf["fresh"][t] or hf["bigstate"][t] for t in tools):
+        section("missive's server memory and receipts ($XDG_STATE_HOME/missive: every send "
+                "reads servers, then rewrites it and appends a receipt, both fsynced) — "
+                "1 KiB send as above (%s runs)" % m.get("runs"))
+        ok = [t for t in tools if hf["fresh"][t] or hf["bigstate"][t]]
+        for case, label in (("fresh", "an empty state folder each run"),
+                            ("bigstate", "a large state: %s" % m.get("bigstate", "?"))):
+            have = [t for t in ok if hf[case][t]]
+            row("%s: wall ms, mean (median)" % label,
+                {t: "%.1f (%.1f)" % (hf[case][t]["mean"] * 1e3, hf[case][t]["median"] * 1e3)
+                 for t in have}, str, False)
+            row("  × the 1 KiB row's wall (mean; median)",
+                {t: "%.2f×; %.2f×" % (hf[case][t]["mean"] / hf["small"][t]["mean"],
+                                      hf[case][t]["median"] / hf["small"][t]["median"])
+                 for t in have if hf["small"][t]}, str, False)
+            row("  CPU user+sys ms (mean), × the 1 KiB row's",
+                {t: "%.1f (%.2f×)" % (hf[case][t]["cpu"] * 1e3,
+                                      hf[case][t]["cpu"] / hf["small"][t]["cpu"])
+                 for t in have if hf["small"][t]}, str, False)
+        sc = {}
+        for t in tools:
+            v = (raw.get(t, "syscalls") or "").split()
+            if len(v) == 2:
+                sc[t] = "%s, %s fsync" % (v[0], v[1])
+        row("system calls of one send with the large state (strace -f), of them fsync",
+            sc, str, False)
+
+    # --- the composer's second send
+    rs = {t: jsonl(os.path.join(a.raw, "resume-%s.jsonl" % t)) for t in tools}
+    if any(rs.values()):
+        n = max(len(v) for v in rs.values())
+        section("composer: two sends to one server from one process (bench/twosend, "
+                "%d processes; the second resumes the first's TLS session)" % n)
+        ok = [t for t in tools if rs[t]]
+
+        def mmm(vals, scale=1e3):
+            v = sorted(vals)
+            return "%.1f (%.1f–%.1f)" % (statistics.median(v) * scale, v[0] * scale,
+                                         v[-1] * scale)
+        row("first send: wall ms, median (min–max)",
+            {t: mmm([x["first_wall"] for x in rs[t]]) for t in ok}, str, False)
+        row("second send: wall ms, median (min–max)",
+            {t: mmm([x["second_wall"] for x in rs[t]]) for t in ok}, str, False)
+        row("  second ÷ first wall (median of each process's ratio)",
+            {t: statistics.median([x["second_wall"] / x["first_wall"] for x in rs[t]])
+             for t in ok}, lambda v: "%.2f×" % v, False)
+        row("  CPU ms, first / second (median)",
+            {t: "%.1f / %.1f" % (statistics.median([x["first_cpu"] for x in rs[t]]) * 1e3,
+                                 statistics.median([x["second_cpu"] for x in rs[t]]) * 1e3)
+             for t in ok}, str, False)
+        res = {}
+        for t in ok:
+            recs = sk["resume"][t]
+            res[t] = "%d of %d second sends resumed, %d of %d first sends" % (
+                sum(1 for x in rs[t] if x.get("second_resumed")), len(rs[t]),
+                sum(1 for x in rs[t] if x.get("first_resumed")), len(rs[t]))
+            if recs:
+                res[t] += "; sink: %d of %d connections resumed" % (
+                    sum(1 for x in recs if x.get("resumed")), len(recs))
+        row("  resumed (missive's report; the sink's record)", res, str, False)
+        row("  TLS handshake at the sink, ms, first / second (median)",
+            {t: "%.1f / %.1f" % (med(sk["resume"][t][0::2], "handshake_ms"),
+                                 med(sk["resume"][t][1::2], "handshake_ms"))
+             for t in ok if len(sk["resume"][t]) >= 2}, str, False)
 
     # --- other
     section("other")
