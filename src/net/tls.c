@@ -11,7 +11,10 @@
 #include <wolfssl/ssl.h>
 #include <wolfssl/openssl/evp.h>
 #include <wolfssl/openssl/x509v3.h>
+#include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 #include <wolfssl/error-ssl.h>
@@ -363,9 +366,10 @@ fingerprint_of(const unsigned char *der, int len)
 }
 
 /* "RSA-2048", "EC-256", ...; *bits and *kind (0 unknown, 'r' RSA or DSA,
- * 'e' EC) for the minimum sizes. */
+ * 'e' EC) for the minimum sizes. Through an EVP key: the slow way (each
+ * one starts a random number generator), for what key_of_spki leaves. */
 static char *
-key_desc(WOLFSSL_X509 *x, int *bits, char *kind)
+key_desc_evp(WOLFSSL_X509 *x, int *bits, char *kind)
 {
 	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
 	char *d;
@@ -396,22 +400,56 @@ key_desc(WOLFSSL_X509 *x, int *bits, char *kind)
 	return d;
 }
 
-/* SHA-256 of the DER SubjectPublicKeyInfo: what a public-key pin names. */
+/* The same from the SubjectPublicKeyInfo of an RSA or EC key, with
+ * wolfCrypt's decoders; NULL when it cannot tell. */
 static char *
-pubkey_of(WOLFSSL_X509 *x)
+key_of_spki(WOLFSSL_X509 *x, const unsigned char *spki, int len, int *bits,
+    char *kind)
 {
-	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
-	unsigned char *der = NULL;
-	char *fp;
-	int len;
+	word32 idx = 0;
+	char *d = NULL;
 
-	if (k == NULL)
-		return xstrdup("?");
-	len = wolfSSL_i2d_PUBKEY(k, &der);
-	fp = len > 0 ? fingerprint_of(der, len) : xstrdup("?");
-	XFREE(der, NULL, DYNAMIC_TYPE_OPENSSL);
-	wolfSSL_EVP_PKEY_free(k);
-	return fp;
+	switch (wolfSSL_X509_get_pubkey_type(x)) {
+	case RSAk: {
+		RsaKey k;
+		unsigned char n[1024], e[16], top;
+		word32 nl = sizeof n, el = sizeof e, i;
+
+		if (wc_InitRsaKey(&k, NULL) != 0)
+			return NULL;
+		if (wc_RsaPublicKeyDecode(spki, &idx, &k, (word32)len) == 0 &&
+		    wc_RsaFlattenPublicKey(&k, e, &el, n, &nl) == 0) {
+			for (i = 0; i < nl && n[i] == 0; i++)
+				;
+			/* The modulus' bits: its bytes, less the leading zero
+			 * bits of the first. */
+			*bits = (int)(nl - i) * 8;
+			for (top = i < nl ? n[i] : 0x80; top != 0 && top < 0x80; top <<= 1)
+				(*bits)--;
+			*kind = 'r';
+			d = xasprintf("RSA-%d", *bits);
+		}
+		wc_FreeRsaKey(&k);
+		return d;
+	}
+	case ECDSAk: {
+		ecc_key k;
+
+		if (wc_ecc_init(&k) != 0)
+			return NULL;
+		if (wc_EccPublicKeyDecode(spki, &idx, &k, (word32)len) == 0 &&
+		    k.dp != NULL) {
+			/* The field size; P-521's is not whole bytes. */
+			*bits = k.dp->id == ECC_SECP521R1 ? 521 : wc_ecc_size(&k) * 8;
+			*kind = 'e';
+			d = xasprintf("EC-%d", *bits);
+		}
+		wc_ecc_free(&k);
+		return d;
+	}
+	default:
+		return NULL;
+	}
 }
 
 /* The subjectAltName entries, in the certificate's order (wolfSSL's
@@ -481,7 +519,8 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x, int *bits, char *kind)
 {
 	char *name;
 	const unsigned char *der;
-	int derlen = 0, i, n;
+	unsigned char *spki = NULL;
+	int derlen = 0, spkilen = 0, i, n;
 	struct buf sans;
 	WOLFSSL_STACK *st;
 
@@ -505,8 +544,37 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x, int *bits, char *kind)
 	ci->sans = sans.data;
 	der = wolfSSL_X509_get_der(x, &derlen);
 	ci->fingerprint = fingerprint_of(der, derlen);
-	ci->pubkey = pubkey_of(x);
-	ci->key = key_desc(x, bits, kind);
+	/* The SubjectPublicKeyInfo as the certificate carries it: its
+	 * SHA-256 is what a public-key pin names. */
+	ci->key = NULL;
+	if (wolfSSL_X509_get_pubkey_buffer(x, NULL, &spkilen) == WOLFSSL_SUCCESS &&
+	    spkilen > 0) {
+		spki = xmalloc((size_t)spkilen);
+		if (wolfSSL_X509_get_pubkey_buffer(x, spki, &spkilen) != WOLFSSL_SUCCESS)
+			spkilen = 0;
+	}
+	ci->pubkey = spkilen > 0 ? fingerprint_of(spki, spkilen) : xstrdup("?");
+	if (spkilen > 0)
+		ci->key = key_of_spki(x, spki, spkilen, bits, kind);
+	if (ci->key == NULL)
+		ci->key = key_desc_evp(x, bits, kind);
+	free(spki);
+}
+
+/* The store's current certificate when it is the i-th of the chain as
+ * sent (the leaf, at the last call): the same bytes, parsed already. */
+static WOLFSSL_X509 *
+leaf_of(WOLFSSL_X509_STORE_CTX *store, int i)
+{
+	const unsigned char *der;
+	int len = 0;
+
+	if (i != 0 || store->current_cert == NULL ||
+	    (der = wolfSSL_X509_get_der(store->current_cert, &len)) == NULL ||
+	    (word32)len != store->certs[0].length ||
+	    memcmp(der, store->certs[0].buffer, (size_t)len) != 0)
+		return NULL;
+	return store->current_cert;
 }
 
 /* The peer chain as sent, leaf first, from the verify callback's
@@ -526,13 +594,17 @@ chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak,
 		return NULL;
 	chain = xcalloc((size_t)store->totalCerts, sizeof *chain);
 	for (i = 0; i < store->totalCerts; i++) {
-		WOLFSSL_X509 *x = wolfSSL_X509_d2i(NULL, store->certs[i].buffer,
-		    (int)store->certs[i].length);
+		WOLFSSL_X509 *x = leaf_of(store, i);
+		bool own = x == NULL;
 
-		if (x == NULL)
+		/* The leaf is parsed already (current_cert); the others are
+		 * parsed here. */
+		if (own && (x = wolfSSL_X509_d2i(NULL, store->certs[i].buffer,
+		    (int)store->certs[i].length)) == NULL)
 			continue;
 		cert_fill(&chain[(*nchain)++], x, &bits, &kind);
-		wolfSSL_X509_free(x);
+		if (own)
+			wolfSSL_X509_free(x);
 		if (*weak == -1 && ((kind == 'r' && bits < TLS_MIN_RSA_BITS) ||
 		    (kind == 'e' && bits < TLS_MIN_EC_BITS))) {
 			*weak = (int)*nchain - 1;
