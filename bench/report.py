@@ -7,7 +7,8 @@ client built on the same accelerated wolfSSL).
 Input, in the raw folder: CASE-TOOL.json (hyperfine), CASE-TOOL.sink.jsonl
 (the sink's record of each connection of those runs), CASE-TOOL.rss (peak
 RSS in KiB, one line per run), small-TOOL.rss, resume-TOOL.jsonl
-(bench/twosend's lines), data.tsv (TOOL KEY VALUE).
+(bench/twosend's lines), state.json (bench/paired.py's), data.tsv (TOOL KEY
+VALUE).
 
 Usage: report.py --raw DIR --tools "missive minclient ..."
 """
@@ -28,8 +29,7 @@ LABEL = {
 }
 
 
-CASES = ("small", "d50", "d50i", "p256", "big", "bigcc", "text", "textatt",
-         "fresh", "bigstate", "resume")
+CASES = ("small", "d50", "d50i", "p256", "big", "bigcc", "text", "textatt", "resume")
 
 
 def jsonl(path):
@@ -102,6 +102,44 @@ def ref_of(tool, tools):
     if tool.endswith("-accel") and "minclient-accel" in tools:
         return "minclient-accel"
     return "minclient" if "minclient" in tools else None
+
+
+def state_notes(raw, st, tools):
+    """Sentences on what the server memory and receipts cost in this run:
+    missive's 1 KiB send against MISSIVE_BASE's (a build without them),
+    run in turn; medians of the per-round differences."""
+    out = []
+    if not st:
+        return out
+    c = st["cmds"]
+    med_ = statistics.median
+
+    def d(name, ref, k):
+        r, b = c.get(name), c.get(ref)
+        n = min(len(r[k]), len(b[k]))
+        return med_([r[k][i] - b[k][i] for i in range(n)]) * 1e3
+
+    if "missive" in c and "missive-base" in c:
+        base = c["missive-base"]
+        parts = ["the build without them (MISSIVE_BASE) takes %.1f ms wall, %.1f ms CPU"
+                 % (med_(base["wall"]) * 1e3, med_(base["cpu"]) * 1e3)]
+        for suffix, label in (("", "with the state as the run left it"),
+                              (" fresh", "with an empty state folder"),
+                              (" large", "with the large state")):
+            if "missive" + suffix in c:
+                parts.append("%s missive takes %+.1f ms wall, %+.1f ms CPU more"
+                             % (label, d("missive" + suffix, "missive-base", "wall"),
+                                d("missive" + suffix, "missive-base", "cpu")))
+        out.append("; ".join(parts) + " (medians of the differences within each round).")
+    i0, ib = raw.get("missive", "instructions"), raw.get("missive", "instructions_bigstate")
+    i00 = raw.get("missive-base", "instructions")
+    if (i0 or "").isdigit() and (i00 or "").isdigit():
+        out.append("Instructions (callgrind): %.2f million for missive, %.2f million without "
+                   "the memory (%+.2f million)%s." % (
+                       float(i0) / 1e6, float(i00) / 1e6, (float(i0) - float(i00)) / 1e6,
+                       "; %.2f million with the large state" % (float(ib) / 1e6)
+                       if (ib or "").isdigit() else ""))
+    return out
 
 
 def main():
@@ -291,32 +329,63 @@ def main():
     row("  missive: the same text as --attach instead", ta, str, False)
 
     # --- the server memory and the receipts
-    if any(hf["fresh"][t] or hf["bigstate"][t] for t in tools):
+    st = None
+    try:
+        with open(os.path.join(a.raw, "state.json"), encoding="utf-8") as f:
+            st = json.load(f)
+    except (OSError, ValueError):
+        pass
+    if st:
+        c = st["cmds"]
         section("missive's server memory and receipts ($XDG_STATE_HOME/missive: every send "
-                "reads servers, then rewrites it and appends a receipt, both fsynced) — "
-                "1 KiB send as above (%s runs)" % m.get("runs"))
-        ok = [t for t in tools if hf["fresh"][t] or hf["bigstate"][t]]
-        for case, label in (("fresh", "an empty state folder each run"),
-                            ("bigstate", "a large state: %s" % m.get("bigstate", "?"))):
-            have = [t for t in ok if hf[case][t]]
-            row("%s: wall ms, mean (median)" % label,
-                {t: "%.1f (%.1f)" % (hf[case][t]["mean"] * 1e3, hf[case][t]["median"] * 1e3)
-                 for t in have}, str, False)
-            row("  × the 1 KiB row's wall (mean; median)",
-                {t: "%.2f×; %.2f×" % (hf[case][t]["mean"] / hf["small"][t]["mean"],
-                                      hf[case][t]["median"] / hf["small"][t]["median"])
-                 for t in have if hf["small"][t]}, str, False)
-            row("  CPU user+sys ms (mean), × the 1 KiB row's",
-                {t: "%.1f (%.2f×)" % (hf[case][t]["cpu"] * 1e3,
-                                      hf[case][t]["cpu"] / hf["small"][t]["cpu"])
-                 for t in have if hf["small"][t]}, str, False)
+                "reads servers, then rewrites it and appends a receipt, both fsynced): the "
+                "1 KiB send, %d rounds of runs in turn (bench/paired.py), medians" % st["runs"])
+        med_ = statistics.median
+
+        def cell(name):
+            r = c.get(name)
+            if not r:
+                return None
+            return "%.1f / %.1f" % (med_(r["wall"]) * 1e3, med_(r["cpu"]) * 1e3)
+
+        def diff(name, ref):
+            r, b = c.get(name), c.get(ref)
+            if not r or not b:
+                return None
+            n = min(len(r["wall"]), len(b["wall"]))
+            dw = med_([r["wall"][i] - b["wall"][i] for i in range(n)]) * 1e3
+            dc = med_([r["cpu"][i] - b["cpu"][i] for i in range(n)]) * 1e3
+            return "%+.1f / %+.1f (%s)" % (dw, dc, LABEL.get(ref, ref) if ref in LABEL else ref)
+
+        for suffix, label in (("", "state as the run left it (a few servers and receipts)"),
+                              (" fresh", "an empty state folder each run"),
+                              (" large", "a large state: %s" % m.get("bigstate", "?"))):
+            row("%s: wall / CPU ms" % label,
+                {t: cell(t + suffix) for t in tools if cell(t + suffix)}, str, False)
+            d = {}
+            for t in tools:
+                if t == "missive-base":
+                    continue
+                ref = "missive-base" if t == "missive" and "missive-base" in c else \
+                    (t if suffix else None)
+                if ref and ref != t + suffix and diff(t + suffix, ref):
+                    d[t] = diff(t + suffix, ref)
+            row("  difference per round, wall / CPU ms (median; against)", d, str, False)
         sc = {}
         for t in tools:
             v = (raw.get(t, "syscalls") or "").split()
-            if len(v) == 2:
-                sc[t] = "%s, %s fsync" % (v[0], v[1])
-        row("system calls of one send with the large state (strace -f), of them fsync",
+            if len(v) == 3:
+                sc[t] = "%s, %s fsync taking %s ms" % (v[0], v[1], v[2])
+        row("system calls of one send with the large state (strace -f -T), of them fsync",
             sc, str, False)
+        ins = {}
+        for t in tools:
+            i0 = raw.get(t, "instructions") or ""
+            ib = raw.get(t, "instructions_bigstate") or ""
+            if i0.isdigit() and ib.isdigit():
+                ins[t] = "%.1f (+%.1f)" % (float(ib) / 1e6, (float(ib) - float(i0)) / 1e6)
+        row("instructions with the large state (callgrind), millions (+ against the state as "
+            "the run left it)", ins, str, False)
 
     # --- the composer's second send
     rs = {t: jsonl(os.path.join(a.raw, "resume-%s.jsonl" % t)) for t in tools}
@@ -396,6 +465,11 @@ def main():
     out.write("|---|" + "---|" * len(tools) + "\n")
     for label, cells in rows:
         out.write("| %s | %s |\n" % (label, " | ".join(cells[t] for t in tools)))
+    notes = state_notes(raw, st, tools)
+    if notes:
+        out.write("\nThe server memory and receipts (this run, medians):\n\n")
+        for n in notes:
+            out.write("- %s\n" % n)
     out.write("\nGroups each client offers in its ClientHello (supported_groups, in its "
               "order) and the key share it sends first (the sink's record):\n\n")
     for t in tools:
