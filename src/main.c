@@ -32,9 +32,15 @@ help(void)
 	usage(stdout, true);
 	fputs(_(
 "       missive --demo\n"
+"       missive reply [--all] [-p PROFILE] FILE\n"
+"       missive forward [--inline] [-p PROFILE] [-a FILE]... FILE [ADDRESS]...\n"
 "       missive send [OPTIONS] SERVER FROM TO...\n"
 "       missive probe [OPTIONS] SERVER\n"
 "       missive profiles [--check | --names | --import-msmtp [FILE]]\n"
+"       missive setup [OPTIONS] [ADDRESS]\n"
+"       missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [--] [ADDRESS...]\n"
+"       missive outbox [--json] | flush [--due] [--uncertain] [ID...]\n"
+"       missive outbox show ID | drop ID...\n"
 "       missive servers [--json | --names]\n"
 "       missive servers forget HOST[:PORT]\n"
 "       missive receipts [--json] [--to ADDR] [--since DATE] [--unencrypted]\n"
@@ -57,9 +63,16 @@ help(void)
 "  -V, --version        version and licence\n"
 "\n"
 "Commands:\n"
+"  reply     answer a message file (- reads it from standard input)\n"
+"  forward   forward a message file, attached or --inline\n"
 "  send      send one message without the composer (missive send --help)\n"
 "  probe     report a server's capabilities, TLS and certificate; sends no mail\n"
 "  profiles  list and check saved profiles\n"
+"  setup     find your server (DNS SRV, usual names), probe it, write a profile\n"
+"  sendmail  send a finished message from standard input, as sendmail does\n"
+"            (for mail readers, git send-email, cron); queued when the server\n"
+"            cannot take it now\n"
+"  outbox    the messages waiting to be sent: list, flush, show, drop\n"
 "  servers   the servers remembered for doing TLS (downgrade protection)\n"
 "  receipts  the receipts of the messages servers accepted\n"
 "\n"
@@ -95,7 +108,130 @@ list_themes(void)
 	return 0;
 }
 
-enum { O_DEMO = 256, O_THEME, O_LIST_THEMES };
+enum { O_DEMO = 256, O_THEME, O_LIST_THEMES, O_ALL, O_INLINE, O_DRYRUN };
+
+static void
+answer_usage(FILE *f, bool forward, bool for_help)
+{
+	if (forward)
+		fputs(for_help ? _("Usage: missive forward [--inline] [-p PROFILE] "
+		    "[-a FILE]... [--dry-run] FILE [ADDRESS]...\n") :
+		    _("Syntax: missive forward [--inline] [-p PROFILE] [-a FILE]... "
+		    "[--dry-run] FILE [ADDRESS]...\n"), f);
+	else
+		fputs(for_help ? _("Usage: missive reply [--all] [-p PROFILE] "
+		    "[--dry-run] FILE\n") : _("Syntax: missive reply [--all] "
+		    "[-p PROFILE] [--dry-run] FILE\n"), f);
+}
+
+static void
+answer_help(bool forward)
+{
+	answer_usage(stdout, forward, true);
+	if (forward)
+		fputs(_(
+"Opens the composer with the message in FILE forwarded to the ADDRESSes (if\n"
+"given): attached as it is (message/rfc822), or with --inline its text in the\n"
+"body. FILE - reads the message from standard input, and the terminal from\n"
+"/dev/tty.\n"
+"\n"
+"      --inline         the text in the body instead of the message attached\n"
+"  -p, --profile NAME   send from this profile (default: the profile of the\n"
+"                       address the message was sent to)\n"
+"  -a, --attach FILE    attach FILE too (repeatable)\n"
+"      --theme NAME     colour theme\n"
+"      --dry-run        print the message as the composer would start with it,\n"
+"                       and its envelope on stderr; no composer, nothing sent\n"
+"  -h, --help           this help\n"), stdout);
+	else
+		fputs(_(
+"Opens the composer with a reply to the message in FILE: To its Reply-To or\n"
+"From, Subject \"Re: ...\", In-Reply-To and References for threading, and its\n"
+"text quoted. FILE - reads the message from standard input (mutt's\n"
+"pipe-message, aerc, notmuch), and the terminal from /dev/tty.\n"
+"\n"
+"      --all            to all its recipients too, but not to you (every\n"
+"                       profile's from and alternates)\n"
+"  -p, --profile NAME   send from this profile (default: the profile of the\n"
+"                       address the message was sent to)\n"
+"      --theme NAME     colour theme\n"
+"      --dry-run        print the message as the composer would start with it,\n"
+"                       and its envelope on stderr; no composer, nothing sent\n"
+"  -h, --help           this help\n"), stdout);
+}
+
+/* missive reply | forward: the composer with an answer to FILE. */
+static int
+answer_main(int argc, char **argv, bool forward)
+{
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "attach", required_argument, NULL, 'a' },
+		{ "all", no_argument, NULL, O_ALL },
+		{ "inline", no_argument, NULL, O_INLINE },
+		{ "theme", required_argument, NULL, O_THEME },
+		{ "dry-run", no_argument, NULL, O_DRYRUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ui_opts uo;
+	const char **attach = NULL, *none[] = { NULL };
+	size_t nattach = 0;
+	int c, status;
+
+	memset(&uo, 0, sizeof uo);
+	uo.forward = forward;
+	optind = 1;
+	argv[0] = (char *)(forward ? "missive forward" : "missive reply");
+	while ((c = getopt_long(argc, argv, forward ? "p:a:h" : "p:h", options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p': uo.profile = optarg; break;
+		case 'a':
+			attach = xrealloc(attach, (nattach + 2) * sizeof *attach);
+			attach[nattach++] = optarg;
+			attach[nattach] = NULL;
+			break;
+		case O_ALL:
+			if (forward)
+				goto bad;
+			uo.all = true;
+			break;
+		case O_INLINE:
+			if (!forward)
+				goto bad;
+			uo.inline_text = true;
+			break;
+		case O_THEME: uo.theme = optarg; break;
+		case O_DRYRUN: uo.dry_run = true; break;
+		case 'h':
+			answer_help(forward);
+			free(attach);
+			return 0;
+		default:
+			goto bad;
+		}
+	}
+	/* forward FILE [ADDRESS | mailto:URL]...: whom to forward it to. */
+	if (argc - optind < 1 || (!forward && argc - optind > 1)) {
+		fprintf(stderr, argc - optind == 0 ? _("missive: give the message "
+		    "file, or - to read it from standard input\n") :
+		    _("missive: one message file at a time\n"));
+		goto bad;
+	}
+	uo.answer = argv[optind];
+	uo.attach = attach;
+	uo.args = forward ? (const char *const *)(argv + optind + 1) : none;
+	status = ui_run(&uo);
+	free(attach);
+	return status;
+bad:
+	answer_usage(stderr, forward, false);
+	fprintf(stderr, _("Try `missive %s --help' for more information.\n"),
+	    forward ? "forward" : "reply");
+	free(attach);
+	return 2;
+}
 
 int
 main(int argc, char **argv)
@@ -115,6 +251,7 @@ main(int argc, char **argv)
 	const char **attach = NULL;
 	size_t nattach = 0;
 	int c, status;
+	const char *base;
 
 	const char *localedir = getenv("MISSIVE_LOCALEDIR");
 
@@ -127,16 +264,30 @@ main(int argc, char **argv)
 		fputs(_("missive: cannot initialise wolfSSL\n"), stderr);
 		return 1;
 	}
-	if (argc > 1 && strcmp(argv[1], "send") == 0)
+	/* Installed as /usr/sbin/sendmail (a link), missive is sendmail. */
+	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (strcmp(base, "sendmail") == 0)
+		status = cli_sendmail(argc, argv);
+	else if (argc > 1 && strcmp(argv[1], "send") == 0)
 		status = cli_send(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		status = cli_probe(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "profiles") == 0)
 		status = cli_profiles(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "sendmail") == 0)
+		status = cli_sendmail(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "outbox") == 0)
+		status = cli_outbox(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "setup") == 0)
+		status = cli_setup(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "servers") == 0)
 		status = cli_servers(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "receipts") == 0)
 		status = cli_receipts(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "reply") == 0)
+		status = answer_main(argc - 1, argv + 1, false);
+	else if (argc > 1 && strcmp(argv[1], "forward") == 0)
+		status = answer_main(argc - 1, argv + 1, true);
 	else {
 		memset(&uo, 0, sizeof uo);
 		while ((c = getopt_long(argc, argv, "p:s:a:hV", options, NULL)) != -1) {

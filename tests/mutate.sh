@@ -119,6 +119,19 @@ mutation draft-fsync src/base/fs.c "$u/test_draft tests/tui/drafts.sh" \
 mutation undo-below-load src/ui/textbuf.c "$u/test_ui_textbuf $f/fuzz_textbuf tests/tui/undo_fresh.sh" \
 	'tb_undo_forget(tb);' \
 	'(void)tb;'
+# -- setup: verified TLS only, the policy seen to work, no replacing unasked
+mutation setup-unverified src/app/ports.c "$i/probe_ports.sh $i/setup_cli.sh" \
+	'(p->r->tls->verified || p->r->tls->pinned) && !p->r->tls->insecure;' \
+	'true;'
+mutation setup-policy src/app/setup.c "$i/setup_cli.sh" \
+	'p.tls = chosen->t.mode == TLS_IMPLICIT ? TLS_IMPLICIT : TLS_STARTTLS;' \
+	'p.tls = chosen->t.mode;'
+mutation setup-replace src/cli/setup.c "$i/setup_cli.sh tests/tui/setup.sh" \
+	'if ((old = profiles_find(ps, a->name)) == NULL)' \
+	'if ((old = profiles_find(ps, a->name)) == NULL || 1)'
+mutation ports-memory src/app/ports.c "$i/probe_ports.sh" \
+	'if (record_after(s->rec, p->r, NULL, &w) == -1)' \
+	'if (0 && record_after(s->rec, p->r, NULL, &w) == -1)'
 # -- the server memory and receipts
 mutation downgrade-stripped $smtp "$u/test_smtp $i/downgrade.sh" \
 	'} else if (downgrade_watched(s)) {' \

@@ -27,47 +27,10 @@ struct record {
 	char *servers_path, *receipts_path;
 	bool remembered;		/* the memory knew the server */
 	struct server_mem before;
-	char *from, *message_id;
+	char *from, *message_id, *outbox_id;
 	/* what record_after did */
 	bool done, remembered_now, key_changed, downgrade, unreadable;
 };
-
-/* advice with its one %s replaced by name (no format string from
- * outside reaches printf). */
-static char *
-subst(const char *advice, const char *name)
-{
-	const char *p = strstr(advice, "%s");
-
-	if (p == NULL)
-		return xstrdup(advice);
-	return xasprintf("%.*s%s%s", (int)(p - advice), advice, name, p + 2);
-}
-
-static char *
-advice_for(const struct record *rec, const struct record_opts *o)
-{
-	const char *a;
-
-	if (o->advice != NULL)
-		return subst(o->advice, rec->name);
-	if (rec->probe)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`.");
-	else if (rec->via == VIA_SEND)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`, or send this one message "
-		    "without TLS with --tls off.");
-	else if (rec->via == VIA_COMPOSER)
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`, or answer y below to send this "
-		    "one message without TLS.");
-	else
-		a = _("If the server really stopped offering TLS, forget it with "
-		    "`missive servers forget %s`; until then nothing goes to it "
-		    "without TLS.");
-	return subst(a, rec->name);
-}
 
 struct record *
 record_before(struct smtp_job *job, const struct record_opts *o,
@@ -86,6 +49,7 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 	rec->probe = job->probe;
 	rec->insecure = job->insecure;
 	rec->profile = xstrdup(o->profile);
+	rec->outbox_id = xstrdup(o->outbox_id);
 	rec->host = xstrdup(job->host);
 	rec->port = job->port;
 	rec->name = servers_name(job->host, job->port);
@@ -100,7 +64,6 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 	}
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
-	free(job->memory.advice);
 	memset(&job->memory, 0, sizeof job->memory);
 	if (rec->ephemeral)
 		return rec;
@@ -120,7 +83,6 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 		rec->before.pubkey = xstrdup(m->pubkey);
 		job->memory.last_seen = xstrdup(m->last_seen);
 		job->memory.pubkey = xstrdup(m->pubkey);
-		job->memory.advice = advice_for(rec, o);
 	}
 	servers_free(s);
 	return rec;
@@ -181,6 +143,7 @@ receipt_make(const struct record *rec, const struct result *r,
 	rc->reply_code = r->final_code;
 	rc->reply_text = xstrdup(r->final_text);
 	rc->queue_id = xstrdup(r->queue_id);
+	rc->outbox_id = xstrdup(rec->outbox_id);
 	return rc;
 }
 
@@ -315,5 +278,6 @@ record_free(struct record *rec)
 	servers_mem_free(&rec->before);
 	free(rec->from);
 	free(rec->message_id);
+	free(rec->outbox_id);
 	free(rec);
 }

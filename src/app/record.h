@@ -30,11 +30,10 @@ enum record_via { VIA_COMPOSER, VIA_SEND, VIA_SENDMAIL, VIA_OUTBOX };
 struct record_opts {
 	enum record_via via;		/* the receipt's "via" */
 	const char *profile;		/* the profile's name, or NULL */
-	/* What to do after a downgrade, in this front end's words, with
-	 * one %s for HOST:PORT; NULL: the via's own (send: --tls off, the
-	 * composer: the question it asks). Ends the failure's message. */
-	const char *advice;
 	bool ephemeral;			/* the demo: read and write nothing */
+	/* The outbox entry the message is sent from (sendmail, the
+	 * outbox), for its receipt; or NULL. */
+	const char *outbox_id;
 	/* Files other than the XDG ones (tests), or NULL. */
 	const char *servers_path, *receipts_path;
 };

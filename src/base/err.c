@@ -43,5 +43,6 @@ void
 err_clear(struct err *e)
 {
 	e->reason = NULL;
+	e->detail = NULL;
 	e->msg[0] = '\0';
 }

@@ -8,6 +8,8 @@
 
 struct err {
 	const char *reason;	/* JSON `reason` word, or NULL */
+	const char *detail;	/* a finer cause (static word, JSON `detail`)
+				 * that app/explain.c has words for, or NULL */
 	char msg[1024];
 };
 

@@ -112,8 +112,8 @@ utf8_put(struct buf *b, uint32_t cp)
 	buf_add(b, u, n);
 }
 
-char *
-str_escape(const char *s, size_t n)
+static char *
+escape(const char *s, size_t n, bool backslash)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	struct buf b;
@@ -128,7 +128,7 @@ str_escape(const char *s, size_t n)
 			buf_adds(&b, "\\n");
 		else if (u[i] == '\t')
 			buf_adds(&b, "\\t");
-		else if (u[i] == '\\')
+		else if (u[i] == '\\' && backslash)
 			buf_adds(&b, "\\\\");
 		else if (u[i] < 0x20 || u[i] == 0x7f)
 			buf_addf(&b, "\\x%02x", u[i]);
@@ -147,6 +147,18 @@ str_escape(const char *s, size_t n)
 	}
 	buf_cstr(&b);
 	return b.data;
+}
+
+char *
+str_escape(const char *s, size_t n)
+{
+	return escape(s, n, true);
+}
+
+char *
+str_escape_msg(const char *s)
+{
+	return escape(s != NULL ? s : "", s != NULL ? strlen(s) : 0, false);
 }
 
 void

@@ -27,6 +27,12 @@ void utf8_put(struct buf *b, uint32_t cp);
  * other valid UTF-8 is kept. The one escaper of everything shown: stderr,
  * transcripts and the composer (through app/explain.c). Caller frees. */
 char *str_escape(const char *s, size_t n);
+/* The same for a message that quotes untrusted text already escaped
+ * (the engine's failure messages, errors naming a typed value): every
+ * control byte and hidden character is still escaped, but a backslash
+ * is left as it is, so text escaped once is not escaped twice (`\x1b`,
+ * never `\\x1b`). Applying it again changes nothing. Caller frees. */
+char *str_escape_msg(const char *s);
 
 /* Appends s as a JSON string (with quotes) to b; any bytes, always valid
  * JSON: invalid UTF-8 becomes U+FFFD; controls, C1 controls, the bidi

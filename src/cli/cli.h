@@ -6,6 +6,10 @@
 int cli_send(int argc, char **argv);	/* argv[0] = "send" */
 int cli_probe(int argc, char **argv);	/* argv[0] = "probe" */
 int cli_profiles(int argc, char **argv);	/* argv[0] = "profiles" */
+/* These two exit with sysexits.h statuses (doc/design.md). */
+int cli_sendmail(int argc, char **argv);	/* argv[0] = "sendmail" */
+int cli_outbox(int argc, char **argv);		/* argv[0] = "outbox" */
+int cli_setup(int argc, char **argv);	/* argv[0] = "setup" */
 int cli_servers(int argc, char **argv);		/* argv[0] = "servers" */
 int cli_receipts(int argc, char **argv);	/* argv[0] = "receipts" */
 

@@ -13,6 +13,7 @@
 #include "cli/print.h"
 
 static void print_probe_report(const struct result *r, FILE *out);
+static void print_timeline(const struct result *r, FILE *out, const char *prefix);
 
 /* stdout could not be written (the reader went away: SIGPIPE is
  * ignored, so EPIPE): said once on stderr; the session goes on and its
@@ -28,15 +29,41 @@ out_failed(struct printer *p, int errnum)
 	    "outcome\n"), strerror(errnum));
 }
 
+/* The words of JSON error.message, result.message and tls.verify_error
+ * are the renderer's, as on stderr (app/explain.c). */
 static void
 json_line(struct printer *p, const struct event *ev)
 {
+	const struct result *r = ev->result;
+	struct event copy = *ev;
+	struct result rcopy;
+	struct tls_info ticopy;
+	char *words = NULL;
 	struct buf b;
 
 	if (p->out_closed)
 		return;
+	if ((ev->type == EV_ERROR || ev->type == EV_RESULT) && r != NULL &&
+	    r->reason != NULL && strcmp(r->reason, "usage") != 0) {
+		words = explain_failure(r, p->probe, p->queue ? FOR_QUEUE : FOR_CLI,
+		    true);
+		if (ev->type == EV_ERROR)
+			copy.text = words;
+		else {
+			rcopy = *r;
+			rcopy.message = words;
+			copy.result = &rcopy;
+		}
+	} else if (ev->type == EV_TLS && ev->tls_info != NULL &&
+	    (!ev->tls_info->verified || ev->tls_info->pin_failed != PIN_FAIL_NONE)) {
+		ticopy = *ev->tls_info;
+		words = explain_cert(ev->tls_info, true);
+		ticopy.verify_error = words;
+		copy.tls_info = &ticopy;
+	}
 	buf_init(&b);
-	event_to_json(ev, &b);
+	event_to_json(&copy, &b);
+	free(words);
 	buf_addc(&b, '\n');
 	errno = 0;
 	if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) == EOF)
@@ -75,16 +102,17 @@ progress_bar(struct printer *p, const struct event *ev)
 
 /* The verdict, and for a refused certificate the exact pin to copy. */
 static void
-human_result(const struct result *r, bool probe)
+human_result(const struct result *r, bool probe, bool queue)
 {
 	enum sev sev;
-	char *v = explain_verdict(r, probe, FOR_CLI, &sev);
+	char *v = explain_verdict(r, probe, queue ? FOR_QUEUE : FOR_CLI, &sev);
 
 	fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), v);
 	free(v);
-	/* A weak key is refused even when pinned: no pin to offer then. */
+	/* Pins only where pinning is advice: never for a weak key, an
+	 * expired or not yet valid or badly signed certificate. */
 	if (r->reason != NULL && strcmp(r->reason, "cert_verify") == 0 &&
-	    r->tls != NULL && r->tls->nchain > 0 && !r->tls->weak) {
+	    explain_cert_pinnable(r->tls)) {
 		fprintf(stderr, "  --pin-pubkey %s\n", r->tls->chain[0].pubkey);
 		fprintf(stderr, "  --fingerprint %s\n", r->tls->chain[0].fingerprint);
 	}
@@ -96,6 +124,8 @@ print_event(const struct event *ev, void *arg)
 	struct printer *p = arg;
 	char *esc;
 
+	if (ev->type == EV_RESULT && ev->result != NULL && p->transcript != NULL)
+		print_timeline(ev->result, p->transcript, "T: ");
 	if (ev->type == EV_DIALOGUE) {
 		esc = str_escape(ev->text, strlen(ev->text));
 		if (p->transcript != NULL) {
@@ -127,11 +157,17 @@ print_event(const struct event *ev, void *arg)
 				print_probe_report(ev->result, stdout);
 				if (p->memory != NULL)
 					printf(_("Server memory: %s\n"), p->memory);
+				if (ev->result->nstages > 0) {
+					fputs(_("Timeline (each stage, scaled to the "
+					    "longest):\n"), stdout);
+					print_timeline(ev->result, stdout, "  ");
+				}
 				fflush(stdout);
 				if (ferror(stdout))
 					out_failed(p, errno != 0 ? errno : EIO);
 			}
-			human_result(ev->result, p->probe);
+			if (!p->quiet || !ev->result->sent)
+				human_result(ev->result, p->probe, p->queue);
 		}
 		break;
 	case EV_GREETING:
@@ -144,6 +180,11 @@ print_event(const struct event *ev, void *arg)
 		enum sev sev;
 		char *line = explain_event(ev, &sev);
 
+		if (line != NULL && p->quiet && (sev == SEV_INFO || sev == SEV_OK ||
+		    sev == SEV_CLIENT)) {
+			free(line);
+			break;
+		}
 		if (line != NULL)
 			fprintf(stderr, "%s %s\n", explain_symbol(sev, MB_CUR_MAX > 1), line);
 		free(line);
@@ -155,12 +196,19 @@ print_event(const struct event *ev, void *arg)
 void
 print_usage_failure(struct printer *p, const char *message)
 {
+	print_failure(p, "usage", message, 2);
+}
+
+void
+print_failure(struct printer *p, const char *reason, const char *message,
+    int status)
+{
 	char *esc;
 
 	if (p->json) {
-		struct result r = { .reason = "usage", .stage = "usage",
-		    .exit_status = 2 };
-		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = "usage" };
+		struct result r = { .reason = reason, .stage = "usage",
+		    .exit_status = status };
+		struct event ev = { .type = EV_ERROR, .stage = "usage", .reason = reason };
 
 		ev.text = (char *)message;
 		json_line(p, &ev);
@@ -168,8 +216,9 @@ print_usage_failure(struct printer *p, const char *message)
 		ev = (struct event){ .type = EV_RESULT, .result = &r };
 		json_line(p, &ev);
 	}
-	/* It may quote what was typed, line breaks and escapes included. */
-	esc = str_escape(message, strlen(message));
+	/* It may quote what was typed, line breaks and escapes included,
+	 * some of it escaped already: escaped once. */
+	esc = str_escape_msg(message);
 	fprintf(stderr, "missive: %s\n", esc);
 	free(esc);
 }
@@ -221,11 +270,10 @@ print_probe_report(const struct result *r, FILE *out)
 		fputs(_("Certificate: accepted by its pin (--fingerprint or "
 		    "--pin-pubkey)\n"), out);
 	else {
-		char *esc = str_escape(ti->verify_error ? ti->verify_error : "?",
-		    strlen(ti->verify_error ? ti->verify_error : "?"));
+		char *why = explain_cert(ti, false);
 
-		fprintf(out, _("Certificate: NOT verified: %s\n"), esc);
-		free(esc);
+		fprintf(out, _("Certificate: NOT verified: %s\n"), why);
+		free(why);
 	}
 	for (i = 0; i < ti->nchain; i++) {
 		const struct cert_info *c = &ti->chain[i];
@@ -245,6 +293,23 @@ print_probe_report(const struct result *r, FILE *out)
 		free(subj);
 		free(iss);
 		free(sans);
+	}
+	fflush(out);
+}
+
+/* The session's stages as bars scaled to the longest, each line after
+ * prefix. */
+static void
+print_timeline(const struct result *r, FILE *out, const char *prefix)
+{
+	double longest = explain_stages_longest(r);
+	size_t i;
+
+	for (i = 0; i < r->nstages; i++) {
+		char *l = explain_stage(&r->stages[i], longest, 40, MB_CUR_MAX > 1);
+
+		fprintf(out, "%s%s\n", prefix, l);
+		free(l);
 	}
 	fflush(out);
 }

@@ -9,18 +9,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "app/deliver.h"
+#include "app/preview.h"
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "app/ports.h"
 #include "cli/cli.h"
+#include "cli/ports.h"
 #include "cli/print.h"
 #include "mail/msg.h"
 #include "net/sasl.h"
 #include "net/server.h"
 #include "net/smtp.h"
 #include "net/tls.h"
+#include "store/outbox.h"
 #include "store/profile.h"
 
 enum {
@@ -28,7 +34,7 @@ enum {
 	O_TLSMIN,
 	O_USER, O_PASSCMD, O_AUTH, O_PLAINAUTH, O_SUBJECT, O_CC, O_BCC, O_ATTACH,
 	O_BODY, O_HELO, O_TIMEOUT, O_PARTIAL, O_JSON, O_TRANSCRIPT, O_DRYRUN,
-	O_FROM,
+	O_FROM, O_QUEUE, O_PORTS, O_REPLYTO, O_HEADER,
 };
 
 static const struct option options[] = {
@@ -48,6 +54,8 @@ static const struct option options[] = {
 	{ "subject", required_argument, NULL, O_SUBJECT },
 	{ "cc", required_argument, NULL, O_CC },
 	{ "bcc", required_argument, NULL, O_BCC },
+	{ "reply-to", required_argument, NULL, O_REPLYTO },
+	{ "header", required_argument, NULL, O_HEADER },
 	{ "attach", required_argument, NULL, O_ATTACH },
 	{ "body", required_argument, NULL, O_BODY },
 	{ "helo", required_argument, NULL, O_HELO },
@@ -57,6 +65,8 @@ static const struct option options[] = {
 	{ "transcript", required_argument, NULL, O_TRANSCRIPT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, O_DRYRUN },
+	{ "queue", no_argument, NULL, O_QUEUE },
+	{ "ports", no_argument, NULL, O_PORTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -69,10 +79,12 @@ struct opts {
 	const char *password_cmd, *auth, *from, *subject, *body, *helo;
 	const char *timeout, *transcript;
 	int fallback, insecure, plainauth, partial;
-	bool json, verbose, dry_run;
-	struct buf cc, bcc;
+	bool json, verbose, dry_run, queue, ports;
+	struct buf cc, bcc, reply_to;
 	const char **attach;
 	size_t nattach;
+	const char **headers;
+	size_t nheaders;
 	char **args;
 	int nargs;
 };
@@ -129,19 +141,41 @@ help(bool probe)
 "      --helo NAME          name for EHLO/HELO\n"
 "      --timeout SECONDS    every network wait (default 30)\n"
 "      --json               progress as JSON lines on stdout\n"
-"      --transcript FILE    write the dialogue, credentials redacted\n"
+"      --transcript FILE    write the dialogue (credentials redacted) and the\n"
+"                           time each stage took\n"
 "  -v, --verbose            the dialogue on stderr\n"), stdout);
+	if (probe)
+		fputs(_(
+"      --ports              SERVER is a host: try 465 (implicit TLS), 587\n"
+"                           (STARTTLS) and 25 at once and print a table of\n"
+"                           what each offers (--json: an object per port);\n"
+"                           --timeout is each port's deadline (default 10);\n"
+"                           exit 0 when a port has TLS with a verified or\n"
+"                           pinned certificate, else 1\n"), stdout);
 	if (!probe)
 		fputs(_(
 "      --from ADDR          sender (instead of the FROM argument)\n"
 "      --subject TEXT       subject\n"
 "      --cc ADDR, --bcc ADDR, --attach FILE   (repeatable)\n"
+"      --reply-to ADDR      where replies should go (repeatable)\n"
+"      --header 'NAME: VALUE'  an extra header line (repeatable)\n"
 "      --body FILE          body from FILE, - for stdin\n"
 "      --partial            deliver to accepted recipients when some are refused\n"
-"      --dry-run            print the message that would be sent; connect nowhere\n"),
+"      --dry-run            print the message that would be sent, and its\n"
+"                           envelope on stderr; connect nowhere\n"
+"      --queue              with -p: when the server cannot take it now (cannot\n"
+"                           connect, timeout, 4xx), put it in the outbox\n"
+"                           (`missive outbox flush' sends it) and exit 0\n"),
 		    stdout);
-	fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration error, "
-	    "3 sent to some recipients only.\n"), stdout);
+	if (probe)
+		fputs(_("\nWith --user, probe logs in (AUTH) and sends no mail.\n"
+		    "\nExit status: 0 the server answered and every TLS step the "
+		    "policy calls for\nsucceeded with a verified or pinned "
+		    "certificate (and AUTH, with --user);\n1 otherwise; 2 usage or "
+		    "configuration error.\n"), stdout);
+	else
+		fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration "
+		    "error, 3 sent to some recipients only.\n"), stdout);
 }
 
 static int
@@ -168,9 +202,17 @@ parse(int argc, char **argv, struct opts *o)
 		case O_PLAINAUTH: o->plainauth = 1; break;
 		case O_FROM: o->from = optarg; break;
 		case O_SUBJECT: o->subject = optarg; break;
+		case O_HEADER:
+			o->headers = xrealloc(o->headers, (o->nheaders + 2) *
+			    sizeof *o->headers);
+			o->headers[o->nheaders++] = optarg;
+			o->headers[o->nheaders] = NULL;
+			break;
 		case O_CC:
-		case O_BCC: {
-			struct buf *b = c == O_CC ? &o->cc : &o->bcc;
+		case O_BCC:
+		case O_REPLYTO: {
+			struct buf *b = c == O_CC ? &o->cc : c == O_BCC ? &o->bcc :
+			    &o->reply_to;
 
 			if (b->len > 0)
 				buf_adds(b, ", ");
@@ -190,6 +232,8 @@ parse(int argc, char **argv, struct opts *o)
 		case O_TRANSCRIPT: o->transcript = optarg; break;
 		case 'v': o->verbose = true; break;
 		case O_DRYRUN: o->dry_run = true; break;
+		case O_QUEUE: o->queue = true; break;
+		case O_PORTS: o->ports = true; break;
 		case 'h':
 			help(o->probe);
 			exit(0);
@@ -252,9 +296,16 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	/* Options over the profile. */
 	if (o->fallback)
 		job->fallback_plaintext = true;
-	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC)
+	if (job->fallback_plaintext && job->tls != TLS_OPPORTUNISTIC) {
+		/* Not blamed on a --tls never typed. */
+		if (job->tls_implied)
+			return err_setr(e, "usage", _("--fallback-plaintext works only "
+			    "with --tls opportunistic, and port %d implies %s; choose "
+			    "another with --tls or the profile's tls ="), job->port,
+			    tls_mode_name(job->tls));
 		return err_setr(e, "usage", _("--fallback-plaintext works only with "
 		    "--tls opportunistic (the policy here is %s)"), tls_mode_name(job->tls));
+	}
 	if (o->ca_file != NULL) {
 		free(job->ca_file);
 		job->ca_file = xstrdup(o->ca_file);
@@ -342,8 +393,22 @@ build_msg(struct opts *o, const struct profile *pr, const char *from,
 	struct msg_spec spec;
 	struct buf cc, bcc;
 	struct msg *m;
+	const char **hdrs;
+	size_t nh = 0, i;
+	char *plines = pr != NULL ? xstrdup(pr->headers) : NULL, *line, *save;
 
 	memset(&spec, 0, sizeof spec);
+	/* The profile's header lines, then the command line's. */
+	hdrs = xcalloc(o->nheaders + 65, sizeof *hdrs);
+	for (line = plines != NULL ? strtok_r(plines, "\n", &save) : NULL;
+	    line != NULL && nh < 64; line = strtok_r(NULL, "\n", &save))
+		hdrs[nh++] = line;
+	for (i = 0; i < o->nheaders; i++)
+		hdrs[nh++] = o->headers[i];
+	spec.headers = hdrs;
+	spec.reply_to = o->reply_to.len > 0 ? o->reply_to.data :
+	    pr != NULL ? pr->reply_to : NULL;
+	spec.wrap = pr != NULL ? pr->wrap : MSG_WRAP_AUTO;
 	buf_init(&cc);
 	buf_init(&bcc);
 	if (o->cc.len > 0)
@@ -372,23 +437,82 @@ build_msg(struct opts *o, const struct profile *pr, const char *from,
 		e->reason = "usage";
 	buf_free(&cc);
 	buf_free(&bcc);
+	free(hdrs);
+	free(plines);
 	return m;
 }
 
+/* probe --ports HOST: the checks of its own, then app/ports.c with the
+ * session settings build_job makes of the other options. */
 static int
-dry_run(struct msg *m, struct err *e)
+probe_ports(struct opts *o, const struct profile *pr, struct printer *p)
 {
-	char buf[65536];
-	ssize_t n;
+	const char *bad = NULL, *server = NULL, *from = NULL;
+	struct smtp_job job;
+	struct buf to;
+	struct err e = { 0 };
+	bool syntax = false;
+	char *host = NULL, *m = NULL;
+	int port = 0, status = 2, deadline = PORTS_DEADLINE;
 
-	if (msg_start(m, MSG_8BIT | (msg_needs_smtputf8(m) ? MSG_UTF8 : 0), e) == -1)
-		return -1;
-	while ((n = msg_read(m, buf, sizeof buf, e)) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			return err_set(e, _("cannot write to stdout: %s"), strerror(errno));
-	if (n < 0 || fflush(stdout) == EOF)
-		return -1;
-	return 0;
+	smtp_job_init(&job);
+	buf_init(&to);
+	if (!o->probe) {
+		print_usage_failure(p, _("--ports is an option of missive probe"));
+		goto out;
+	}
+	if (o->tls != NULL)
+		bad = "--tls";
+	else if (o->fallback)
+		bad = "--fallback-plaintext";
+	else if (o->user != NULL)
+		bad = "--user";
+	else if (o->password_cmd != NULL)
+		bad = "--password-cmd";
+	else if (o->auth != NULL)
+		bad = "--auth";
+	else if (o->plainauth)
+		bad = "--allow-plaintext-auth";
+	else if (o->transcript != NULL)
+		bad = "--transcript";
+	else if (o->verbose)
+		bad = "--verbose";
+	if (bad != NULL) {
+		m = xasprintf(_("%s does not go with --ports: each port is probed "
+		    "with the policy it implies, without logging in"), bad);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (o->nargs != 1) {
+		usage_send(stderr, true, false);
+		print_usage_failure(p, o->nargs == 0 ? _("--ports needs a HOST") :
+		    _("--ports takes one HOST"));
+		goto out;
+	}
+	if (server_split(o->args[0], &host, &port, &e) == -1) {
+		m = xasprintf(_("HOST `%s': %s"), o->args[0], e.msg);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (port != 0) {
+		m = xasprintf(_("--ports takes a HOST without a port (`%s'): it "
+		    "tries 465, 587 and 25 itself"), o->args[0]);
+		print_usage_failure(p, m);
+		goto out;
+	}
+	if (build_job(o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
+		print_usage_failure(p, e.msg);
+		goto out;
+	}
+	if (o->timeout != NULL)
+		deadline = job.timeout;
+	status = cli_probe_ports(host, &job, deadline, o->json);
+out:
+	free(m);
+	free(host);
+	buf_free(&to);
+	smtp_job_free(&job);
+	return status;
 }
 
 /* The session's events on their way to the printer: the result is
@@ -399,19 +523,120 @@ struct session_out {
 	struct record *rec;
 };
 
+/* The memory's update and the receipt, before the result is shown. */
+static void
+session_record(struct session_out *so, const struct event *ev)
+{
+	struct err w;
+
+	if (record_after(so->rec, ev->result, NULL, &w) == -1)
+		print_warning(so->p, w.msg, ev->t);
+	free(so->p->memory);
+	so->p->memory = so->p->probe ? record_memory_words(so->rec) : NULL;
+}
+
 static void
 session_event(const struct event *ev, void *arg)
 {
 	struct session_out *so = arg;
-	struct err w;
 
-	if (ev->type == EV_RESULT && ev->result != NULL) {
-		if (record_after(so->rec, ev->result, NULL, &w) == -1)
-			print_warning(so->p, w.msg, ev->t);
-		free(so->p->memory);
-		so->p->memory = so->p->probe ? record_memory_words(so->rec) : NULL;
-	}
+	if (ev->type == EV_RESULT && ev->result != NULL)
+		session_record(so, ev);
 	print_event(ev, so->p);
+}
+
+/* --queue: what is needed to put a message the server could not take
+ * now into the outbox, before its result is shown. */
+struct queue_out {
+	struct session_out so;	/* .p, the printer; .rec */
+	struct printer *p;
+	const struct opts *o;
+	const struct profile *pr;
+	struct smtp_job *job;
+	const char *to;
+	bool queued;
+};
+
+/* --queue keeps the profile's settings for the later tries: options that
+ * would change the session cannot come along. NULL when none is given. */
+static const char *
+queue_conflict(const struct opts *o)
+{
+	if (o->tls != NULL) return "--tls";
+	if (o->fallback) return "--fallback-plaintext";
+	if (o->ca_file != NULL) return "--ca-file";
+	if (o->fingerprint != NULL) return "--fingerprint";
+	if (o->pin_pubkey != NULL) return "--pin-pubkey";
+	if (o->insecure) return "--insecure";
+	if (o->tls_min != NULL) return "--tls-min";
+	if (o->user != NULL) return "--user";
+	if (o->password_cmd != NULL) return "--password-cmd";
+	if (o->auth != NULL) return "--auth";
+	if (o->plainauth) return "--allow-plaintext-auth";
+	if (o->helo != NULL) return "--helo";
+	if (o->timeout != NULL) return "--timeout";
+	if (o->partial) return "--partial";
+	if (o->dry_run) return "--dry-run";
+	return NULL;
+}
+
+static void
+queue_event(const struct event *ev, void *arg)
+{
+	struct queue_out *q = arg;
+	struct deliver_queue dq;
+	struct deliver_report rep;
+	struct err e;
+	char *words;
+
+	if (ev->type == EV_RESULT && ev->result != NULL)
+		session_record(&q->so, ev);
+	if (ev->type != EV_RESULT || ev->result == NULL ||
+	    deliver_class(ev->result) != DC_TEMP) {
+		print_event(ev, q->p);
+		return;
+	}
+	memset(&dq, 0, sizeof dq);
+	memset(&rep, 0, sizeof rep);
+	dq.profile = q->pr->name;
+	dq.via = "send";
+	dq.from = q->o->from != NULL ? q->o->from : q->pr->from;
+	dq.to = q->to;
+	dq.subject = q->o->subject;
+	dq.failed = ev->result;
+	err_clear(&e);
+	if (deliver_queue_msg(q->job->msg, &dq, rep.id, &e) == -1) {
+		char *w = xasprintf(_("--queue: the message could not be put in the "
+		    "outbox: %s"), e.msg);
+		struct event wv = { .type = EV_WARNING, .t = ev->t, .text = w };
+
+		print_event(&wv, q->p);
+		free(w);
+		print_event(ev, q->p);
+		return;
+	}
+	q->queued = true;
+	rep.cls = DC_TEMP;
+	rep.kept = true;
+	rep.state = OB_QUEUED;
+	rep.next_try = (long long)time(NULL) + outbox_backoff(1);
+	words = deliver_report_words(&rep);
+	if (q->p->json) {
+		/* The decision before the result, which stays last. */
+		struct event wv = { .type = EV_WARNING, .t = ev->t, .text = words };
+		struct event rv = *ev;
+		struct result *r = result_dup(ev->result);
+
+		print_event(&wv, q->p);
+		r->exit_status = 0;
+		rv.result = r;
+		print_event(&rv, q->p);
+		result_free(r);
+	} else {
+		print_event(ev, q->p);
+		fprintf(stderr, "missive: %s\n", words);
+	}
+	free(words);
 }
 
 static int
@@ -438,6 +663,7 @@ run(int argc, char **argv, bool probe)
 	memset(&p, 0, sizeof p);
 	buf_init(&o.cc);
 	buf_init(&o.bcc);
+	buf_init(&o.reply_to);
 	buf_init(&to);
 	smtp_job_init(&job);
 	o.probe = probe;
@@ -476,9 +702,38 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 	}
+	if (o.ports) {
+		status = probe_ports(&o, pr, &p);
+		goto out;
+	}
+	if (o.queue && !probe) {
+		const char *c = queue_conflict(&o);
+
+		if (pr == NULL) {
+			print_usage_failure(&p, _("--queue needs a profile (-p NAME): "
+			    "the outbox sends the message later with the profile's "
+			    "server and settings"));
+			goto out;
+		}
+		if (c != NULL) {
+			err_set(&e, _("--queue: %s cannot go with it; the outbox sends "
+			    "with the profile's settings alone (put it in the profile)"),
+			    c);
+			print_usage_failure(&p, e.msg);
+			goto out;
+		}
+	}
 	if (build_job(&o, pr, &job, &server, &from, &to, &syntax, &e) == -1) {
 		if (syntax)
 			usage_send(stderr, probe, false);
+		print_usage_failure(&p, e.msg);
+		goto out;
+	}
+	if (o.queue && !probe && strcmp(server, pr->server != NULL ?
+	    pr->server : "") != 0) {
+		err_set(&e, _("--queue: the outbox sends with the profile's server "
+		    "(%s), not %s; leave SERVER out"), pr->server != NULL ?
+		    pr->server : "-", server);
 		print_usage_failure(&p, e.msg);
 		goto out;
 	}
@@ -489,7 +744,7 @@ run(int argc, char **argv, bool probe)
 			goto out;
 		}
 		if (o.dry_run) {
-			status = dry_run(job.msg, &e) == 0 ? 0 : 1;
+			status = preview_print(job.msg, &e) == 0 ? 0 : 1;
 			if (status != 0)
 				fprintf(stderr, "missive: %s\n", e.msg);
 			goto out;
@@ -513,8 +768,16 @@ run(int argc, char **argv, bool probe)
 	so.rec = record_before(&job, &ro, &e);
 	if (e.msg[0] != '\0')
 		print_warning(&p, e.msg, 0);
-	r = smtp_run(&job, session_event, &so, NULL, NULL);
-	status = r->exit_status;
+	if (o.queue) {
+		struct queue_out q = { .so = so, .p = &p, .o = &o, .pr = pr,
+		    .job = &job, .to = to.data };
+
+		r = smtp_run(&job, queue_event, &q, NULL, NULL);
+		status = q.queued ? 0 : r->exit_status;
+	} else {
+		r = smtp_run(&job, session_event, &so, NULL, NULL);
+		status = r->exit_status;
+	}
 	result_free(r);
 	record_free(so.rec);
 out:
@@ -525,8 +788,10 @@ out:
 	profiles_free(ps);
 	buf_free(&o.cc);
 	buf_free(&o.bcc);
+	buf_free(&o.reply_to);
 	buf_free(&to);
 	free(o.attach);
+	free(o.headers);
 	return status;
 }
 

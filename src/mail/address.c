@@ -836,6 +836,34 @@ addr_spec(const struct addr *a, bool ascii)
 	return xasprintf("%s@%s", a->local, ascii ? a->domain_ascii : a->domain);
 }
 
+void
+addr_specs_add(char ***v, size_t *n, const struct addr_list *l)
+{
+	size_t i, j;
+	char *s, *at, *at2;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].kind != ADDR_MAILBOX)
+			continue;
+		s = addr_spec(&l->v[i], true);
+		at = strrchr(s, '@');
+		for (j = 0; j < *n; j++) {
+			at2 = strrchr((*v)[j], '@');
+			/* Local parts are case-sensitive, domains are not. */
+			if (at2 != NULL && at - s == at2 - (*v)[j] &&
+			    memcmp(s, (*v)[j], (size_t)(at - s)) == 0 &&
+			    strcasecmp(at, at2) == 0)
+				break;
+		}
+		if (j < *n) {
+			free(s);
+			continue;
+		}
+		*v = xrealloc(*v, (*n + 1) * sizeof **v);
+		(*v)[(*n)++] = s;
+	}
+}
+
 /* --- rendering */
 
 static bool

@@ -46,6 +46,11 @@ size_t addr_count(const struct addr_list *l);
 /* "local@domain": with ascii, the domain in A-label form (what the
  * envelope carries). Caller frees. */
 char *addr_spec(const struct addr *a, bool ascii);
+/* Appends to the n strings of *v the addr_spec (ASCII domain) of each
+ * mailbox of l not already there: local parts compared exactly, domains
+ * ignoring case. The envelope's one rule (msg.c, the sendmail
+ * interface). */
+void addr_specs_add(char ***v, size_t *n, const struct addr_list *l);
 
 /* Appends the list to a header being built ("To:" already begun):
  * display names as atoms, quoted strings or RFC 2047 encoded-words

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -298,8 +300,8 @@ hexval(unsigned char c)
 	return -1;
 }
 
-int
-enc_qp_decode(struct buf *out, const char *in, size_t n)
+static int
+qp_decode(struct buf *out, const char *in, size_t n, bool lenient)
 {
 	const unsigned char *u = (const unsigned char *)in;
 	size_t i = 0, k;
@@ -324,12 +326,27 @@ enc_qp_decode(struct buf *out, const char *in, size_t n)
 				buf_addc(out, (char)(hexval(u[i + 1]) * 16 +
 				    hexval(u[i + 2])));
 				i += 3;
-			} else
+			} else if (lenient)
+				/* RFC 2045 6.7 (1): a robust reader keeps it. */
+				buf_addc(out, (char)u[i++]);
+			else
 				return -1;
 		} else
 			buf_addc(out, (char)u[i++]);
 	}
 	return 0;
+}
+
+int
+enc_qp_decode(struct buf *out, const char *in, size_t n)
+{
+	return qp_decode(out, in, n, false);
+}
+
+void
+enc_qp_decode_lenient(struct buf *out, const char *in, size_t n)
+{
+	(void)qp_decode(out, in, n, true);
 }
 
 /* --- header builder */
@@ -633,6 +650,85 @@ enc_hdr_param(struct enc_hdr *h, const char *name, const char *value)
 	buf_free(&v);
 }
 
+/* --- charsets */
+
+/* A charset name as MIME writes them; anything else (a "//" that iconv
+ * would read as an option, spaces) is not given to iconv. */
+static bool
+charset_name_ok(const char *cs, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 40)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)cs[i]) && strchr("-_.:+()", cs[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* Valid UTF-8 copied, every bad byte a U+FFFD. */
+static void
+utf8_repair(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0, l;
+
+	while (i < n) {
+		l = utf8_len((const unsigned char *)s + i, n - i);
+		if (l == 0) {
+			utf8_put(out, 0xfffd);
+			i++;
+		} else {
+			buf_add(out, s + i, l);
+			i += l;
+		}
+	}
+}
+
+int
+enc_to_utf8(struct buf *out, const char *charset, size_t cslen,
+    const char *in, size_t n)
+{
+	char name[48], tmp[4096], *ip = (char *)in, *op;
+	size_t il = n, ol, r;
+	iconv_t cd;
+
+	if (cslen == 0 || (cslen == 5 && strncasecmp(charset, "utf-8", 5) == 0) ||
+	    (cslen == 4 && strncasecmp(charset, "utf8", 4) == 0) ||
+	    (cslen == 8 && strncasecmp(charset, "us-ascii", 8) == 0)) {
+		/* ASCII that is not: 8-bit text labelled US-ASCII is most
+		 * often UTF-8; what is not becomes U+FFFD. */
+		utf8_repair(out, in, n);
+		return 0;
+	}
+	if (!charset_name_ok(charset, cslen))
+		return -1;
+	memcpy(name, charset, cslen);
+	name[cslen] = '\0';
+	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+		return -1;
+	while (il > 0) {
+		op = tmp;
+		ol = sizeof tmp;
+		r = iconv(cd, &ip, &il, &op, &ol);
+		buf_add(out, tmp, (size_t)(op - tmp));
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* A byte the charset does not have, or a sequence cut short. */
+		utf8_put(out, 0xfffd);
+		ip++;
+		il--;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	op = tmp;
+	ol = sizeof tmp;
+	/* Stateful charsets (ISO-2022-JP) end in their initial state. */
+	if (iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1)
+		buf_add(out, tmp, (size_t)(op - tmp));
+	iconv_close(cd);
+	return 0;
+}
+
 /* --- encoded-word decoding */
 
 static void
@@ -701,8 +797,10 @@ ew_one(struct buf *out, const char *s)
 	} else if (ok == 0 && ((cslen == 8 && strncasecmp(cs, "us-ascii", 8) == 0) ||
 	    (cslen == 10 && strncasecmp(cs, "iso-8859-1", 10) == 0)))
 		latin1_to_utf8(out, raw.data, raw.len);
-	else
-		ok = -1;
+	else if (ok == 0)
+		/* Any other charset iconv knows (ISO-8859-15, KOI8-R ...). */
+		ok = enc_to_utf8(out, cs, cslen, raw.data != NULL ? raw.data : "",
+		    raw.len);
 	buf_free(&raw);
 	return ok == 0 ? (size_t)(end + 2 - s) : 0;
 }
@@ -830,6 +928,7 @@ static const struct {
 	{ "diff", "text/x-diff" },
 	{ "doc", "application/msword" },
 	{ "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	{ "eml", "message/rfc822" },
 	{ "epub", "application/epub+zip" },
 	{ "flac", "audio/flac" },
 	{ "gif", "image/gif" },

@@ -61,6 +61,17 @@ size_t enc_qp_end(struct enc_qp *q, char *out);
 /* Decodes quoted-printable; CRLF hard breaks become LF. -1 on a
  * malformed escape. */
 int enc_qp_decode(struct buf *out, const char *in, size_t n);
+/* The same for received mail: a malformed escape is kept as it is. */
+void enc_qp_decode_lenient(struct buf *out, const char *in, size_t n);
+
+/* --- charsets */
+
+/* Appends in[0..n), text in the MIME charset charset[0..cslen) (an
+ * empty one: UTF-8), as UTF-8: UTF-8 and US-ASCII checked, every other
+ * charset through iconv; a byte the charset does not allow becomes
+ * U+FFFD. -1 (nothing appended) when iconv does not know the charset. */
+int enc_to_utf8(struct buf *out, const char *charset, size_t cslen,
+    const char *in, size_t n);
 
 /* --- header builder: folds at whitespace so lines stay within 78
  * columns where a fold point exists; callers never hand it a token that
@@ -106,7 +117,7 @@ void enc_hdr_end(struct enc_hdr *h);
 void enc_quote(struct buf *b, const char *s, size_t n);
 
 /* Decodes RFC 2047 encoded-words in an unstructured header value
- * (charsets UTF-8, US-ASCII, ISO-8859-1; others are left encoded);
+ * (any charset enc_to_utf8 knows; others are left encoded);
  * whitespace between adjacent encoded-words is dropped. Caller frees. */
 char *enc_ew_decode(const char *s);
 /* The same with its length in *len: a decoded =00 is a NUL inside the

@@ -6,17 +6,21 @@
  * not grow with the message. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "base/util.h"
@@ -34,12 +38,18 @@
 #define IN_LINES	256		/* base64 lines encoded per refill */
 #define IN_SIZE		(ENC_B64_LINE_IN * IN_LINES)
 #define OUT_SIZE	(ENC_B64_LINE * IN_LINES)
+#define RAW_IN		(OUT_SIZE / 2 - 2)	/* message/rfc822: LF may become CRLF */
+#define SNIFF_MAX	(8u << 20)	/* text attachments read for their charset */
+#define MAX_HEADERS	64		/* extra header lines */
 
 struct attach {
 	char *path;
 	char *name;		/* shown to the recipient: base name, UTF-8 */
 	const char *type;
+	char *charset;		/* text/ types: detected, or NULL */
 	uint64_t size;		/* taken at msg_start */
+	bool raw;		/* message/rfc822 sent as it is, CRLF lines */
+	uint64_t wire;		/* raw: its size on the wire */
 };
 
 enum seg_kind { SEG_MEM, SEG_TEXT, SEG_FILE };
@@ -61,12 +71,21 @@ struct msg {
 	struct attach *att;
 	size_t natt;
 
+	char **hdrs;			/* extra header lines, checked */
+	size_t nhdrs;
+
 	char *env_from;
 	char **rcpt;
+	const char **rcpt_field;	/* "To", "Cc", "Bcc" */
 	size_t nrcpt;
 	bool env_utf8;			/* a UTF-8 local part somewhere */
 
 	char *date, *msgid, *boundary;
+
+	/* A message made elsewhere (msg_new_raw): its file, sent as it is. */
+	char *raw_path;
+	uint64_t raw_size;
+	bool raw_8bit, raw_head_8bit;
 
 	/* Rendering state, reset by msg_start. */
 	bool started, failed, hdr_utf8, is8bit;
@@ -76,6 +95,7 @@ struct msg {
 	uint64_t soff, size, pos;
 	int fd;
 	uint64_t file_left;
+	bool prev_cr;			/* raw: the last byte read was CR */
 	size_t out_off, out_len;
 	char out[OUT_SIZE];
 	unsigned char in[IN_SIZE];
@@ -160,24 +180,37 @@ base36(uint64_t v)
 	return xstrdup(p);
 }
 
-static char *
-make_msgid(const struct addr *from, const char *helo)
+char *
+msg_make_id(const char *domain)
 {
-	const char *dom = from->domain_ascii;
 	char *t, *r, *id;
 	struct timespec ts;
 
-	/* A literal is a valid id-right, but a name reads better. */
-	if (dom[0] == '[' && helo != NULL && *helo != '\0' && strchr(helo, ' ') == NULL)
-		dom = helo;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	t = base36((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 	r = hex_random(8);
 	id = xasprintf("<%s.%s.%u@%s>", t, r,
-	    atomic_fetch_add(&msgid_counter, 1) + 1, dom);
+	    atomic_fetch_add(&msgid_counter, 1) + 1, domain);
 	free(t);
 	free(r);
 	return id;
+}
+
+char *
+msg_make_date(void)
+{
+	return rfc5322_date(time(NULL));
+}
+
+static char *
+make_msgid(const struct addr *from, const char *helo)
+{
+	const char *dom = from->domain_ascii;
+
+	/* A literal is a valid id-right, but a name reads better. */
+	if (dom[0] == '[' && helo != NULL && *helo != '\0' && strchr(helo, ' ') == NULL)
+		dom = helo;
+	return msg_make_id(dom);
 }
 
 /* Reads a whole small file ("-" is standard input). */
@@ -264,13 +297,55 @@ flow_emit(struct buf *out, const char *s, size_t n)
 	buf_addc(out, '\n');
 }
 
+/* Where the next piece of s[st..e) ends: after the last run of spaces
+ * that keeps the piece within width characters (or after the first run,
+ * when a word is longer); e when the rest fits or cannot be broken. */
+static size_t
+break_at(const char *s, size_t st, size_t e, size_t width)
+{
+	size_t k, brk = 0, col = 0;
+
+	for (k = st; k < e; k++) {
+		if (((unsigned char)s[k] & 0xc0) != 0x80)
+			col++;
+		if (col > width && brk != 0)
+			return brk;
+		if (s[k] == ' ' && k + 1 < e && s[k + 1] != ' ' && k + 1 > st)
+			brk = k + 1;
+	}
+	return e;
+}
+
+/* The quote marks at the start of a line: ">", "> >", ">>" ... with the
+ * blank after the last one; their count in *depth. */
+static size_t
+quote_run(const char *s, size_t n, size_t *depth)
+{
+	size_t k = 0;
+
+	*depth = 0;
+	while (k < n) {
+		if (s[k] == '>') {
+			(*depth)++;
+			k++;
+		} else if (s[k] == ' ' && k + 1 < n && s[k + 1] == '>')
+			k++;
+		else
+			break;
+	}
+	if (*depth > 0 && k < n && s[k] == ' ')
+		k++;
+	return k;
+}
+
 /* RFC 3676 format=flowed: trailing spaces trimmed (they would mean a
- * soft break), long unquoted lines broken after a space at 72
- * characters, lines space-stuffed. Quoted lines and "-- " stay. */
+ * soft break), long lines broken after a space at 72 characters (a soft
+ * break), unquoted lines space-stuffed; quoted lines written ">> text",
+ * their level never changed, so no decoder joins two levels. "-- " stays. */
 static void
 flow_text(struct buf *out, const char *s, size_t n)
 {
-	size_t i = 0, e, l, st, k, brk, col;
+	size_t i = 0, e, l, st, brk, q, depth, k;
 
 	while (i < n) {
 		e = i;
@@ -284,37 +359,168 @@ flow_text(struct buf *out, const char *s, size_t n)
 		}
 		while (l > 0 && s[i + l - 1] == ' ')
 			l--;
-		if (l > 0 && s[i] == '>') {
-			buf_add(out, s + i, l);
-			buf_addc(out, '\n');
+		q = s[i] == '>' ? quote_run(s + i, l, &depth) : 0;
+		if (q > 0) {
+			st = i + q;
+			do {
+				brk = break_at(s, st, i + l, FLOW_WIDTH - depth - 1);
+				for (k = 0; k < depth; k++)
+					buf_addc(out, '>');
+				/* An empty quoted line has no blank: that would be
+				 * a soft break. */
+				if (brk > st)
+					buf_addc(out, ' ');
+				buf_add(out, s + st, brk - st);
+				buf_addc(out, '\n');
+				st = brk;
+			} while (st < i + l);
 		} else if (cp_count(s + i, l) <= FLOW_WIDTH) {
 			flow_emit(out, s + i, l);
 		} else {
-			st = i;
-			while (st < i + l) {
-				/* Break after the last run of spaces that keeps the
-				 * line within the width, else after the first. */
-				brk = 0;
-				col = 0;
-				for (k = st; k < i + l; k++) {
-					if (((unsigned char)s[k] & 0xc0) != 0x80)
-						col++;
-					if (col > FLOW_WIDTH && brk != 0)
-						break;
-					if (s[k] == ' ' && k + 1 < i + l && s[k + 1] != ' ' &&
-					    k + 1 > st)
-						brk = k + 1;
-				}
-				if (k >= i + l || brk == 0) {
-					flow_emit(out, s + st, i + l - st);
-					break;
-				}
+			for (st = i; st < i + l; st = brk) {
+				brk = break_at(s, st, i + l, FLOW_WIDTH);
 				flow_emit(out, s + st, brk - st);
-				st = brk;
 			}
 		}
 		i = e + 1;
 	}
+}
+
+/* Hard wrapping at width: long lines broken at a space, the blanks at
+ * the break dropped, a quoted line's continuations given its quote
+ * marks; "-- " and lines without a place to break stay as they are. */
+static void
+wrap_text(struct buf *out, const char *s, size_t n, size_t width)
+{
+	size_t i = 0, e, l, st, brk, q, depth, z, pw;
+
+	while (i < n) {
+		e = i;
+		while (e < n && s[e] != '\n')
+			e++;
+		l = e - i;
+		if (cp_count(s + i, l) <= width) {
+			buf_add(out, s + i, l);
+			buf_addc(out, '\n');
+			i = e + 1;
+			continue;
+		}
+		q = s[i] == '>' ? quote_run(s + i, l, &depth) : 0;
+		pw = cp_count(s + i, q);
+		for (st = i + q; st < i + l; st = brk) {
+			brk = break_at(s, st, i + l, width > pw + 10 ? width - pw : 10);
+			for (z = brk; z > st && s[z - 1] == ' '; z--)
+				;
+			buf_add(out, s + i, q);
+			buf_add(out, s + st, z - st);
+			buf_addc(out, '\n');
+		}
+		i = e + 1;
+	}
+}
+
+/* --- extra header lines */
+
+int
+msg_header_check(const char *line, struct err *e)
+{
+	static const char *const owned[] = { "From", "To", "Cc", "Bcc",
+		"Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To",
+		"References", "MIME-Version", "Sender", "Return-Path" };
+	const char *colon = strchr(line, ':'), *v;
+	size_t nl, i;
+	char *sh;
+
+	if (str_has_crlf(line))
+		return err_setr(e, "usage", "%s", _("Header: a header line must "
+		    "not contain CR or LF"));
+	if (colon == NULL || colon == line) {
+		sh = str_escape(line, strlen(line));
+		err_setr(e, "usage", _("Header: `%s` is not a header line like "
+		    "`X-Name: value`"), sh);
+		free(sh);
+		return -1;
+	}
+	nl = (size_t)(colon - line);
+	for (i = 0; i < nl; i++)
+		if ((unsigned char)line[i] <= 32 || (unsigned char)line[i] >= 127) {
+			sh = str_escape(line, nl);
+			err_setr(e, "usage", _("Header: `%s` is not a field name "
+			    "(letters, digits and `-`, no blank)"), sh);
+			free(sh);
+			return -1;
+		}
+	if (nl > 76) {
+		sh = str_escape(line, nl);
+		err_setr(e, "usage", _("Header: the field name `%s` is longer "
+		    "than 76 characters"), sh);
+		free(sh);
+		return -1;
+	}
+	for (i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		if (strlen(owned[i]) == nl && strncasecmp(line, owned[i], nl) == 0)
+			break;
+	if (i < sizeof owned / sizeof owned[0] ||
+	    (nl >= 8 && strncasecmp(line, "Content-", 8) == 0)) {
+		sh = str_escape(line, nl);
+		err_setr(e, "usage", _("Header: missive writes `%s` itself; it "
+		    "cannot be given as an extra header"), sh);
+		free(sh);
+		return -1;
+	}
+	v = colon + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (*v == '\0') {
+		sh = str_escape(line, nl);
+		err_setr(e, "usage", _("Header: `%s` has no value"), sh);
+		free(sh);
+		return -1;
+	}
+	{
+		/* Named by its field: "X-Mailer: ..." */
+		char *name = xstrndup(line, nl);
+		int rc = addr_check_text(name, v, strlen(v), e);
+
+		free(name);
+		return rc;
+	}
+}
+
+/* --- text attachments' charsets */
+
+/* US-ASCII, UTF-8, else the locale's charset (when that is neither):
+ * what a reader needs to show a text file right. NULL when unknown. */
+static char *
+sniff_charset(const char *path)
+{
+	char loc[48];
+	char *data = NULL;
+	size_t len = 0, i;
+	const char *cs;
+	int rc;
+
+	rc = file_read(path, SNIFF_MAX, &data, &len, NULL, NULL);
+	if (rc != 0)
+		return NULL;
+	if (!enc_has_8bit(data, len))
+		cs = "us-ascii";
+	else if (enc_utf8_valid(data, len, NULL))
+		cs = "utf-8";
+	else {
+		cs = nl_langinfo(CODESET);
+		if (cs == NULL || strcasecmp(cs, "UTF-8") == 0 ||
+		    strcasecmp(cs, "ANSI_X3.4-1968") == 0 || strlen(cs) >= sizeof loc)
+			cs = NULL;
+		else {
+			for (i = 0; cs[i] != '\0'; i++)
+				loc[i] = (char)tolower((unsigned char)cs[i]);
+			loc[i] = '\0';
+			cs = loc;
+		}
+	}
+	free(data);
+	return xstrdup(cs);
 }
 
 /* In-Reply-To / References: message IDs separated by blanks or commas,
@@ -445,7 +651,7 @@ has_utf8_addr(const struct addr_list *l)
 }
 
 static void
-env_add(struct msg *m, const struct addr_list *l)
+env_add(struct msg *m, const struct addr_list *l, const char *field)
 {
 	size_t i, j;
 	char *s, *at, *at2;
@@ -468,6 +674,9 @@ env_add(struct msg *m, const struct addr_list *l)
 			continue;
 		}
 		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
+		m->rcpt_field = xrealloc(m->rcpt_field, (m->nrcpt + 1) *
+		    sizeof *m->rcpt_field);
+		m->rcpt_field[m->nrcpt] = field;
 		m->rcpt[m->nrcpt++] = s;
 	}
 }
@@ -599,10 +808,19 @@ msg_new(const struct msg_spec *spec, struct err *e)
 		    name != NULL ? name : "?", (size_t)sh->bad_at + 1);
 		goto fail;
 	}
-	m->flowed = spec->flowed;
-	if (spec->flowed) {
-		/* format=flowed reworks lines: done on the text in memory (it
-		 * is typed text). */
+	if (spec->wrap != MSG_WRAP_AUTO && spec->wrap != MSG_WRAP_OFF &&
+	    (spec->wrap < MSG_WRAP_MIN || spec->wrap > MSG_WRAP_MAX)) {
+		err_setr(e, "usage", _("wrap: %d is not off or a width from %d "
+		    "to %d"), spec->wrap, MSG_WRAP_MIN, MSG_WRAP_MAX);
+		goto fail;
+	}
+	/* A line over MSG_LONG_LINE characters (the scan counted them): a
+	 * text of short lines stays streamed. */
+	m->flowed = spec->flowed || (spec->wrap == MSG_WRAP_AUTO &&
+	    textsrc_shape(m->text)->maxchars > MSG_LONG_LINE);
+	if (m->flowed || spec->wrap > 0) {
+		/* Wrapping and format=flowed rework lines: done on the text
+		 * in memory. */
 		struct buf text, fb;
 
 		buf_init(&text);
@@ -613,7 +831,10 @@ msg_new(const struct msg_spec *spec, struct err *e)
 		}
 		buf_init(&fb);
 		buf_adds(&fb, "");
-		flow_text(&fb, text.data, text.len);
+		if (m->flowed)
+			flow_text(&fb, text.data, text.len);
+		else
+			wrap_text(&fb, text.data, text.len, (size_t)spec->wrap);
 		buf_free(&text);
 		textsrc_free(m->text);
 		m->text = textsrc_new();
@@ -637,13 +858,32 @@ msg_new(const struct msg_spec *spec, struct err *e)
 			a->name = attach_name(a->path);
 			a->type = enc_mime_type(a->name);
 			a->size = size;
+			a->charset = strncmp(a->type, "text/", 5) == 0 ?
+			    sniff_charset(a->path) : NULL;
 		}
+	}
+	for (i = 0; spec->headers != NULL && spec->headers[i] != NULL; i++) {
+		const char *h = spec->headers[i], *c, *v;
+
+		if (msg_header_check(h, e) == -1)
+			goto fail;
+		if (m->nhdrs == MAX_HEADERS) {
+			err_setr(e, "usage", _("Header: more than %d extra header "
+			    "lines"), MAX_HEADERS);
+			goto fail;
+		}
+		/* Kept as "Name: value", the value trimmed. */
+		c = strchr(h, ':');
+		for (v = c + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		m->hdrs = xrealloc(m->hdrs, (m->nhdrs + 1) * sizeof *m->hdrs);
+		m->hdrs[m->nhdrs++] = xasprintf("%.*s: %s", (int)(c - h), h, v);
 	}
 
 	m->env_from = addr_spec(&m->from.v[0], true);
-	env_add(m, &m->to);
-	env_add(m, &m->cc);
-	env_add(m, &m->bcc);
+	env_add(m, &m->to, "To");
+	env_add(m, &m->cc, "Cc");
+	env_add(m, &m->bcc, "Bcc");
 	m->env_utf8 = has_utf8_addr(&m->from) || has_utf8_addr(&m->to) ||
 	    has_utf8_addr(&m->cc) || has_utf8_addr(&m->bcc) ||
 	    has_utf8_addr(&m->reply_to);
@@ -683,15 +923,21 @@ msg_free(struct msg *m)
 	for (i = 0; i < m->natt; i++) {
 		free(m->att[i].path);
 		free(m->att[i].name);
+		free(m->att[i].charset);
 	}
 	free(m->att);
 	free(m->env_from);
 	for (i = 0; i < m->nrcpt; i++)
 		free(m->rcpt[i]);
 	free(m->rcpt);
+	free(m->rcpt_field);
+	for (i = 0; i < m->nhdrs; i++)
+		free(m->hdrs[i]);
+	free(m->hdrs);
 	free(m->date);
 	free(m->msgid);
 	free(m->boundary);
+	free(m->raw_path);
 	buf_free(&m->mem);
 	free(m->seg);
 	free(m);
@@ -713,6 +959,12 @@ const char *
 msg_env_rcpt(const struct msg *m, size_t i)
 {
 	return i < m->nrcpt ? m->rcpt[i] : NULL;
+}
+
+const char *
+msg_env_field(const struct msg *m, size_t i)
+{
+	return i < m->nrcpt ? m->rcpt_field[i] : NULL;
 }
 
 bool
@@ -801,6 +1053,7 @@ static void
 render_headers(struct msg *m, struct buf *b, bool utf8)
 {
 	struct enc_hdr h;
+	size_t i;
 
 	hdr_simple(b, "Date", m->date);
 	hdr_addrs(b, "From", &m->from, utf8);
@@ -820,7 +1073,21 @@ render_headers(struct msg *m, struct buf *b, bool utf8)
 	hdr_ids(b, "In-Reply-To", m->in_reply_to);
 	hdr_ids(b, "References", m->references);
 	hdr_simple(b, "MIME-Version", "1.0");
-	hdr_simple(b, "User-Agent", "missive/" PACKAGE_VERSION);
+	for (i = 0; i < m->nhdrs; i++)
+		if (strncasecmp(m->hdrs[i], "User-Agent:", 11) == 0)
+			break;
+	/* The user's own User-Agent replaces missive's. */
+	if (i == m->nhdrs)
+		hdr_simple(b, "User-Agent", "missive/" PACKAGE_VERSION);
+	for (i = 0; i < m->nhdrs; i++) {
+		const char *c = strchr(m->hdrs[i], ':');
+		char *name = xstrndup(m->hdrs[i], (size_t)(c - m->hdrs[i]));
+
+		enc_hdr_begin(&h, b, name);
+		enc_hdr_text(&h, c + 2, utf8);
+		enc_hdr_end(&h);
+		free(name);
+	}
 }
 
 /* The text part's Content-Type/Content-Transfer-Encoding lines into hdr,
@@ -846,13 +1113,163 @@ render_text(struct msg *m, unsigned flags, bool multipart, struct buf *hdr)
 	buf_addf(hdr, "Content-Transfer-Encoding: %s\r\n", cte);
 }
 
+/* --- a message made elsewhere */
+
+static int read_fail(struct msg *m, struct err *e);
+
+struct msg *
+msg_new_raw(const struct msg_raw_spec *spec, struct err *e)
+{
+	struct msg *m = xcalloc(1, sizeof *m);
+	struct addr_list l;
+	size_t i;
+
+	m->fd = -1;
+	buf_init(&m->mem);
+	/* The envelope is checked again as it is read back: a hand-edited
+	 * outbox entry must not put a line break into a command. */
+	for (i = 0; i <= spec->nrcpt; i++) {
+		const char *a = i == 0 ? spec->env_from : spec->rcpt[i - 1];
+
+		if (i == 0 && *a == '\0') {
+			m->env_from = xstrdup("");	/* the null sender <> */
+			continue;
+		}
+		if (addr_parse(i == 0 ? _("From") : _("To"), a, strlen(a), &l, e) == -1)
+			goto fail;
+		if (l.n != 1 || l.v[0].kind != ADDR_MAILBOX || l.v[0].name != NULL) {
+			addr_list_free(&l);
+			err_setr(e, "usage", _("the envelope address `%s` is not one "
+			    "bare address"), a);
+			goto fail;
+		}
+		m->env_utf8 |= l.v[0].utf8;
+		if (i == 0)
+			m->env_from = addr_spec(&l.v[0], true);
+		else
+			env_add(m, &l, "To");
+		addr_list_free(&l);
+	}
+	if (m->nrcpt == 0) {
+		err_setr(e, "usage", _("To: there must be at least one recipient "
+		    "(in To, Cc or Bcc)"));
+		goto fail;
+	}
+	m->raw_path = xstrdup(spec->path);
+	m->raw_size = spec->size;
+	m->raw_8bit = spec->eight_bit;
+	m->raw_head_8bit = spec->head_8bit;
+	m->msgid = xstrdup(spec->message_id);
+	return m;
+fail:
+	msg_free(m);
+	return NULL;
+}
+
+static int
+raw_start(struct msg *m, struct err *e)
+{
+	struct stat st;
+	uint64_t size = m->raw_size;
+
+	if ((m->fd = open(m->raw_path, O_RDONLY | O_CLOEXEC)) == -1)
+		return err_setr(e, "local", _("cannot read the message `%s`: %s"),
+		    m->raw_path, strerror(errno));
+	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != size) {
+		close_file(m);
+		return err_setr(e, "local", _("the message `%s` is not the one "
+		    "written (%llu bytes expected)"), m->raw_path,
+		    (unsigned long long)size);
+	}
+	m->size = size;
+	m->hdr_utf8 = m->raw_head_8bit;
+	m->is8bit = m->raw_8bit;
+	m->started = true;
+	return 0;
+}
+
+static ssize_t
+raw_read(struct msg *m, char *buf, size_t len, struct err *e)
+{
+	uint64_t left = m->size - m->pos;
+	ssize_t n;
+
+	if (len > left)
+		len = (size_t)left;
+	if (len == 0)
+		return 0;
+	while ((n = read(m->fd, buf, len)) == -1 && errno == EINTR)
+		;
+	if (n <= 0) {
+		err_setr(e, "local", n == 0 ? _("the message `%s` got shorter "
+		    "while it was being sent") : _("cannot read the message `%s`"),
+		    m->raw_path);
+		return read_fail(m, e);
+	}
+	m->pos += (uint64_t)n;
+	return n;
+}
+
+/* Whether a message/rfc822 attachment can go as it is (RFC 2046 5.2.1
+ * allows no base64 there): lines of at most 998 octets, no NUL, no CR
+ * but before LF, 8-bit only with 8BITMIME; *wire its size with CRLF line
+ * ends, *eight whether it has 8-bit bytes. Otherwise it goes as base64,
+ * which readers take too. */
+static bool
+raw_scan(const struct attach *a, unsigned flags, uint64_t *wire, bool *eight)
+{
+	unsigned char buf[8192];
+	uint64_t total = 0, bare_lf = 0, line = 0;
+	bool cr = false, ok = true;
+	unsigned char last = '\n';
+	ssize_t r;
+	int fd;
+
+	*eight = false;
+	if ((fd = open(a->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return false;
+	while (ok && (r = read(fd, buf, sizeof buf)) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			ok = false;
+			break;
+		}
+		for (ssize_t k = 0; k < r && ok; k++) {
+			unsigned char c = buf[k];
+
+			if (cr && c != '\n')
+				ok = false;	/* a bare CR */
+			if (c == '\n') {
+				if (!cr)
+					bare_lf++;
+				line = 0;
+			} else if (c != '\r' && ++line > ENC_MAXLINE)
+				ok = false;
+			if (c == 0)
+				ok = false;
+			if (c >= 0x80)
+				*eight = true;
+			cr = c == '\r';
+			last = c;
+		}
+		total += (uint64_t)r;
+	}
+	close(fd);
+	if (cr || total != a->size || (*eight && !(flags & MSG_8BIT)))
+		ok = false;
+	*wire = total + bare_lf + (last != '\n' ? 2 : 0);
+	return ok;
+}
+
 int
 msg_start(struct msg *m, unsigned flags, struct err *e)
 {
 	struct enc_hdr h;
 	size_t i, mark;
 	uint64_t tsize;
-	bool utf8 = (flags & MSG_UTF8) != 0;
+	bool utf8 = (flags & MSG_UTF8) != 0, raw8 = false;
 	char *sh;
 
 	close_file(m);
@@ -864,6 +1281,8 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 	m->out_off = m->out_len = 0;
 	m->started = m->failed = false;
 	m->hdr_utf8 = m->is8bit = false;
+	if (m->raw_path != NULL)
+		return raw_start(m, e);
 
 	if (m->env_utf8 && !utf8) {
 		char *spec = NULL;
@@ -909,20 +1328,28 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 	mark = m->mem.len;
 	for (i = 0; i < m->natt; i++) {
 		struct attach *a = &m->att[i];
+		bool eight = false;
 
+		a->raw = strcmp(a->type, "message/rfc822") == 0 &&
+		    raw_scan(a, flags, &a->wire, &eight);
+		if (eight && a->raw)
+			raw8 = true;
 		buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
 		enc_hdr_begin(&h, &m->mem, "Content-Type");
 		enc_hdr_token(&h, " ", a->type, strlen(a->type));
+		if (a->charset != NULL)
+			enc_hdr_param(&h, "charset", a->charset);
 		enc_hdr_param(&h, "name", a->name);
 		enc_hdr_end(&h);
 		enc_hdr_begin(&h, &m->mem, "Content-Disposition");
 		enc_hdr_token(&h, " ", "attachment", 10);
 		enc_hdr_param(&h, "filename", a->name);
 		enc_hdr_end(&h);
-		buf_adds(&m->mem, "Content-Transfer-Encoding: base64\r\n\r\n");
+		buf_addf(&m->mem, "Content-Transfer-Encoding: %s\r\n\r\n",
+		    !a->raw ? "base64" : eight ? "8bit" : "7bit");
 		seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
 		seg_add(m, SEG_FILE, 0, 0, i);
-		m->size += enc_b64_mime_size(a->size);
+		m->size += a->raw ? a->wire : enc_b64_mime_size(a->size);
 		mark = m->mem.len;
 	}
 	if (m->natt > 0) {
@@ -930,7 +1357,7 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 		seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
 	}
 	m->size += m->mem.len;
-	m->is8bit = enc_has_8bit(m->mem.data, m->mem.len) || m->text_8bit;
+	m->is8bit = raw8 || enc_has_8bit(m->mem.data, m->mem.len) || m->text_8bit;
 	m->started = true;
 	return 0;
 }
@@ -975,6 +1402,7 @@ file_open(struct msg *m, struct attach *a, struct err *e)
 		return read_fail(m, e);
 	}
 	m->file_left = a->size;
+	m->prev_cr = false;
 	return 0;
 }
 
@@ -982,7 +1410,8 @@ file_open(struct msg *m, struct attach *a, struct err *e)
 static int
 file_refill(struct msg *m, struct attach *a, struct err *e)
 {
-	size_t want = m->file_left < IN_SIZE ? (size_t)m->file_left : IN_SIZE, got = 0;
+	size_t room = a->raw ? RAW_IN : IN_SIZE;
+	size_t want = m->file_left < room ? (size_t)m->file_left : room, got = 0;
 	ssize_t r;
 
 	while (got < want) {
@@ -1017,8 +1446,23 @@ file_refill(struct msg *m, struct attach *a, struct err *e)
 			return read_fail(m, e);
 		}
 	}
-	m->out_len = enc_b64_mime(m->out, m->in, got);
 	m->out_off = 0;
+	if (!a->raw) {
+		m->out_len = enc_b64_mime(m->out, m->in, got);
+		return 0;
+	}
+	/* As it is, with CRLF line ends (raw_scan measured them). */
+	m->out_len = 0;
+	for (size_t k = 0; k < got; k++) {
+		if (m->in[k] == '\n' && !m->prev_cr)
+			m->out[m->out_len++] = '\r';
+		m->out[m->out_len++] = (char)m->in[k];
+		m->prev_cr = m->in[k] == '\r';
+	}
+	if (m->file_left == 0 && got > 0 && m->in[got - 1] != '\n') {
+		m->out[m->out_len++] = '\r';
+		m->out[m->out_len++] = '\n';
+	}
 	return 0;
 }
 
@@ -1035,6 +1479,8 @@ msg_read(struct msg *m, char *buf, size_t len, struct err *e)
 	}
 	if (len == 0)
 		return 0;
+	if (m->raw_path != NULL)
+		return raw_read(m, buf, len, e);
 	while (total < len && m->si < m->nseg) {
 		s = &m->seg[m->si];
 		if (s->kind == SEG_MEM) {

@@ -22,9 +22,31 @@ struct msg_spec {
 	const char *signature_file;	/* appended after "-- " line; may be NULL */
 	const char *const *attach;	/* NULL-terminated list of file paths, or NULL */
 	const char *reply_to, *in_reply_to, *references;	/* optional */
+	const char *const *headers;	/* extra "Name: value" lines
+					 * (msg_header_check), NULL-terminated */
 	const char *helo;		/* fallback domain for Message-ID */
-	bool flowed;			/* format=flowed */
+	bool flowed;			/* format=flowed, whatever the lines */
+	int wrap;			/* MSG_WRAP_AUTO, MSG_WRAP_OFF or a width */
 };
+
+/* How lines are sent. AUTO: as typed, unless one is longer than
+ * MSG_LONG_LINE characters: then the text is format=flowed (RFC 3676,
+ * soft breaks at 72, space-stuffing, quoted lines kept at their level)
+ * so that every client reflows it. OFF: as typed. A number from
+ * MSG_WRAP_MIN to MSG_WRAP_MAX: lines hard-wrapped at that many
+ * characters (a quoted line's continuation quoted the same way). */
+#define MSG_WRAP_AUTO	0
+#define MSG_WRAP_OFF	(-1)
+#define MSG_WRAP_MIN	20
+#define MSG_WRAP_MAX	998
+#define MSG_LONG_LINE	78
+
+/* Checks an extra header line "Name: value": a field name (printable
+ * ASCII, no colon), a value without CR, LF or any other control
+ * character, and none of the fields missive writes itself (From, To, Cc,
+ * Bcc, Reply-To, Subject, Date, Message-ID, In-Reply-To, References,
+ * MIME-Version, Content-*). 0, or -1 with e saying what is wrong. */
+int msg_header_check(const char *line, struct err *e);
 
 struct msg;
 
@@ -40,6 +62,8 @@ void msg_free(struct msg *m);
 const char *msg_env_from(const struct msg *m);
 size_t msg_env_count(const struct msg *m);
 const char *msg_env_rcpt(const struct msg *m, size_t i);
+/* The field the i-th recipient came from first: "To", "Cc" or "Bcc". */
+const char *msg_env_field(const struct msg *m, size_t i);
 
 /* Whether sending needs SMTPUTF8 (UTF-8 in an envelope address). After
  * msg_start with MSG_UTF8 it is also true when the rendered headers
@@ -66,6 +90,29 @@ ssize_t msg_read(struct msg *m, char *buf, size_t len, struct err *e);
 /* The Message-ID header value, "<...@domain>", chosen by msg_new and
  * kept across msg_start retries. Owned by m. */
 const char *msg_message_id(const struct msg *m);
+
+/* A new Message-ID value "<...@domain>" and the Date value for now, as
+ * msg_new makes them, for messages made elsewhere (mail/rawmsg.c).
+ * Caller frees. */
+char *msg_make_id(const char *domain);
+char *msg_make_date(void);
+
+/* A message made elsewhere (an outbox entry that mail/rawmsg.c wrote):
+ * the file at path holds its exact wire form before dot-stuffing, size
+ * bytes, and is sent as it is whatever msg_start's flags say; the
+ * envelope is as given (bare addresses, checked again here; env_from
+ * "" is the null sender). eight_bit and head_8bit are what rawmsg_write
+ * found: they ask for BODY=8BITMIME and SMTPUTF8. NULL with e. */
+struct msg_raw_spec {
+	const char *path;
+	uint64_t size;
+	const char *env_from;
+	const char *const *rcpt;
+	size_t nrcpt;
+	bool eight_bit, head_8bit;
+	const char *message_id;
+};
+struct msg *msg_new_raw(const struct msg_raw_spec *spec, struct err *e);
 
 /* For tests: fixes the Date and Message-ID values and the multipart
  * boundary (copied; NULL keeps the current one) so that output is

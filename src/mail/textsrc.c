@@ -56,6 +56,7 @@ struct textsrc {
 	struct enc_qp qp;
 	/* The scan. */
 	uint64_t line;		/* length of the current line so far */
+	uint64_t chars;		/* its characters so far */
 	long wpos;		/* watch prefix bytes matched on this line, -1 no */
 	size_t ucarry;		/* bytes of a UTF-8 sequence cut by a block end */
 	unsigned char ubuf[4];
@@ -342,11 +343,16 @@ scan_feed(struct textsrc *t, const char *p, size_t n)
 		}
 		span_flags(p, seg, &sh->high, &sh->nul);
 		t->line += seg;
+		for (k = 0; k < seg; k++)
+			if (((unsigned char)p[k] & 0xc0) != 0x80)
+				t->chars++;
 		if (nl == NULL)
 			break;
 		if (t->line > sh->maxline)
 			sh->maxline = t->line;
-		t->line = 0;
+		if (t->chars > sh->maxchars)
+			sh->maxchars = t->chars;
+		t->line = t->chars = 0;
 		t->wpos = 0;
 		sh->lines++;
 		p += seg + 1;
@@ -671,7 +677,7 @@ textsrc_scan(struct textsrc *t, struct err *e)
 	if (pass_begin(t, PASS_SCAN, e) == -1)
 		return -1;
 	memset(&t->shape, 0, sizeof t->shape);
-	t->line = 0;
+	t->line = t->chars = 0;
 	t->wpos = 0;
 	t->ucarry = 0;
 	while (!t->done)
@@ -681,6 +687,8 @@ textsrc_scan(struct textsrc *t, struct err *e)
 		}
 	if (t->line > t->shape.maxline)
 		t->shape.maxline = t->line;	/* no part: nothing to end */
+	if (t->chars > t->shape.maxchars)
+		t->shape.maxchars = t->chars;
 	t->shape.bytes = t->total;
 	t->scanned = true;
 	t->qp_known = false;

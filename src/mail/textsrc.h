@@ -28,6 +28,8 @@ struct textsrc_shape {
 	uint64_t bytes;		/* the text with LF line ends */
 	uint64_t lines;		/* its LFs: every line ends with one */
 	uint64_t maxline;	/* the longest line in bytes, its LF not counted */
+	uint64_t maxchars;	/* the longest line in characters (bytes that
+				 * do not continue a UTF-8 sequence) */
 	bool nul;		/* a NUL byte */
 	bool high;		/* a byte >= 0x80 */
 	bool watched;		/* a line starts with the textsrc_watch prefix */

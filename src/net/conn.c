@@ -30,12 +30,14 @@ struct conn {
 	struct tls_session *tls;
 	char *buf;
 	size_t off, len;
+	double dns;		/* seconds resolving the name took */
 };
 
 /* --- TCP transport */
 
 struct tcp {
 	int fd;
+	double dns;	/* seconds the name took to resolve */
 };
 
 static bool
@@ -151,7 +153,7 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 	struct attempt pend[HE_MAX];
 	struct pollfd pfd[HE_MAX];
 	char portstr[16], tried[512] = "";
-	double deadline, next_at, now, wait;
+	double deadline, next_at, now, wait, t0, dns;
 	size_t n, next = 0, npend = 0, i;
 	int rc, fd = -1, saved = 0, soerr;
 	socklen_t len;
@@ -165,6 +167,7 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 	/* An address literal needs no resolver, nor AI_ADDRCONFIG's look at
 	 * the interfaces (a netlink socket, an nscd attempt). */
 	hints.ai_flags = AI_NUMERICHOST;
+	t0 = time_now();
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
 		hints.ai_flags = AI_ADDRCONFIG;
@@ -180,6 +183,7 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 		return NULL;
 	}
 	n = he_order(res, order);
+	dns = time_now() - t0;
 	deadline = time_now() + timeout;
 	next_at = 0;
 	for (;;) {
@@ -273,6 +277,7 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 	}
 	t = xmalloc(sizeof *t);
 	t->fd = fd;
+	t->dns = dns;
 	return t;
 }
 
@@ -373,7 +378,15 @@ conn_open(const struct conn_ops *ops, const char *host, int port, int timeout,
 	c->timeout = timeout;
 	c->cancel = cancel;
 	c->buf = xmalloc(CONN_BUFSZ);
+	if (ops == &conn_tcp_ops)
+		c->dns = ((struct tcp *)h)->dns;
 	return c;
+}
+
+double
+conn_dns_secs(const struct conn *c)
+{
+	return c->dns;
 }
 
 void
@@ -405,6 +418,12 @@ conn_write(struct conn *c, const void *buf, size_t n, struct err *e)
 int
 conn_fill(struct conn *c, struct err *e)
 {
+	return conn_fill_within(c, c->timeout, e);
+}
+
+int
+conn_fill_within(struct conn *c, int secs, struct err *e)
+{
 	ssize_t r;
 
 	if (c->off > 0) {
@@ -418,7 +437,7 @@ conn_fill(struct conn *c, struct err *e)
 		r = tls_read(c->tls, c->buf + c->len, CONN_BUFSZ - c->len);
 	else
 		r = c->ops->read(c->h, c->buf + c->len, CONN_BUFSZ - c->len,
-		    c->timeout, c->cancel);
+		    secs, c->cancel);
 	if (r < 0)
 		return io_error(e, errno, _("reading from the server"));
 	if (r == 0)
@@ -479,6 +498,23 @@ conn_starttls(struct conn *c, const struct tls_cfg *cfg, const char *host,
 		return -1;
 	}
 	return 0;
+}
+
+bool
+conn_speaks_tls(const struct conn_ops *ops, const char *host, int port,
+    int timeout, atomic_bool *cancel)
+{
+	char addr[64];
+	struct err e = { 0 };
+	struct conn *c;
+	bool tls;
+
+	if ((c = conn_open(ops, host, port, timeout, cancel, addr, sizeof addr,
+	    &e)) == NULL)
+		return false;
+	tls = tls_peer_speaks_tls(host, conn_io_read, conn_io_write, c);
+	conn_close(c);
+	return tls;
 }
 
 bool

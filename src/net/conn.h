@@ -41,6 +41,11 @@ int conn_write(struct conn *c, const void *buf, size_t n, struct err *e);
 /* Reads more bytes into the internal buffer; 0, or -1 with e (EOF is an
  * error: "connection closed by the server"). */
 int conn_fill(struct conn *c, struct err *e);
+/* The same, waiting at most secs instead of the connection's timeout. */
+int conn_fill_within(struct conn *c, int secs, struct err *e);
+/* How long resolving the server's name took (0 when the transport
+ * does not resolve names). */
+double conn_dns_secs(const struct conn *c);
 /* The unread buffered bytes, and consuming n of them. */
 const char *conn_data(const struct conn *c, size_t *len);
 void conn_consume(struct conn *c, size_t n);
@@ -55,5 +60,9 @@ bool conn_has_unread(struct conn *c);
 int conn_starttls(struct conn *c, const struct tls_cfg *cfg, const char *host,
     struct tls_info **info, struct err *e);
 bool conn_is_tls(const struct conn *c);
+/* Opens a second connection to host:port and says whether it answers a
+ * TLS ClientHello: a port that speaks TLS from the first byte. */
+bool conn_speaks_tls(const struct conn_ops *ops, const char *host, int port,
+    int timeout, atomic_bool *cancel);
 
 #endif

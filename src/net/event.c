@@ -24,6 +24,37 @@ event_name(enum ev_type type)
 	return names[type];
 }
 
+static const char *const verify_names[] = {
+	[TV_OK] = "ok", [TV_NO_CERT] = "no_certificate",
+	[TV_MISSING_ISSUER] = "missing_issuer",
+	[TV_UNTRUSTED_ROOT] = "untrusted_root", [TV_SELF_SIGNED] = "self_signed",
+	[TV_EXPIRED] = "expired", [TV_NOT_YET_VALID] = "not_yet_valid",
+	[TV_BAD_SIGNATURE] = "bad_signature", [TV_WEAK_KEY] = "weak_key",
+	[TV_NAME_MISMATCH] = "name_mismatch", [TV_NAME_NO_SAN] = "no_subject_alt_name",
+	[TV_NAME_WILDCARD] = "bad_wildcard", [TV_OTHER] = "other",
+};
+
+const char *
+tls_verify_name(enum tls_verify v)
+{
+	return (unsigned)v < sizeof verify_names / sizeof verify_names[0] ?
+	    verify_names[v] : "other";
+}
+
+static const char *const stage_names[TL_COUNT] = {
+	[TL_DNS] = "dns", [TL_CONNECT] = "connect", [TL_GREETING] = "greeting",
+	[TL_EHLO] = "ehlo", [TL_STARTTLS] = "starttls",
+	[TL_HANDSHAKE] = "handshake", [TL_AUTH] = "auth",
+	[TL_ENVELOPE] = "envelope", [TL_DATA] = "data",
+	[TL_FINAL] = "final_reply",
+};
+
+const char *
+tl_stage_name(enum tl_stage st)
+{
+	return (unsigned)st < TL_COUNT ? stage_names[st] : "?";
+}
+
 bool
 result_maybe_sent(const struct result *r)
 {
@@ -87,6 +118,8 @@ tls_info_dup(const struct tls_info *ti)
 	out->cipher = xstrdup(ti->cipher);
 	out->group = xstrdup(ti->group);
 	out->verify_error = xstrdup(ti->verify_error);
+	out->missing_issuer = xstrdup(ti->missing_issuer);
+	out->host = xstrdup(ti->host);
 	out->chain = ti->nchain ? xcalloc(ti->nchain, sizeof *out->chain) : NULL;
 	for (i = 0; i < ti->nchain; i++)
 		cert_copy(&out->chain[i], &ti->chain[i]);
@@ -104,6 +137,8 @@ tls_info_free(struct tls_info *ti)
 	free(ti->cipher);
 	free(ti->group);
 	free(ti->verify_error);
+	free(ti->missing_issuer);
+	free(ti->host);
 	for (i = 0; i < ti->nchain; i++)
 		cert_clear(&ti->chain[i]);
 	free(ti->chain);
@@ -126,6 +161,12 @@ result_dup(const struct result *r)
 	out->caps_plain = strv_dup(r->caps_plain, r->ncaps_plain);
 	out->caps_tls = strv_dup(r->caps_tls, r->ncaps_tls);
 	out->tls = tls_info_dup(r->tls);
+	out->auth_offered = xstrdup(r->auth_offered);
+	if (r->nstages > 0) {
+		out->stages = xcalloc(r->nstages, sizeof *out->stages);
+		memcpy(out->stages, r->stages, r->nstages * sizeof *out->stages);
+	} else
+		out->stages = NULL;
 	out->address = xstrdup(r->address);
 	out->auth_mech = xstrdup(r->auth_mech);
 	out->rcpts = r->nrcpts ? xcalloc(r->nrcpts, sizeof *out->rcpts) : NULL;
@@ -137,6 +178,7 @@ result_dup(const struct result *r)
 	out->final_text = xstrdup(r->final_text);
 	out->queue_id = xstrdup(r->queue_id);
 	out->tls_seen = xstrdup(r->tls_seen);
+	out->host = xstrdup(r->host);
 	return out;
 }
 
@@ -152,6 +194,8 @@ result_free(struct result *r)
 	strv_free(r->caps_plain, r->ncaps_plain);
 	strv_free(r->caps_tls, r->ncaps_tls);
 	tls_info_free(r->tls);
+	free(r->auth_offered);
+	free(r->stages);
 	free(r->address);
 	free(r->auth_mech);
 	for (size_t i = 0; i < r->nrcpts; i++) {
@@ -162,6 +206,7 @@ result_free(struct result *r)
 	free(r->final_text);
 	free(r->queue_id);
 	free(r->tls_seen);
+	free(r->host);
 	free(r);
 }
 
@@ -178,6 +223,7 @@ event_dup(const struct event *ev)
 	out->mechanism = xstrdup(ev->mechanism);
 	out->tls_info = tls_info_dup(ev->tls_info);
 	out->result = result_dup(ev->result);
+	out->queue_id = xstrdup(ev->queue_id);
 	return out;
 }
 
@@ -193,6 +239,7 @@ event_free(struct event *ev)
 	free(ev->mechanism);
 	tls_info_free(ev->tls_info);
 	result_free(ev->result);
+	free(ev->queue_id);
 	free(ev);
 }
 
@@ -245,6 +292,42 @@ j_strv(struct buf *b, const char *k, char *const *v, size_t n)
 	buf_addc(b, ']');
 }
 
+/* An enhanced status code, null when the reply had none. */
+static void
+j_enh(struct buf *b, const char *enh)
+{
+	j_str(b, "enhanced", enh[0] != '\0' ? enh : NULL);
+}
+
+/* Seconds with three decimals, whatever the locale. */
+static void
+j_secs(struct buf *b, const char *k, double secs)
+{
+	long long ms = secs > 0 ? (long long)(secs * 1000 + 0.5) : 0;
+
+	j_key(b, k);
+	buf_addf(b, "%lld.%03lld", ms / 1000, ms % 1000);
+}
+
+static void
+j_stages(struct buf *b, const struct tl_span *sp, size_t n)
+{
+	size_t i;
+
+	j_key(b, "stages");
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		buf_adds(b, i > 0 ? ",{" : "{");
+		json_add_str(b, "stage");
+		buf_addc(b, ':');
+		json_add_str(b, tl_stage_name(sp[i].stage));
+		j_secs(b, "start", sp[i].start);
+		j_secs(b, "secs", sp[i].secs);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
 static void
 j_tls(struct buf *b, const struct tls_info *ti)
 {
@@ -256,6 +339,9 @@ j_tls(struct buf *b, const struct tls_info *ti)
 	j_str(b, "group", ti->group);
 	j_bool(b, "verified", ti->verified);
 	j_str(b, "verify_error", ti->verify_error);
+	j_str(b, "verify_code", tls_verify_name(ti->verify_code));
+	if (ti->missing_issuer != NULL)
+		j_str(b, "missing_issuer", ti->missing_issuer);
 	j_bool(b, "insecure", ti->insecure);
 	j_bool(b, "pinned", ti->pinned);
 	j_bool(b, "resumed", ti->resumed);
@@ -305,9 +391,14 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_str(b, "address", ev->address);
 		break;
 	case EV_GREETING:
+		j_int(b, "code", ev->code);
+		j_str(b, "text", ev->text);
+		break;
 	case EV_SENT:
 		j_int(b, "code", ev->code);
 		j_str(b, "text", ev->text);
+		j_enh(b, ev->enh);
+		j_str(b, "queue_id", ev->queue_id);
 		break;
 	case EV_EHLO:
 		j_strv(b, "capabilities", ev->caps, ev->ncaps);
@@ -331,12 +422,15 @@ event_to_json(const struct event *ev, struct buf *b)
 			j_int(b, "code", ev->code);
 		if (ev->text != NULL)
 			j_str(b, "text", ev->text);
+		if (ev->code != 0)
+			j_enh(b, ev->enh);
 		break;
 	case EV_RCPT:
 		j_str(b, "address", ev->address);
 		j_int(b, "code", ev->code);
 		j_bool(b, "accepted", ev->accepted);
 		j_str(b, "text", ev->text);
+		j_enh(b, ev->enh);
 		break;
 	case EV_DATA:
 		j_int(b, "sent_bytes", (long long)ev->sent_bytes);
@@ -346,6 +440,7 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_str(b, "stage", ev->stage);
 		j_str(b, "reason", ev->reason);
 		j_str(b, "message", ev->text);
+		j_str(b, "detail", ev->result != NULL ? ev->result->detail : NULL);
 		break;
 	case EV_WARNING:
 		j_str(b, "message", ev->text);
@@ -368,8 +463,10 @@ event_to_json(const struct event *ev, struct buf *b)
 		j_int(b, "exit_status", r->exit_status);
 		if (r->sent_copy != NULL)
 			j_str(b, "sent_copy", r->sent_copy);
+		j_str(b, "detail", r->detail);
 		j_str(b, "queue_id", r->queue_id);
 		j_str(b, "tls_remembered", r->tls_seen);
+		j_stages(b, r->stages, r->nstages);
 		break;
 	}
 	buf_addc(b, '}');

@@ -40,6 +40,33 @@ struct cert_info {
 	char *key;			/* "RSA 2048 bits", "EC 256 bits" */
 };
 
+/* Why a certificate was not verified. tls.c classifies (the one home of
+ * the decision); app/explain.c says it in words. */
+enum tls_verify {
+	TV_OK,			/* the chain and the name check passed */
+	TV_NO_CERT,		/* the server sent no certificate */
+	TV_MISSING_ISSUER,	/* the issuer of chain[verify_depth]
+				 * (missing_issuer) was not sent and is not
+				 * trusted: a missing intermediate */
+	TV_UNTRUSTED_ROOT,	/* the chain ends at chain[verify_depth], an
+				 * authority that signs itself, not trusted */
+	TV_SELF_SIGNED,		/* the server's own certificate signs itself */
+	TV_EXPIRED,		/* chain[verify_depth] */
+	TV_NOT_YET_VALID,	/* chain[verify_depth] */
+	TV_BAD_SIGNATURE,
+	TV_WEAK_KEY,		/* chain[verify_depth]'s key is below TLS_MIN_* */
+	TV_NAME_MISMATCH,	/* no name of the leaf is the host's */
+	TV_NAME_NO_SAN,		/* the leaf has no subjectAltName at all */
+	TV_NAME_WILDCARD,	/* ... and only wildcards RFC 9525 does not allow */
+	TV_OTHER,		/* verify_error holds the library's words */
+};
+
+/* A pin that did not match (the chain may still have verified). */
+enum tls_pin_fail { PIN_FAIL_NONE, PIN_FAIL_FINGERPRINT, PIN_FAIL_PUBKEY };
+
+/* The JSON word for a verification code ("missing_issuer", ...). */
+const char *tls_verify_name(enum tls_verify v);
+
 /* What a handshake produced; also kept in the result for the TLS screen. */
 struct tls_info {
 	char *version;		/* "TLSv1.3" */
@@ -50,7 +77,13 @@ struct tls_info {
 	bool pinned;		/* accepted by --fingerprint / --pin-pubkey */
 	bool aborted;		/* refused during the handshake (alert sent) */
 	bool weak;		/* a key of the chain is below TLS_MIN_* */
-	char *verify_error;	/* the reason in words, or NULL */
+	char *verify_error;	/* TV_OTHER: the library's words, or NULL */
+	enum tls_verify verify_code;
+	int verify_depth;	/* the certificate of chain the code is about */
+	char *missing_issuer;	/* TV_MISSING_ISSUER: the issuer's name */
+	char *host;		/* the name or address the leaf was checked for */
+	bool ca_file;		/* the anchors came from a CA file */
+	enum tls_pin_fail pin_failed;
 	bool resumed;		/* no certificate was sent: the chain and the
 				 * verdict are those of the full handshake
 				 * resumed, made under the same settings */
@@ -61,12 +94,31 @@ struct tls_info {
 	size_t nchain;
 };
 
+/* The stages of a session's timeline, each measured by the engine. */
+enum tl_stage {
+	TL_DNS, TL_CONNECT, TL_GREETING, TL_EHLO, TL_STARTTLS, TL_HANDSHAKE,
+	TL_AUTH, TL_ENVELOPE, TL_DATA, TL_FINAL, TL_COUNT
+};
+
+/* One stage as it happened: start and length in seconds since the job
+ * started. A fallback's second connection repeats the stages. */
+struct tl_span {
+	enum tl_stage stage;
+	double start, secs;
+};
+
+/* "dns", "connect", ..., "final_reply": the JSON word of a stage. */
+const char *tl_stage_name(enum tl_stage st);
+
 /* One RCPT's answer, for the receipt. */
 struct rcpt_answer {
 	char *address;
 	int code;
 	char *text;		/* the reply's lines, joined with "\n" */
 };
+
+/* Where the password of a login came from, for the words of a refusal. */
+enum secret_from { SECRET_NONE, SECRET_STORED, SECRET_CMD, SECRET_TYPED };
 
 struct result {
 	bool sent;
@@ -75,7 +127,9 @@ struct result {
 	const char *reason;	/* NULL or a JSON reason word (static string) */
 	const char *stage;	/* where it failed (static), or NULL; "data_end":
 				 * the message was out, its fate is unknown */
-	char *message;		/* human message of the failure, or NULL */
+	char *message;		/* human message of the failure, or NULL; safe
+				 * to show as it is (the server text it quotes
+				 * is escaped) */
 	char **accepted, **refused;
 	size_t naccepted, nrefused;
 	size_t nrefused_temp;	/* refused with a 4xx: "not now", not "no" */
@@ -84,6 +138,20 @@ struct result {
 	struct tls_info *tls;	/* NULL when no handshake completed */
 	int exit_status;	/* 0, 1, 2 or 3 as the CLI contract says */
 	char *sent_copy;	/* where the sent copy was kept, or NULL */
+	/* For the words of app/explain.c: */
+	const char *detail;	/* a finer cause than reason (static word), or
+				 * NULL: "plaintext_port", "implicit_tls_port",
+				 * "starttls_missing", "auth_mech" */
+	int port;		/* the job's port and TLS policy (enum tls_mode) */
+	int policy;
+	bool policy_implied;	/* the policy came from the port, not chosen */
+	int code;		/* the server's reply that ended the session, or 0 */
+	char enh[16];		/* its enhanced status code (RFC 3463), or "" */
+	char *auth_offered;	/* "auth_mech": what the server offers */
+	bool logged_in;		/* AUTH succeeded */
+	int secret;		/* enum secret_from: the password's source */
+	struct tl_span *stages;	/* the timeline, in order */
+	size_t nstages;
 	/* What a receipt tells (app/record.c), and the memory's word. */
 	char *address;		/* the address last connected to, or NULL */
 	char *auth_mech;	/* the mechanism that logged in, or NULL */
@@ -95,6 +163,7 @@ struct result {
 	char *queue_id;		/* the queue id that reply names, or NULL */
 	char *tls_seen;		/* the job's memory.last_seen: the server was
 				 * remembered (a copy), or NULL */
+	char *host;		/* the job's host (for HOST:PORT in words) */
 };
 
 struct event {
@@ -115,7 +184,10 @@ struct event {
 	const char *stage;	/* EV_ERROR: "connect", "tls", "auth", ... (static) */
 	const char *reason;	/* EV_ERROR/EV_TLS_FAILED/EV_FALLBACK reason word (static) */
 	struct tls_info *tls_info;
-	struct result *result;
+	struct result *result;	/* EV_RESULT; EV_ERROR: the result so far */
+	char enh[16];		/* EV_RCPT, EV_AUTH, EV_SENT: the enhanced status
+				 * code of the reply, or "" */
+	char *queue_id;		/* EV_SENT: the queue id it names, or NULL */
 };
 
 /* The sink every engine step is reported to. Called on the engine's thread;

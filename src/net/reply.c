@@ -181,18 +181,25 @@ reply_text(const struct reply *r)
 	return buf_cstr(&b);
 }
 
-const char *
-reply_first(const struct reply *r)
+/* A line's text without the reply's enhanced code in front. */
+static const char *
+line_text(const struct reply *r, size_t i)
 {
-	const char *t = r->nlines > 0 ? r->lines[0] : "";
+	const char *t = i < r->nlines ? r->lines[i] : "";
 	size_t n = strlen(r->enh);
 
-	if (n > 0 && strncmp(t, r->enh, n) == 0) {
+	if (n > 0 && strncmp(t, r->enh, n) == 0 && (t[n] == ' ' || t[n] == '\0')) {
 		t += n;
 		while (*t == ' ')
 			t++;
 	}
 	return t;
+}
+
+const char *
+reply_first(const struct reply *r)
+{
+	return line_text(r, 0);
 }
 
 /* --- the queue id of a final reply */
@@ -255,28 +262,55 @@ find_ci(const char *hay, const char *needle)
 	return NULL;
 }
 
-char *
-reply_queue_id(const struct reply *r)
+/* The queue id one line of the reply names, or NULL. */
+static char *
+line_queue_id(const char *l, const char *enh)
+{
+	const char *p;
+
+	if ((p = find_ci(l, "queued as ")) != NULL)
+		return id_at(p + 10);			/* Postfix and most */
+	if ((p = find_ci(l, "id=")) != NULL && (p == l || p[-1] == ' '))
+		return id_at(p + 3);			/* Exim */
+	if ((p = find_ci(l, " message accepted")) != NULL ||
+	    (p = find_ci(l, " mail accepted")) != NULL)
+		return id_before(l, p, enh);		/* Sendmail, OpenSMTPD */
+	if ((p = find_ci(l, " - gsmtp")) != NULL)
+		return id_before(l, p, enh);		/* Gmail */
+	return NULL;
+}
+
+/* The line that names the queue id, from the last (where servers put
+ * it), and the id; -1 and NULL when none does. */
+static long
+queue_line(const struct reply *r, char **id)
 {
 	size_t i;
 
-	/* The line that names it is usually the last. */
-	for (i = r->nlines; i-- > 0;) {
-		const char *l = r->lines[i], *p;
-		char *id = NULL;
+	for (i = r->nlines; i-- > 0;)
+		if ((*id = line_queue_id(r->lines[i], r->enh)) != NULL)
+			return (long)i;
+	*id = NULL;
+	return -1;
+}
 
-		if ((p = find_ci(l, "queued as ")) != NULL)
-			id = id_at(p + 10);		/* Postfix and most */
-		else if ((p = find_ci(l, "id=")) != NULL &&
-		    (p == l || p[-1] == ' '))
-			id = id_at(p + 3);		/* Exim */
-		else if ((p = find_ci(l, " message accepted")) != NULL ||
-		    (p = find_ci(l, " mail accepted")) != NULL)
-			id = id_before(l, p, r->enh);	/* Sendmail, OpenSMTPD */
-		else if ((p = find_ci(l, " - gsmtp")) != NULL)
-			id = id_before(l, p, r->enh);	/* Gmail */
-		if (id != NULL)
-			return id;
-	}
-	return NULL;
+char *
+reply_queue_id(const struct reply *r)
+{
+	char *id;
+
+	(void)queue_line(r, &id);
+	return id;
+}
+
+const char *
+reply_queue_line(const struct reply *r)
+{
+	char *id;
+	long i = queue_line(r, &id);
+
+	free(id);
+	if (i < 0)
+		return line_text(r, r->nlines > 0 ? r->nlines - 1 : 0);
+	return line_text(r, (size_t)i);
 }

@@ -44,5 +44,8 @@ const char *reply_first(const struct reply *r);
  * "... ID - gsmtp" (Gmail); the last line that names one wins. NULL when
  * none does. Caller frees. */
 char *reply_queue_id(const struct reply *r);
+/* The line of a multi-line reply that carries the queue id (usually the
+ * last), without its enhanced code; the last line when none does. */
+const char *reply_queue_line(const struct reply *r);
 
 #endif

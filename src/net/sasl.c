@@ -60,26 +60,34 @@ sasl_canonical(const char *mech)
 	return NULL;
 }
 
+bool
+sasl_offered(const char *offered, const char *mech)
+{
+	const char *p = offered;
+	size_t len = strlen(mech), n;
+
+	if (offered == NULL || len == 0)
+		return false;
+	n = strlen(offered);
+	while ((p = strcasestr(p, mech)) != NULL) {
+		bool start = p == offered || p[-1] == ' ';
+		bool end = (size_t)(p - offered) + len == n || p[len] == ' ';
+
+		if (start && end)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
 const char *
 sasl_pick(const char *offered)
 {
-	size_t i, n = strlen(offered);
+	size_t i;
 
-	for (i = 0; i < NMECHS; i++) {
-		const char *p = offered;
-		size_t len = strlen(mechs[i].name);
-
-		if (!mechs[i].auto_pick)
-			continue;
-		while ((p = strcasestr(p, mechs[i].name)) != NULL) {
-			bool start = p == offered || p[-1] == ' ';
-			bool end = (size_t)(p - offered) + len == n || p[len] == ' ';
-
-			if (start && end)
-				return mechs[i].name;
-			p += len;
-		}
-	}
+	for (i = 0; i < NMECHS; i++)
+		if (mechs[i].auto_pick && sasl_offered(offered, mechs[i].name))
+			return mechs[i].name;
 	return NULL;
 }
 

@@ -16,6 +16,8 @@ struct sasl;
 
 /* mech's canonical (upper-case) name, or NULL when missive lacks it. */
 const char *sasl_canonical(const char *mech);
+/* Whether mech is in the server's space-separated list (any case). */
+bool sasl_offered(const char *offered, const char *mech);
 /* The best mechanism in the server's space-separated list, or NULL. */
 const char *sasl_pick(const char *offered);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/util.h"
 #include "mail/maildir.h"
 #include "mail/msg.h"
@@ -36,6 +37,8 @@
 #define CAP_ENHANCED	0x100
 
 #define OUTBUF		65536		/* four full TLS records per write */
+#define GREETING_GRACE	3		/* seconds of silence before asking
+					 * whether the port speaks TLS first */
 #define BDAT_CHUNK	(256 * 1024)
 #define BDAT_WINDOW	16		/* chunks in flight: 4 MiB per round trip */
 
@@ -58,6 +61,13 @@ struct session {
 	char *auth_mechs;
 	bool failed;		/* an error event was emitted */
 	bool greeted;		/* the server said 220: it could be reached */
+	bool committed;		/* what completes the message was written */
+	bool answered;		/* the failure being recorded is a reply */
+	struct err tls_err;	/* why the last handshake failed */
+	/* The timeline: spans in order, the last one open while tl_open. */
+	struct tl_span *tl;
+	size_t ntl;
+	bool tl_open;
 };
 
 static void quit(struct session *s, bool already_sent);
@@ -126,7 +136,6 @@ smtp_job_free(struct smtp_job *job)
 	msg_free(job->msg);
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
-	free(job->memory.advice);
 	memset(job, 0, sizeof *job);
 }
 
@@ -152,6 +161,75 @@ smtp_server_parse(const char *server, bool tls_given, char **host, int *port,
 		*mode = n == 465 ? TLS_IMPLICIT : n == 25 ? TLS_OPPORTUNISTIC : TLS_STARTTLS;
 	*port = n;
 	return 0;
+}
+
+/* --- the timeline */
+
+static void
+tl_close(struct session *s)
+{
+	struct tl_span *sp;
+
+	if (!s->tl_open)
+		return;
+	sp = &s->tl[s->ntl - 1];
+	sp->secs = time_now() - s->t0 - sp->start;
+	if (sp->secs < 0)
+		sp->secs = 0;
+	s->tl_open = false;
+}
+
+static void
+tl_begin(struct session *s, enum tl_stage st, double start)
+{
+	tl_close(s);
+	s->tl = xrealloc(s->tl, (s->ntl + 1) * sizeof *s->tl);
+	s->tl[s->ntl].stage = st;
+	s->tl[s->ntl].start = start;
+	s->tl[s->ntl].secs = 0;
+	s->ntl++;
+	s->tl_open = true;
+}
+
+/* Where the session is: s->stage (a failure's JSON `stage`) and the
+ * timeline's span, from one table. */
+static void
+set_stage(struct session *s, const char *stage)
+{
+	static const struct {
+		const char *stage;
+		enum tl_stage tl;
+	} map[] = {
+		{ "connect", TL_DNS }, { "greeting", TL_GREETING },
+		{ "ehlo", TL_EHLO }, { "starttls", TL_STARTTLS },
+		{ "tls", TL_HANDSHAKE }, { "auth", TL_AUTH },
+		{ "mail", TL_ENVELOPE }, { "rcpt", TL_ENVELOPE },
+		{ "data", TL_DATA }, { "data_end", TL_FINAL },
+	};
+	size_t i;
+
+	s->stage = stage;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i].stage, stage) == 0) {
+			if (!s->tl_open || s->tl[s->ntl - 1].stage != map[i].tl)
+				tl_begin(s, map[i].tl, time_now() - s->t0);
+			return;
+		}
+}
+
+/* The connection is up: the open DNS span ends after the resolver's
+ * time, and connecting took the rest. */
+static void
+tl_connected(struct session *s, double dns)
+{
+	struct tl_span *sp;
+
+	if (!s->tl_open || s->tl[s->ntl - 1].stage != TL_DNS)
+		return;
+	sp = &s->tl[s->ntl - 1];
+	sp->secs = dns;
+	s->tl_open = false;
+	tl_begin(s, TL_CONNECT, sp->start + dns);
 }
 
 /* --- events */
@@ -193,11 +271,19 @@ fail(struct session *s, struct err *e)
 	s->failed = true;
 	ev.stage = s->stage;
 	ev.reason = e->reason != NULL ? e->reason : "protocol";
+	/* Once what completes the message is on its way, a failure that is
+	 * not the server's answer leaves its fate unknown, whatever was
+	 * being waited for. */
+	if (s->committed && !s->answered)
+		ev.stage = "data_end";
 	ev.text = e->msg;
 	s->res->reason = ev.reason;
 	s->res->stage = ev.stage;
+	s->res->detail = e->detail;
 	free(s->res->message);
 	s->res->message = xstrdup(e->msg);
+	/* What the words of the failure need (app/explain.c). */
+	ev.result = s->res;
 	emit(s, &ev);
 	return -1;
 }
@@ -205,7 +291,7 @@ fail(struct session *s, struct err *e)
 static int
 failf(struct session *s, const char *reason, const char *msg)
 {
-	struct err e;
+	struct err e = { 0 };
 
 	e.reason = reason;
 	snprintf(e.msg, sizeof e.msg, "%s", msg);
@@ -281,16 +367,40 @@ get_reply(struct session *s, struct reply *r)
 	}
 }
 
+/* Server text as a failure message quotes it: escaped here, once, so
+ * that messages are safe to show as they are (doc/design.md). */
+static char *
+quoted(const char *text)
+{
+	return str_escape(text != NULL ? text : "", text != NULL ? strlen(text) : 0);
+}
+
 /* A failure message quoting the server's own words. */
 static int
 fail_reply(struct session *s, const char *reason, const char *what,
     const struct reply *r)
 {
-	char *text = reply_text(r), *msg;
+	struct buf joined;
+	char *text, *msg;
+	size_t i;
 	int rc;
 
+	buf_init(&joined);
+	for (i = 0; i < r->nlines; i++) {
+		if (i > 0)
+			buf_addc(&joined, ' ');
+		buf_adds(&joined, r->lines[i]);
+	}
+	text = quoted(buf_cstr(&joined));
+	buf_free(&joined);
+	s->res->code = r->code;
+	snprintf(s->res->enh, sizeof s->res->enh, "%s", r->enh);
 	msg = xasprintf(_("%s: the server answered %d %s"), what, r->code, text);
+	if (!s->failed)
+		s->res->code = r->code;
+	s->answered = true;
 	rc = failf(s, reason, msg);
+	s->answered = false;
 	free(text);
 	free(msg);
 	return rc;
@@ -318,54 +428,41 @@ server_name(const struct smtp_job *j)
 enum downgrade { DG_STRIPPED, DG_REFUSED, DG_HANDSHAKE };
 
 /* Nothing goes in plain text to a server that did TLS before (RFC 8314
- * 5.1): the failure says what happened, when TLS was last seen there
- * and, in the front end's words, how to go on. */
+ * 5.1): the failure says what happened and when TLS was last seen there
+ * (detail: how TLS went missing); what to do next is app/explain.c's. */
 static int
 fail_downgrade(struct session *s, enum downgrade how, const char *detail)
 {
-	char *name = server_name(s->job), *msg;
-	const char *seen = s->job->memory.last_seen, *adv = s->job->memory.advice;
-	int rc;
+	char *name = server_name(s->job);
+	const char *seen = s->job->memory.last_seen;
+	struct err me = { 0 };
 
 	switch (how) {
 	case DG_STRIPPED:
-		msg = xasprintf(_("%s does not offer STARTTLS now, but it negotiated "
-		    "TLS with a trusted certificate when missive last saw it (%s): "
-		    "someone on the path may be removing TLS to read the mail."),
-		    name, seen);
+		me.detail = "starttls_stripped";
+		err_setr(&me, "tls_downgrade", _("%s does not offer STARTTLS now, "
+		    "but it negotiated TLS with a trusted certificate when missive "
+		    "last saw it (%s): someone on the path may be removing TLS to "
+		    "read the mail"), name, seen);
 		break;
 	case DG_REFUSED:
-		msg = xasprintf(_("%s refused STARTTLS (%s), but it negotiated TLS "
-		    "with a trusted certificate when missive last saw it (%s): "
-		    "someone on the path may be blocking TLS to read the mail."),
-		    name, detail, seen);
+		me.detail = "starttls_refused";
+		err_setr(&me, "tls_downgrade", _("%s refused STARTTLS (%s), but it "
+		    "negotiated TLS with a trusted certificate when missive last saw "
+		    "it (%s): someone on the path may be blocking TLS to read the "
+		    "mail"), name, detail, seen);
 		break;
 	default:
-		msg = xasprintf(_("The TLS handshake with %s failed (%s), but it "
-		    "negotiated TLS with a trusted certificate when missive last "
-		    "saw it (%s): someone on the path may be breaking TLS to get "
-		    "the mail in plain text."), name, detail, seen);
+		me.detail = "tls_broken";
+		err_setr(&me, "tls_downgrade", _("the TLS handshake with %s failed "
+		    "(%s), but it negotiated TLS with a trusted certificate when "
+		    "missive last saw it (%s): someone on the path may be breaking "
+		    "TLS to read the mail, so there is no fallback to plain text"),
+		    name, detail, seen);
 		break;
 	}
-	/* A probe sends nothing anyway. */
-	if (!s->job->probe) {
-		char *both = xasprintf("%s %s", msg, how == DG_HANDSHAKE ?
-		    _("Nothing was sent, and there is no fallback to plain text.") :
-		    _("Nothing was sent."));
-
-		free(msg);
-		msg = both;
-	}
-	if (adv != NULL) {
-		char *both = xasprintf("%s %s", msg, adv);
-
-		free(msg);
-		msg = both;
-	}
-	rc = failf(s, "tls_downgrade", msg);
-	free(msg);
 	free(name);
-	return rc;
+	return fail(s, &me);
 }
 
 /* After a handshake: a key other than the remembered one is said, once
@@ -468,7 +565,7 @@ hello(struct session *s)
 	char *line;
 	int rc;
 
-	s->stage = "ehlo";
+	set_stage(s, "ehlo");
 	line = xasprintf("EHLO %s", s->helo);
 	rc = cmd(s, line);
 	free(line);
@@ -531,19 +628,22 @@ tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 	cfg->resume = s->job->probe ? NULL : s->job->resume;
 }
 
-/* Handshakes and reports. Returns 0, or -1 with *cert_failed telling
- * whether it was the certificate (never a reason to fall back). */
+/* Handshakes and reports. 0 when TLS is up; 1 when it failed in a way
+ * that may fall back (may_fall_back, and a handshake that failed or
+ * hung: never a certificate, a configuration error or a cancel), which
+ * is then no failure of the session (s->tls_err says why); else -1,
+ * reported. */
 static int
-handshake(struct session *s, bool *cert_failed)
+handshake(struct session *s, bool may_fall_back)
 {
 	struct tls_cfg cfg;
 	struct tls_info *ti = NULL;
 	struct err e = { 0 };
 	struct event ev = { .type = EV_TLS };
+	bool soft;
 	int rc;
 
-	s->stage = "tls";
-	*cert_failed = false;
+	set_stage(s, "tls");
 	tls_cfg_of(s, &cfg);
 	rc = conn_starttls(s->c, &cfg, s->job->host, &ti, &e);
 	if (ti != NULL) {
@@ -558,25 +658,25 @@ handshake(struct session *s, bool *cert_failed)
 		if (rc == 0 && ti->insecure && !ti->verified)
 			emit_simple(s, EV_WARNING, _("--insecure: the certificate was NOT "
 			    "verified; anyone on the path could read this session"));
-		if (rc == 0 && s->job->probe && !ti->verified && !ti->pinned)
-			emit_simple(s, EV_WARNING, ti->verify_error != NULL ?
-			    ti->verify_error : _("the certificate would not be accepted"));
 		if (rc == 0)
 			key_check(s, ti);
 	}
 	if (rc == -1) {
-		*cert_failed = e.reason != NULL && strcmp(e.reason, "cert_verify") == 0;
-		if (!*cert_failed && e.reason != NULL && strcmp(e.reason, "tls_handshake") == 0) {
+		soft = e.reason != NULL && (strcmp(e.reason, "tls_handshake") == 0 ||
+		    strcmp(e.reason, "timeout") == 0);
+		if (soft && (may_fall_back || strcmp(e.reason, "tls_handshake") == 0)) {
 			struct event f = { .type = EV_TLS_FAILED, .text = e.msg };
 
 			emit(s, &f);
 		}
 		/* A handshake that breaks or hangs is what would lead to a
 		 * fallback: not with a server that did TLS before. */
-		if (!*cert_failed && downgrade_watched(s) && e.reason != NULL &&
-		    (strcmp(e.reason, "tls_handshake") == 0 ||
-		    strcmp(e.reason, "timeout") == 0))
+		if (soft && downgrade_watched(s))
 			return fail_downgrade(s, DG_HANDSHAKE, e.msg);
+		if (soft && may_fall_back) {
+			s->tls_err = e;
+			return 1;
+		}
 		return fail(s, &e);
 	}
 	s->res->encrypted = true;
@@ -589,11 +689,11 @@ static enum outcome
 starttls(struct session *s)
 {
 	struct reply r = { 0 };
-	bool cert_failed;
 	size_t junk;
 	char *msg;
+	int rc;
 
-	s->stage = "starttls";
+	set_stage(s, "starttls");
 	emit_simple(s, EV_STARTTLS, NULL);
 	if (cmd(s, "STARTTLS") == -1 || get_reply(s, &r) == -1)
 		return FAILED;
@@ -623,15 +723,11 @@ starttls(struct session *s)
 		free(msg);
 		return FAILED;
 	}
-	if (handshake(s, &cert_failed) == -1) {
-		/* Only a handshake that failed (or hung) may fall back; never a
-		 * certificate, a configuration error or a cancel. */
-		if (s->job->tls == TLS_OPPORTUNISTIC && s->job->fallback_plaintext &&
-		    (strcmp(s->res->reason, "tls_handshake") == 0 ||
-		    strcmp(s->res->reason, "timeout") == 0))
-			return FALLBACK;
-		return FAILED;
-	}
+	/* A probe reports what failed rather than trying without TLS. */
+	rc = handshake(s, s->job->tls == TLS_OPPORTUNISTIC &&
+	    s->job->fallback_plaintext && !s->job->probe);
+	if (rc != 0)
+		return rc == 1 ? FALLBACK : FAILED;
 	/* Nothing learned before TLS survives it. */
 	return hello(s) == -1 ? FAILED : OK;
 }
@@ -650,7 +746,7 @@ authenticate(struct session *s)
 	char *secret = NULL, *resp = NULL, *line = NULL, *shown = NULL;
 	int rc = -1, rounds = 0;
 
-	s->stage = "auth";
+	set_stage(s, "auth");
 	if (!(s->caps & CAP_AUTH))
 		return failf(s, "auth", _("a user name is configured but the server "
 		    "offers no AUTH; not sending the mail unauthenticated"));
@@ -659,12 +755,28 @@ authenticate(struct session *s)
 		    "password over an unencrypted connection (use TLS, or "
 		    "--allow-plaintext-auth if you must)"));
 	mech = j->auth_mech;
+	if (mech != NULL && !sasl_offered(s->auth_mechs, mech)) {
+		/* Said before any AUTH is sent: the server would only refuse. */
+		struct err me = { 0 };
+
+		char *offered = quoted(s->auth_mechs);
+
+		free(s->res->auth_offered);
+		s->res->auth_offered = xstrdup(s->auth_mechs);
+		me.detail = "auth_mech";
+		err_setr(&me, "auth", _("the server does not offer AUTH %s; it "
+		    "offers %s"), mech, offered);
+		free(offered);
+		return fail(s, &me);
+	}
 	if (mech == NULL && (mech = sasl_pick(s->auth_mechs)) == NULL) {
+		char *offered = quoted(s->auth_mechs);
 		char *msg = xasprintf(_("no AUTH mechanism in common: the server "
-		    "offers %s"), s->auth_mechs);
+		    "offers %s"), offered);
 
 		failf(s, "auth", msg);
 		free(msg);
+		free(offered);
 		return -1;
 	}
 	if (j->password != NULL)
@@ -741,6 +853,7 @@ authenticate(struct session *s)
 	ev.ok = r.code == 235 && sasl_done_ok(sa);
 	ev.code = r.code;
 	ev.text = (char *)reply_first(&r);
+	snprintf(ev.enh, sizeof ev.enh, "%s", r.enh);
 	emit(s, &ev);
 	if (r.code != 235)
 		rc = fail_reply(s, "auth", _("AUTH"), &r);
@@ -748,6 +861,7 @@ authenticate(struct session *s)
 		rc = failf(s, "auth", _("the server accepted the login without proving "
 		    "it knows the password"));
 	else {
+		s->res->logged_in = true;
 		free(s->res->auth_mech);
 		s->res->auth_mech = xstrdup(sasl_mech(sa));
 		rc = 0;
@@ -796,6 +910,26 @@ progress(struct session *s, uint64_t sent, uint64_t total, double *last, bool fo
 	emit(s, &ev);
 }
 
+/* The point of no return: from the next byte on, the server may take the
+ * message even if its answer never comes. The job's hook runs first (the
+ * outbox marks its entry "maybe sent", durably); when it fails, nothing
+ * that completes the message is written and the send fails with its
+ * error. */
+static int
+commit(struct session *s)
+{
+	struct err e = { 0 };
+
+	if (s->job->before_commit != NULL &&
+	    s->job->before_commit(s->job->commit_arg, &e) == -1) {
+		if (e.reason == NULL)
+			e.reason = "local";
+		return fail(s, &e);
+	}
+	s->committed = true;
+	return 0;
+}
+
 /* Streams the message after 354 with dot-stuffing, then the final dot
  * (and QUIT with it when pipelining). */
 static int
@@ -811,7 +945,7 @@ send_data(struct session *s, uint64_t total, bool quit_too)
 	int rc = -1;
 
 	buf_init(&out);
-	s->stage = "data";
+	set_stage(s, "data");
 	dialogue(s, '>', "<message>", 9);
 	for (;;) {
 		n = msg_read(s->job->msg, in, sizeof in, &e);
@@ -853,6 +987,8 @@ send_data(struct session *s, uint64_t total, bool quit_too)
 		buf_adds(&out, "QUIT\r\n");
 		dialogue(s, '>', "QUIT", 4);
 	}
+	if (commit(s) == -1)
+		goto out;
 	rc = send_raw(s, out.data, out.len);
 	progress(s, sent, total, &last, true);
 out:
@@ -899,7 +1035,7 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 	int rc = -1;
 
 	buf_init(&out);
-	s->stage = "data";
+	set_stage(s, "data");
 	while (sent < total) {
 		size_t have = 0;
 		ssize_t n;
@@ -921,6 +1057,8 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 		snprintf(head, sizeof head, "BDAT %zu%s", have, lastchunk ? " LAST" : "");
 		out.len = 0;
 		cmd_add(s, &out, head, NULL);
+		if (lastchunk && commit(s) == -1)
+			goto out;
 		memcpy(chunk - out.len, out.data, out.len);
 		n = (ssize_t)(out.len + have);
 		if (lastchunk && pipe) {
@@ -979,6 +1117,7 @@ quit(struct session *s, bool already_sent)
 	struct reply r = { 0 };
 	bool was_failed = s->failed;
 
+	tl_close(s);		/* QUIT is not a stage of the session */
 	s->failed = true;	/* errors after the end are not the outcome */
 	if ((already_sent || cmd(s, "QUIT") == 0) && get_reply(s, &r) == 0)
 		reply_free(&r);
@@ -1003,7 +1142,7 @@ transaction(struct session *s)
 	char *line, *chunkbuf = NULL;
 	int rc = -1;
 
-	s->stage = "mail";
+	set_stage(s, "mail");
 	if (utf8 && !(s->caps & CAP_SMTPUTF8))
 		return failf(s, "protocol", _("an address needs SMTPUTF8 (non-ASCII), "
 		    "which this server does not offer"));
@@ -1013,6 +1152,15 @@ transaction(struct session *s)
 		flags |= MSG_UTF8;
 	if (msg_start(m, flags, &e) == -1)
 		return fail(s, &e);
+	/* A message made elsewhere may carry raw UTF-8 in its header (RFC
+	 * 6532): known once it is started. */
+	if (!utf8 && msg_needs_smtputf8(m)) {
+		if (!(s->caps & CAP_SMTPUTF8))
+			return failf(s, "protocol", _("the message's header holds "
+			    "UTF-8 (RFC 6532), which needs SMTPUTF8; this server "
+			    "does not offer it"));
+		utf8 = true;
+	}
 	size = msg_size(m);
 	s->res->size = size;
 	if ((s->caps & CAP_SIZE) && s->size_limit > 0 && size > s->size_limit) {
@@ -1077,6 +1225,8 @@ transaction(struct session *s)
 		/* Nothing is left to say after it: QUIT joins too. */
 		cmd_add(s, &out, "QUIT", NULL);
 		quit_sent = true;
+		if (commit(s) == -1)
+			goto out;
 	}
 	if (send_raw(s, out.data, out.len) == -1)
 		goto out;
@@ -1095,7 +1245,7 @@ transaction(struct session *s)
 	}
 	reply_free(&r);
 	/* RCPT, one answer each */
-	s->stage = "rcpt";
+	set_stage(s, "rcpt");
 	for (i = 0; i < nrcpt; i++) {
 		struct event ev = { .type = EV_RCPT };
 
@@ -1114,13 +1264,19 @@ transaction(struct session *s)
 		ev.address = (char *)msg_env_rcpt(m, i);
 		ev.code = r.code;
 		ev.text = (char *)reply_first(&r);
+		snprintf(ev.enh, sizeof ev.enh, "%s", r.enh);
 		ev.accepted = r.code / 100 == 2;
 		emit(s, &ev);
 		rcpt_keep(s->res, ev.address, &r);
 		if (ev.accepted)
 			list_add(&s->res->accepted, &s->res->naccepted, ev.address);
 		else {
+			/* The last refusal's code is what the words decode. */
+			s->res->code = r.code;
+			snprintf(s->res->enh, sizeof s->res->enh, "%s", r.enh);
 			list_add(&s->res->refused, &s->res->nrefused, ev.address);
+			/* The last refusal's code is what the words decode. */
+			s->res->code = r.code;
 			if (r.code / 100 == 4)
 				s->res->nrefused_temp++;
 		}
@@ -1134,10 +1290,12 @@ transaction(struct session *s)
 		    "was sent", "the server refused %zu recipients; nothing was "
 		    "sent", s->res->nrefused), s->res->nrefused);
 
+		s->answered = true;	/* the RCPT replies said it */
 		failf(s, "rcpt_refused", msg);
+		s->answered = false;
 		free(msg);
 	}
-	s->stage = "data";
+	set_stage(s, "data");
 	if (data_sent) {
 		if (get_reply(s, &r) == -1)
 			goto out;
@@ -1155,7 +1313,7 @@ transaction(struct session *s)
 		}
 	} else if (bdat_joined) {
 		if (go_data)
-			s->stage = "data_end";
+			set_stage(s, "data_end");
 		if (get_reply(s, &r) == -1)
 			goto out;
 		if (r.code / 100 != 2) {
@@ -1187,7 +1345,7 @@ transaction(struct session *s)
 		goto out;
 	quit_sent = pipe;	/* it went with the end of the message */
 	/* The message is out: a failure from here leaves its fate unknown. */
-	s->stage = "data_end";
+	set_stage(s, "data_end");
 	if (get_reply(s, &r) == -1)
 		goto out;
 final:
@@ -1200,12 +1358,17 @@ final:
 	{
 		struct event ev = { .type = EV_SENT, .code = r.code };
 
-		ev.text = (char *)reply_first(&r);
+		/* The line a user searches the server's logs with. */
+		ev.text = (char *)reply_queue_line(&r);
+		ev.queue_id = reply_queue_id(&r);
+		snprintf(ev.enh, sizeof ev.enh, "%s", r.enh);
 		s->res->sent = true;
 		s->res->final_code = r.code;
 		s->res->final_text = reply_text(&r);
-		s->res->queue_id = reply_queue_id(&r);
+		s->res->queue_id = xstrdup(ev.queue_id);
+		tl_close(s);
 		emit(s, &ev);
+		free(ev.queue_id);
 	}
 	reply_free(&r);
 	quit(s, pipe);
@@ -1227,6 +1390,60 @@ out:
 
 /* --- one connection from connect to QUIT */
 
+/* Waits for the first bytes of the greeting. A port that speaks TLS from
+ * the first byte says nothing until it hears a ClientHello: after a short
+ * silence a second connection asks it, and such a port is named at once
+ * instead of after the whole timeout. */
+static int
+greeting_wait(struct session *s)
+{
+	struct smtp_job *j = s->job;
+	struct err e = { 0 };
+	double t = time_now(), deadline = t + j->timeout;
+	int grace = j->timeout / 2, left;
+
+	if (grace > GREETING_GRACE)
+		grace = GREETING_GRACE;
+	if (grace < 1)
+		grace = 1;
+	if (conn_has_unread(s->c) || conn_fill_within(s->c, grace, &e) == 0)
+		return 0;
+	if (e.reason == NULL || strcmp(e.reason, "timeout") != 0)
+		return fail(s, &e);
+	/* Only a silence that lasted is a sign (a test transport that has
+	 * nothing to say answers at once). */
+	if (time_now() - t >= grace - 0.5 &&
+	    conn_speaks_tls(s->ops, j->host, j->port, grace, s->cancel)) {
+		err_clear(&e);
+		e.detail = "implicit_tls_port";
+		err_setr(&e, "tls_handshake", _("the server said nothing for %d "
+		    "seconds, and a TLS handshake on a second connection got an "
+		    "answer: port %d speaks TLS from the first byte"), grace, j->port);
+		return fail(s, &e);
+	}
+	left = (int)(deadline - time_now() + 0.999);
+	err_clear(&e);
+	if (left < 1) {
+		err_setr(&e, "timeout", _("%s: the server did not answer in time"),
+		    _("reading from the server"));
+		return fail(s, &e);
+	}
+	return conn_fill_within(s->c, left, &e) == 0 ? 0 : fail(s, &e);
+}
+
+/* A probe passes only with a certificate the policy would accept: one
+ * that verified or is pinned. Judged before any AUTH, so a password
+ * never goes to a server that failed it. */
+static int
+probe_judge(struct session *s)
+{
+	const struct tls_info *ti = s->res->tls;
+
+	if (ti == NULL || ti->verified || ti->pinned)
+		return 0;
+	return failf(s, "cert_verify", _("the certificate would not be accepted"));
+}
+
 static enum outcome
 attempt(struct session *s, bool plain)
 {
@@ -1234,16 +1451,16 @@ attempt(struct session *s, bool plain)
 	struct event ev = { .type = EV_CONNECT };
 	struct err e = { 0 };
 	struct reply r = { 0 };
-	bool cert_failed;
 	enum outcome o;
 
-	s->stage = "connect";
+	set_stage(s, "connect");
 	s->c = conn_open(s->ops, j->host, j->port, j->timeout, s->cancel,
 	    s->addr, sizeof s->addr, &e);
 	if (s->c == NULL) {
 		fail(s, &e);
 		return FAILED;
 	}
+	tl_connected(s, conn_dns_secs(s->c));
 	ev.host = j->host;
 	ev.port = j->port;
 	ev.address = s->addr;
@@ -1252,11 +1469,12 @@ attempt(struct session *s, bool plain)
 	emit(s, &ev);
 	reply_parser_free(s->rp);
 	s->rp = reply_parser_new();
-	if (j->tls == TLS_IMPLICIT && handshake(s, &cert_failed) == -1)
+	if (j->tls == TLS_IMPLICIT && handshake(s, false) != 0)
 		return FAILED;
 
-	s->stage = "greeting";
-	if (get_reply(s, &r) == -1)
+	set_stage(s, "greeting");
+	if ((j->tls != TLS_IMPLICIT && greeting_wait(s) == -1) ||
+	    get_reply(s, &r) == -1)
 		return FAILED;
 	{
 		struct event g = { .type = EV_GREETING, .code = r.code };
@@ -1283,8 +1501,12 @@ attempt(struct session *s, bool plain)
 			if (o != OK)
 				return o;
 		} else if (j->tls == TLS_STARTTLS) {
-			failf(s, "tls_required", _("the server does not offer STARTTLS, "
-			    "and --tls starttls requires it; nothing was sent"));
+			struct err me = { 0 };
+
+			me.detail = "starttls_missing";
+			err_setr(&me, "tls_required", _("the server does not offer "
+			    "STARTTLS, which the TLS policy starttls requires"));
+			fail(s, &me);
 			quit(s, false);
 			return FAILED;
 		} else if (downgrade_watched(s)) {
@@ -1297,8 +1519,11 @@ attempt(struct session *s, bool plain)
 			    "sending without encryption"));
 	}
 	if (j->probe) {
+		/* A probe logs in when given credentials, and sends no mail. */
+		o = probe_judge(s) == -1 || (j->user != NULL &&
+		    authenticate(s) == -1) ? FAILED : OK;
 		quit(s, false);
-		return OK;
+		return o;
 	}
 	if (j->user != NULL && authenticate(s) == -1) {
 		quit(s, false);
@@ -1310,6 +1535,7 @@ attempt(struct session *s, bool plain)
 static void
 close_conn(struct session *s)
 {
+	tl_close(s);
 	conn_close(s->c);
 	s->c = NULL;
 }
@@ -1346,7 +1572,15 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	s.ops = ops;
 	s.t0 = time_now();
 	s.res = xcalloc(1, sizeof *s.res);
+	s.res->port = job->port;
+	s.res->policy = job->tls;
+	s.res->policy_implied = job->tls_implied;
+	/* The order authenticate() looks for a password in. */
+	s.res->secret = job->password != NULL ? (job->password_typed ?
+	    SECRET_TYPED : SECRET_STORED) : job->password_cmd != NULL ?
+	    SECRET_CMD : SECRET_NONE;
 	s.res->tls_seen = xstrdup(job->memory.last_seen);
+	s.res->host = xstrdup(job->host);
 	h = job->helo != NULL ? xstrdup(job->helo) : default_helo();
 	snprintf(s.helo, sizeof s.helo, "%s", h);
 	free(h);
@@ -1384,20 +1618,15 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 		if (o == FALLBACK) {
 			struct event f = { .type = EV_FALLBACK };
 
+			/* The failed handshake was no failure of the session:
+			 * the fallback event announces what happens instead. */
 			close_conn(&s);
-			f.text = s.res->message;
+			f.text = s.tls_err.msg;
 			emit(&s, &f);
 			s.res->fell_back = true;
 			s.res->encrypted = false;
 			tls_info_free(s.res->tls);
 			s.res->tls = NULL;
-			s.failed = false;
-			s.res->reason = NULL;
-			s.res->stage = NULL;
-			free(s.res->message);
-			s.res->message = NULL;
-			emit_simple(&s, EV_WARNING, _("TLS failed: sending WITHOUT "
-			    "encryption on a new connection (--fallback-plaintext)"));
 			o = attempt(&s, true);
 		}
 		if (o == OK && !s.failed && job->probe)
@@ -1406,13 +1635,17 @@ smtp_run(struct smtp_job *job, event_fn fn, void *arg, atomic_bool *cancel,
 	close_conn(&s);
 	reply_parser_free(s.rp);
 	free(s.auth_mechs);
+	s.res->stages = s.tl;
+	s.res->nstages = s.ntl;
 
 	if (s.res->reason != NULL && strcmp(s.res->reason, "usage") == 0)
 		s.res->exit_status = 2;
 	else if (s.res->reason != NULL && strcmp(s.res->reason, "tls_downgrade") == 0)
 		s.res->exit_status = 1;	/* a probe too: it reached a downgraded server */
 	else if (job->probe)
-		s.res->exit_status = s.greeted ? 0 : 1;
+		/* Answered, every TLS step the policy asks for done with a
+		 * verified or pinned certificate, logged in when asked. */
+		s.res->exit_status = s.greeted && s.res->reason == NULL ? 0 : 1;
 	else if (s.res->sent)
 		s.res->exit_status = s.res->nrefused > 0 ? 3 : 0;
 	else

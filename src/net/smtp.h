@@ -24,8 +24,6 @@ struct tls_memory {
 				 * pinned certificate was last negotiated here */
 	char *pubkey;		/* that session's leaf public-key SHA-256
 				 * ("AB:CD:..."), or NULL */
-	char *advice;		/* how to go on after a downgrade, in the front
-				 * end's words (ends the message), or NULL */
 };
 
 /* Parses "off", "opportunistic", "starttls", "implicit" (any case); -1
@@ -38,6 +36,8 @@ struct smtp_job {
 	char *host;		/* name or address literal, no brackets */
 	int port;
 	enum tls_mode tls;
+	bool tls_implied;	/* the policy came from the port (or the
+				 * default), not from the user: said so */
 	bool fallback_plaintext;
 	char *ca_file;		/* NULL: system store */
 	char *fingerprint;	/* SHA-256 hex, colons optional */
@@ -47,12 +47,21 @@ struct smtp_job {
 	char *user;
 	char *password;		/* secret: wiped by smtp_job_free */
 	char *password_cmd;	/* run when a password is needed and none given */
+	bool password_typed;	/* password was typed at a prompt (the words
+				 * of a refused login say so) */
 	char *auth_mech;	/* NULL: best offered */
 	bool allow_plaintext_auth;
 	char *helo;		/* NULL: this host's name */
 	int timeout;		/* seconds, every network wait */
 	bool partial;
 	bool probe;		/* report capabilities/TLS only, send nothing */
+	/* Called on the engine's thread just before what completes the
+	 * message (the final dot, the last BDAT chunk) is written: from then
+	 * on the server may have it even if no answer comes. -1 with e set
+	 * stops the send there, nothing delivered (reason e->reason, else
+	 * "local"). NULL: no hook. */
+	int (*before_commit)(void *arg, struct err *e);
+	void *commit_arg;
 	char *sent_maildir;	/* keep a copy here once sent, or NULL */
 	struct msg *msg;	/* owned by the job; NULL for probe */
 	struct tls_resume *resume;	/* TLS sessions to resume and keep (the

@@ -55,6 +55,9 @@ struct tls_session {
 	struct tls_resume *resume;
 	char *resume_key;
 	struct tls_info *record;
+	unsigned char head[8];	/* the first bytes the peer sent: plain text
+				 * where TLS was expected shows here */
+	size_t nhead;
 };
 
 /* --- kept sessions */
@@ -277,8 +280,15 @@ io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 
 	(void)ssl;
 	r = s->rd(s->io_ctx, buf, (size_t)sz);
-	if (r > 0)
+	if (r > 0) {
+		size_t take = sizeof s->head - s->nhead;
+
+		if (take > (size_t)r)
+			take = (size_t)r;
+		memcpy(s->head + s->nhead, buf, take);
+		s->nhead += take;
 		return (int)r;
+	}
 	if (r == 0)
 		return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 	s->io_errno = errno;
@@ -299,37 +309,111 @@ io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	return errno == ETIMEDOUT ? WOLFSSL_CBIO_ERR_TIMEOUT : WOLFSSL_CBIO_ERR_CONN_CLOSE;
 }
 
-/* The reason a certificate failed, in words a user can act on. */
-static const char *
-verify_reason(int err)
+/* What a certificate error of the library means (tls_info.verify_code;
+ * app/explain.c has the words). A missing issuer is told apart from an
+ * untrusted root by chain_top. */
+static enum tls_verify
+verify_classify(int err)
 {
 	/* wolfSSL reports OpenSSL-style X509_V_ERR codes through the store
 	 * in its compatibility build, its own codes otherwise. */
 	switch (err) {
 	case ASN_NO_SIGNER_E:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-		return _("the certificate is not signed by a trusted authority");
+		return TV_MISSING_ISSUER;
 	case ASN_SELF_SIGNED_E:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return TV_SELF_SIGNED;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		return _("the certificate is self-signed and not trusted");
+		return TV_UNTRUSTED_ROOT;
 	case ASN_AFTER_DATE_E:
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
-		return _("the certificate has expired");
+		return TV_EXPIRED;
 	case ASN_BEFORE_DATE_E:
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
-		return _("the certificate is not yet valid");
+		return TV_NOT_YET_VALID;
 	case ASN_SIG_CONFIRM_E:
 	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-		return _("the certificate's signature does not verify");
+		return TV_BAD_SIGNATURE;
 	case RSA_KEY_SIZE_E:
 	case ECC_KEY_SIZE_E:
-		return _("a certificate of the chain has a key too small to be safe");
+		return TV_WEAK_KEY;
 	default:
-		return NULL;
+		return TV_OTHER;
 	}
+}
+
+/* n digits at p as a number, or -1. */
+static int
+digits(const unsigned char *p, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+/* A certificate's date (RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, years
+ * 50-99 being 19xx, or GeneralizedTime YYYYMMDDHHMMSSZ) read here, not by
+ * wolfSSL_ASN1_TIME_to_tm: that one calls mktime, whose time zone set-up
+ * frees and copies a string at every call, and handshakes run side by
+ * side on several workers (probe --ports, setup). */
+static int
+asn1_time_tm(const WOLFSSL_ASN1_TIME *t, struct tm *tm)
+{
+	const unsigned char *p = t->data;
+	int y, n = t->length;
+
+	if (t->type == V_ASN1_UTCTIME && n == 13 && p[12] == 'Z') {
+		if ((y = digits(p, 2)) < 0)
+			return -1;
+		y += y < 50 ? 2000 : 1900;
+		p += 2;
+	} else if (t->type == V_ASN1_GENERALIZEDTIME && n == 15 && p[14] == 'Z') {
+		if ((y = digits(p, 4)) < 0)
+			return -1;
+		p += 4;
+	} else
+		return -1;
+	tm->tm_year = y - 1900;
+	tm->tm_mon = digits(p, 2) - 1;
+	tm->tm_mday = digits(p + 2, 2);
+	tm->tm_hour = digits(p + 4, 2);
+	tm->tm_min = digits(p + 6, 2);
+	tm->tm_sec = digits(p + 8, 2);
+	if (tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 ||
+	    tm->tm_mday > 31 || tm->tm_hour < 0 || tm->tm_hour > 23 ||
+	    tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0 ||
+	    tm->tm_sec > 60)
+		return -1;
+	return 0;
+}
+
+/* The certificate the sent chain reaches from the leaf, following each
+ * issuer's name to a certificate the server sent: where an issuer is
+ * missing, or the root that signs itself. */
+static size_t
+chain_top(const struct cert_info *chain, size_t n)
+{
+	size_t cur = 0, j, steps;
+
+	for (steps = 0; steps < n; steps++) {
+		if (strcmp(chain[cur].subject, chain[cur].issuer) == 0)
+			break;
+		for (j = 0; j < n; j++)
+			if (j != cur && strcmp(chain[j].subject, chain[cur].issuer) == 0)
+				break;
+		if (j == n)
+			break;
+		cur = j;
+	}
+	return cur;
 }
 
 static char *
@@ -339,7 +423,7 @@ asn1_time_str(const WOLFSSL_ASN1_TIME *t, long *days_left)
 	char out[32];
 
 	memset(&tm, 0, sizeof tm);
-	if (t == NULL || wolfSSL_ASN1_TIME_to_tm(t, &tm) != WOLFSSL_SUCCESS)
+	if (t == NULL || asn1_time_tm(t, &tm) == -1)
 		return xstrdup("?");
 	if (days_left != NULL) {
 		time_t when = timegm(&tm);
@@ -578,11 +662,10 @@ leaf_of(WOLFSSL_X509_STORE_CTX *store, int i)
 }
 
 /* The peer chain as sent, leaf first, from the verify callback's
- * buffers; the weakest key too small for TLS_MIN_* is noted in *weak
- * (its index) or -1. */
+ * buffers; the first key too small for TLS_MIN_* is noted in *weak (its
+ * index) or -1. */
 static struct cert_info *
-chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak,
-    int *weak_bits, char *weak_kind)
+chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak)
 {
 	struct cert_info *chain;
 	int i, bits;
@@ -606,11 +689,8 @@ chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak,
 		if (own)
 			wolfSSL_X509_free(x);
 		if (*weak == -1 && ((kind == 'r' && bits < TLS_MIN_RSA_BITS) ||
-		    (kind == 'e' && bits < TLS_MIN_EC_BITS))) {
+		    (kind == 'e' && bits < TLS_MIN_EC_BITS)))
 			*weak = (int)*nchain - 1;
-			*weak_bits = bits;
-			*weak_kind = kind;
-		}
 	}
 	return chain;
 }
@@ -806,18 +886,16 @@ tls_dns_id_match(const char *ref, const char *pres, size_t n)
 
 /* The server's identity (RFC 9525 6): an address literal only against
  * the iPAddress entries, compared as binary addresses; a name only
- * against the dNSName entries; never the subject's CN. NULL when it
- * matches, else why not (caller frees). */
-static char *
-ident_check(WOLFSSL_X509 *leaf, const char *host, const char *shown_names,
-    const char *subject)
+ * against the dNSName entries; never the subject's CN. TV_OK when it
+ * matches, else which way it does not. */
+static enum tls_verify
+ident_check(WOLFSSL_X509 *leaf, const char *host)
 {
 	unsigned char want[16];
 	size_t wlen = ip_literal(host, want);
 	WOLFSSL_STACK *st;
 	int i, n;
 	bool ok = false, bad_wild = false;
-	char *why;
 
 	st = alt_names(leaf, &n);
 	for (i = 0; i < n && !ok; i++) {
@@ -840,26 +918,10 @@ ident_check(WOLFSSL_X509 *leaf, const char *host, const char *shown_names,
 	}
 	alt_names_free(st);
 	if (ok)
-		return NULL;
+		return TV_OK;
 	if (n == 0)
-		return xasprintf(_("the certificate is not valid for `%s': it has "
-		    "no subjectAltName, and its subject (%s) is not used to check "
-		    "the name (RFC 9525)"), host, subject);
-	if (wlen > 0)
-		why = xasprintf(_("the certificate is not valid for the address %s: "
-		    "it lists no such IP address (it names: %s)"), host, shown_names);
-	else
-		why = xasprintf(_("the certificate is not valid for `%s' (it names: "
-		    "%s)"), host, shown_names);
-	if (bad_wild) {
-		char *more = xasprintf(_("%s; a wildcard counts only as the whole "
-		    "left-most label of a name with at least two more labels, "
-		    "standing for one label"), why);
-
-		free(why);
-		why = more;
-	}
-	return why;
+		return TV_NAME_NO_SAN;
+	return bad_wild ? TV_NAME_WILDCARD : TV_NAME_MISMATCH;
 }
 
 static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
@@ -909,6 +971,16 @@ fail:
 	return NULL;
 }
 
+/* Whether the first bytes of the peer are an SMTP reply ("220 ", "554-"). */
+static bool
+head_is_smtp(const struct tls_session *s)
+{
+	const unsigned char *h = s->head;
+
+	return s->nhead >= 4 && h[0] >= '2' && h[0] <= '5' && isdigit(h[1]) &&
+	    isdigit(h[2]) && (h[3] == ' ' || h[3] == '-');
+}
+
 /* Why a handshake failed, from wolfSSL's error code and the transport. */
 static int
 handshake_error(struct tls_session *s, int err, struct err *e)
@@ -919,6 +991,14 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 		return err_setr(e, "timeout", _("TLS handshake: the server did not answer in time"));
 	if (s->io_errno == ECANCELED)
 		return err_setr(e, "cancelled", _("cancelled"));
+	if (head_is_smtp(s)) {
+		/* "220 ..." where a ServerHello was expected: a port that
+		 * speaks SMTP in plain text first (STARTTLS or none). */
+		e->detail = "plaintext_port";
+		return err_setr(e, "tls_handshake", _("TLS handshake failed: the "
+		    "server answered in plain text (an SMTP reply, %.3s ...) "
+		    "instead of TLS"), (const char *)s->head);
+	}
 	switch (err) {
 	case VERSION_ERROR:
 		return err_setr(e, "tls_handshake", _("TLS handshake failed: the server "
@@ -964,60 +1044,55 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 	}
 }
 
-/* Which certificate of the chain, in words. */
-static char *
-chain_place(int i)
-{
-	if (i == 0)
-		return xstrdup(_("the server's certificate"));
-	return xasprintf(_("certificate %d of the chain the server sent"), i + 1);
-}
-
 /* Applies the policy to what the handshake saw at the leaf: weak keys,
  * the chain result, the server's identity, pins, --insecure. Fills
- * ti->verified, pinned, insecure, verify_error. 0 to go on, -1 with e. */
+ * ti->verified, pinned, insecure, verify_code, verify_depth,
+ * missing_issuer, pin_failed. 0 to go on, -1 with e. */
 static int
-verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak,
-    int weak_bits, char weak_kind, struct err *e)
+verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak, struct err *e)
 {
 	const struct tls_cfg *cfg = s->cfg;
 	struct tls_info *ti = s->ti;
 	const struct cert_info *c = ti->nchain > 0 ? &ti->chain[0] : NULL;
-	char *fp = NULL, *why;
+	char *fp = NULL;
 	bool fp_ok, pk_ok;
 	int rc;
 
-	if (leaf == NULL || c == NULL) {
-		ti->verify_error = xstrdup(_("the server sent no certificate"));
-	} else if (weak >= 0) {
-		char *place = chain_place(weak);
-
+	if (leaf == NULL || c == NULL)
+		ti->verify_code = TV_NO_CERT;
+	else if (weak >= 0) {
 		ti->weak = true;
-		ti->verify_error = xasprintf(weak_kind == 'r' ?
-		    _("%s has a %d-bit RSA key; missive requires at least %d bits") :
-		    _("%s has a %d-bit EC key; missive requires at least %d bits"),
-		    place, weak_bits, weak_kind == 'r' ? TLS_MIN_RSA_BITS :
-		    TLS_MIN_EC_BITS);
-		free(place);
+		ti->verify_code = TV_WEAK_KEY;
+		ti->verify_depth = weak;
 	} else if (s->verify_err != 0) {
-		const char *r = verify_reason(s->verify_err);
+		ti->verify_code = verify_classify(s->verify_err);
+		ti->verify_depth = s->verify_depth >= 0 &&
+		    (size_t)s->verify_depth < ti->nchain ? s->verify_depth : 0;
+		if (ti->verify_code == TV_MISSING_ISSUER ||
+		    ti->verify_code == TV_SELF_SIGNED ||
+		    ti->verify_code == TV_UNTRUSTED_ROOT) {
+			/* Which it is shows in what the server sent. */
+			size_t top = chain_top(ti->chain, ti->nchain);
+			const struct cert_info *t = &ti->chain[top];
 
-		if (r != NULL)
-			ti->verify_error = xstrdup(r);
-		else
-			ti->verify_error = xasprintf(_("certificate error %d: %s"),
-			    s->verify_err,
+			ti->verify_depth = (int)top;
+			if (strcmp(t->subject, t->issuer) != 0) {
+				ti->verify_code = TV_MISSING_ISSUER;
+				ti->missing_issuer = xstrdup(t->issuer);
+			} else
+				ti->verify_code = top == 0 ? TV_SELF_SIGNED :
+				    TV_UNTRUSTED_ROOT;
+		} else if (ti->verify_code == TV_OTHER)
+			ti->verify_error = xasprintf("%d: %s", s->verify_err,
 			    wolfSSL_X509_verify_cert_error_string(s->verify_err));
-	} else if ((why = ident_check(leaf, s->host, c->sans, c->subject)) != NULL)
-		ti->verify_error = why;
-	else
+	} else if ((ti->verify_code = ident_check(leaf, s->host)) == TV_OK)
 		ti->verified = true;
 
 	/* A weak key is refused even when pinned: the pin would only say
 	 * which key an attacker may already have broken. */
 	if (weak >= 0 && !cfg->insecure)
-		return err_setr(e, "cert_verify", _("certificate refused: %s"),
-		    ti->verify_error);
+		return err_setr(e, "cert_verify", _("certificate refused (%s)"),
+		    tls_verify_name(ti->verify_code));
 	if (c != NULL && (cfg->fingerprint != NULL || cfg->pin_pubkey != NULL)) {
 		fp = cfg->fingerprint != NULL ? tls_fingerprint_norm(cfg->fingerprint) : NULL;
 		fp_ok = cfg->fingerprint == NULL ||
@@ -1028,12 +1103,10 @@ verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak,
 			ti->pinned = true;
 			return 0;
 		}
-		if (!fp_ok)
-			rc = err_setr(e, "cert_verify", _("the server's certificate "
-			    "(SHA-256 %s) does not match --fingerprint"), c->fingerprint);
-		else
-			rc = err_setr(e, "cert_verify", _("the server's public key "
-			    "(SHA-256 %s) does not match --pin-pubkey"), c->pubkey);
+		ti->pin_failed = !fp_ok ? PIN_FAIL_FINGERPRINT : PIN_FAIL_PUBKEY;
+		rc = err_setr(e, "cert_verify", !fp_ok ? _("the server's "
+		    "certificate does not match --fingerprint") : _("the server's "
+		    "public key does not match --pin-pubkey"));
 		if (cfg->insecure) {
 			/* Asked not to verify: a pin that does not match is
 			 * still said, as a warning would be. */
@@ -1048,8 +1121,8 @@ verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak,
 		ti->insecure = true;
 		return 0;
 	}
-	return err_setr(e, "cert_verify", _("certificate verification failed: %s"),
-	    ti->verify_error);
+	return err_setr(e, "cert_verify", _("certificate refused (%s)"),
+	    tls_verify_name(ti->verify_code));
 }
 
 static struct tls_info *
@@ -1061,6 +1134,8 @@ info_new(struct tls_session *s)
 	ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
 	ti->group = xstrdup(group);
+	ti->host = xstrdup(s->host);
+	ti->ca_file = s->cfg->ca_file != NULL;
 	return ti;
 }
 
@@ -1071,8 +1146,7 @@ static int
 verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 {
 	struct tls_session *s = store->userCtx;
-	int weak, weak_bits = 0;
-	char weak_kind = 0;
+	int weak;
 
 	if (s == NULL)
 		return 0;
@@ -1084,11 +1158,9 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 		return 1;	/* decided at the leaf */
 	tls_info_free(s->ti);
 	s->ti = info_new(s);
-	s->ti->chain = chain_fill(store, &s->ti->nchain, &weak, &weak_bits,
-	    &weak_kind);
+	s->ti->chain = chain_fill(store, &s->ti->nchain, &weak);
 	err_clear(&s->why);
-	s->refused = verify_decide(s, store->current_cert, weak, weak_bits,
-	    weak_kind, &s->why) == -1;
+	s->refused = verify_decide(s, store->current_cert, weak, &s->why) == -1;
 	/* Failing here makes wolfSSL send its alert for the error
 	 * (certificate_expired, unknown_ca, else bad_certificate). */
 	return s->refused ? 0 : 1;
@@ -1162,7 +1234,7 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		/* No certificate reached the check (an anonymous suite):
 		 * refused, with a close_notify as the only word left. */
 		s->ti = info_new(s);
-		if (verify_decide(s, NULL, -1, 0, 0, e) == -1) {
+		if (verify_decide(s, NULL, -1, e) == -1) {
 			*info = s->ti;
 			s->ti = NULL;
 			goto fail;
@@ -1184,6 +1256,38 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 fail:
 	tls_close(s);
 	return NULL;
+}
+
+bool
+tls_peer_speaks_tls(const char *host, tls_io_fn rd, tls_io_fn wr, void *io_ctx)
+{
+	struct tls_session *s = xcalloc(1, sizeof *s);
+	bool tls;
+
+	s->rd = rd;
+	s->wr = wr;
+	s->io_ctx = io_ctx;
+	/* Nothing is verified or kept: only the first bytes of the answer
+	 * count. */
+	if ((s->ctx = wolfSSL_CTX_new(wolfSSLv23_client_method())) != NULL) {
+		wolfSSL_CTX_set_verify(s->ctx, WOLFSSL_VERIFY_NONE, NULL);
+		wolfSSL_CTX_SetIORecv(s->ctx, io_recv);
+		wolfSSL_CTX_SetIOSend(s->ctx, io_send);
+		s->ssl = wolfSSL_new(s->ctx);
+	}
+	if (s->ssl != NULL) {
+		wolfSSL_SetIOReadCtx(s->ssl, s);
+		wolfSSL_SetIOWriteCtx(s->ssl, s);
+		if (ip_literal(host, (unsigned char[16]){ 0 }) == 0)
+			(void)wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME, host,
+			    (unsigned short)strlen(host));
+		(void)wolfSSL_connect(s->ssl);
+	}
+	/* A handshake (0x16) or alert (0x15) record of TLS 1.x. */
+	tls = s->nhead >= 2 && (s->head[0] == 0x16 || s->head[0] == 0x15) &&
+	    s->head[1] == 0x03;
+	tls_close(s);
+	return tls;
 }
 
 ssize_t

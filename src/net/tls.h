@@ -69,6 +69,11 @@ typedef ssize_t (*tls_io_fn)(void *ctx, void *buf, size_t n);
 struct tls_session *tls_connect(const struct tls_cfg *cfg, const char *host,
     tls_io_fn rd, tls_io_fn wr, void *io_ctx, struct tls_info **info,
     struct err *e);
+/* Whether the peer answers a ClientHello with a TLS record (a port that
+ * speaks TLS from the first byte); nothing is verified, the session is
+ * dropped at once. */
+bool tls_peer_speaks_tls(const char *host, tls_io_fn rd, tls_io_fn wr,
+    void *io_ctx);
 /* Like read(2)/write(2) through the session; -1 with errno set. */
 ssize_t tls_read(struct tls_session *s, void *buf, size_t n);
 ssize_t tls_write(struct tls_session *s, const void *buf, size_t n);

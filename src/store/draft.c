@@ -33,6 +33,11 @@ static const struct {
 	{ "Subject", offsetof(struct draft, subject) },
 	{ "Attach", offsetof(struct draft, attach) },
 	{ "Profile", offsetof(struct draft, profile) },
+	{ "Reply-To", offsetof(struct draft, reply_to) },
+	{ "In-Reply-To", offsetof(struct draft, in_reply_to) },
+	{ "References", offsetof(struct draft, references) },
+	/* One "Header: Name: value" line for each extra header. */
+	{ "Header", offsetof(struct draft, headers) },
 };
 #define NKEYS (sizeof draft_keys / sizeof draft_keys[0])
 
@@ -78,9 +83,16 @@ draft_save(const char *path, const struct draft *d, struct err *e)
 			continue;
 		buf_adds(&b, draft_keys[i].name);
 		buf_adds(&b, ": ");
-		/* Fields are single lines; never let one break the format. */
-		for (c = v; *c; c++)
-			buf_addc(&b, (*c == '\n' || *c == '\r') ? ' ' : *c);
+		/* Fields are single lines; never let one break the format.
+		 * The header lines are one key line each. */
+		for (c = v; *c; c++) {
+			if (*c == '\n' && draft_keys[i].off ==
+			    offsetof(struct draft, headers)) {
+				if (c[1] != '\0')
+					buf_addf(&b, "\n%s: ", draft_keys[i].name);
+			} else
+				buf_addc(&b, (*c == '\n' || *c == '\r') ? ' ' : *c);
+		}
 		buf_addc(&b, '\n');
 	}
 	buf_addc(&b, '\n');
@@ -120,6 +132,15 @@ draft_load(const char *path, struct draft *d, struct err *e)
 
 					while (*v == ' ')
 						v++;
+					if (draft_keys[i].off == offsetof(struct draft,
+					    headers) && *slot(d, i) != NULL) {
+						char *all = xasprintf("%s\n%s",
+						    *slot(d, i), v);
+
+						free(*slot(d, i));
+						*slot(d, i) = all;
+						continue;
+					}
 					free(*slot(d, i));
 					*slot(d, i) = xstrdup(v);
 				}

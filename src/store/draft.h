@@ -13,6 +13,8 @@
 
 struct draft {
 	char *server, *from, *to, *cc, *bcc, *subject, *attach, *profile;
+	char *reply_to, *in_reply_to, *references;
+	char *headers;		/* extra header lines, one a line (LF) */
 	char *body;
 };
 

@@ -32,6 +32,12 @@ struct profile {
 	int timeout;
 	char *theme;
 	char *sent_maildir;	/* keep sent copies here, ~ expanded */
+	char *reply_to;		/* an address list */
+	char *headers;		/* extra header lines, one a line (LF) */
+	char *query_cmd;	/* address book: mutt's query format */
+	char *alternates;	/* the user's other addresses, a list */
+	int wrap;		/* MSG_WRAP_AUTO (unset), MSG_WRAP_OFF or a width */
+	int edit_headers;	/* 0/1 or -1: the editor gets the header too */
 };
 
 struct profiles;
@@ -49,6 +55,10 @@ const struct profile *profiles_find(const struct profiles *ps, const char *name)
 const struct profile *profiles_default(const struct profiles *ps);
 /* The folder profiles_load(NULL) reads (caller frees). */
 char *profiles_dir(void);
+
+/* Whether name can be a profile's name (what profiles_save takes): -1
+ * with e (reason "usage") saying what is wrong. */
+int profile_name_check(const char *name, struct err *e);
 
 /* Appends or replaces section p->name in dir/profiles.ini, atomically
  * (temp file + rename), keeping every other line byte for byte. */

@@ -320,9 +320,20 @@ dropin_defining(const char *dir, const char *name)
 }
 
 int
+profile_name_check(const char *name, struct err *e)
+{
+	if (ini_name_check(name, strlen(name), e) == -1)
+		return -1;
+	if (strcmp(name, "missive") == 0)
+		return err_setr(e, "usage", "%s",
+		    _("`missive` names the settings section, not a profile"));
+	return 0;
+}
+
+int
 profiles_save(const char *dir, const struct profile *p, struct err *e)
 {
-	struct kv set[PROFILE_KEYS_MAX];
+	struct kv *set;
 	const char *drop[PROFILE_KEYS_MAX + 1];
 	char *owned = NULL, *where, *v;
 	const char *bad = NULL;
@@ -333,11 +344,8 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 
 	if (p == NULL || p->name == NULL)
 		return err_setr(e, "usage", "%s", _("the profile has no name"));
-	if (ini_name_check(p->name, strlen(p->name), e) == -1)
+	if (profile_name_check(p->name, e) == -1)
 		return -1;
-	if (strcmp(p->name, "missive") == 0)
-		return err_setr(e, "usage", "%s",
-		    _("`missive` names the settings section, not a profile"));
 	if (dir == NULL)
 		dir = owned = profiles_dir();
 	if ((where = dropin_defining(dir, p->name)) != NULL) {
@@ -349,10 +357,31 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 		return -1;
 	}
 
+	/* One entry a key, and one a line of the keys given more than once. */
+	nset = profile_nkeys;
+	if (p->headers != NULL)
+		for (v = p->headers; *v != '\0'; v++)
+			nset += *v == '\n';
+	set = xcalloc(nset, sizeof *set);
+	nset = 0;
 	buf_init(&text);
 	buf_addf(&text, "[%s]\n", p->name);
 	for (i = 0; i < profile_nkeys; i++) {
 		const struct pkey *k = &profile_keys[i];
+
+		if (k->kind == K_HEADER) {
+			char *all = pkey_render(k, p), *line, *save = NULL;
+
+			drop[ndrop++] = k->name;
+			for (line = all != NULL ? strtok_r(all, "\n", &save) : NULL;
+			    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+				set[nset].key = k->name;
+				set[nset++].value = xstrdup(line);
+				buf_addf(&text, "%s = %s\n", k->name, line);
+			}
+			free(all);
+			continue;
+		}
 
 		/* The password is never written; a literal one already in
 		 * the file stays, unless password_cmd takes its place. */
@@ -400,6 +429,7 @@ profiles_save(const char *dir, const struct profile *p, struct err *e)
 	buf_free(&text);
 	for (i = 0; i < nset; i++)
 		free(set[i].value);
+	free(set);
 	free(owned);
 	return rc;
 }

@@ -25,7 +25,8 @@
 
 /* The keys of [missive]: default_profile, and the profile keys that may
  * be given there for every profile (a profile's own value wins). */
-static const char *const missive_keys[] = { "default_profile", "theme" };
+static const char *const missive_keys[] = { "default_profile", "theme",
+	"query_cmd", "alternates", "edit_headers" };
 #define NMISSIVE (sizeof missive_keys / sizeof missive_keys[0])
 
 /* isspace() of the C locale, as libinih sees bytes in the usual locales. */
@@ -573,13 +574,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		goto done;
 	}
 	idx = (int)(k - profile_keys);
-	if (ld->keyline[idx] > 0) {
+	if (ld->keyline[idx] > 0 && k->kind != K_HEADER) {
 		problem(ld, ld->lineno,
 		    _("duplicate key `%s` (first set on line %d)"), k->name,
 		    ld->keyline[idx]);
 		goto done;
 	}
-	ld->keyline[idx] = ld->lineno;
+	if (ld->keyline[idx] == 0)
+		ld->keyline[idx] = ld->lineno;
 	err_clear(&e);
 	if (pkey_set(ld, &ld->cur, k, v, &e) == -1)
 		problem(ld, ld->lineno, "%s: %s", k->name, e.msg);

@@ -20,7 +20,8 @@
 enum kind {
 	K_SERVER, K_TLS, K_BOOL, K_PATH, K_FINGERPRINT, K_PUBKEY_PIN, K_TLS_MIN,
 	K_ADDRESS,
-	K_TEXT, K_PASSWORD, K_COMMAND, K_AUTH, K_HELO, K_TIMEOUT, K_THEME
+	K_TEXT, K_PASSWORD, K_COMMAND, K_AUTH, K_HELO, K_TIMEOUT, K_THEME,
+	K_HEADER, K_WRAP
 };
 
 /* One profile key: its name, kind and place in struct profile. */

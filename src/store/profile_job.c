@@ -63,6 +63,7 @@ profile_job(const struct profile *p, const char *server, int tls,
 	    e) == -1)
 		return -1;
 	job->tls = mode;
+	job->tls_implied = !given;
 	profile_apply_job(p, job);
 	return 0;
 }

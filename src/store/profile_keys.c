@@ -18,6 +18,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "mail/address.h"
+#include "mail/msg.h"
 #include "net/sasl.h"
 #include "net/server.h"
 #include "net/smtp.h"
@@ -45,6 +46,13 @@ const struct pkey profile_keys[] = {
 	{ "timeout", K_TIMEOUT, offsetof(struct profile, timeout) },
 	{ "theme", K_THEME, offsetof(struct profile, theme) },
 	{ "sent_maildir", K_PATH, offsetof(struct profile, sent_maildir) },
+	{ "reply_to", K_ADDRESS, offsetof(struct profile, reply_to) },
+	/* May be given more than once: one header line each. */
+	{ "headers", K_HEADER, offsetof(struct profile, headers) },
+	{ "query_cmd", K_COMMAND, offsetof(struct profile, query_cmd) },
+	{ "alternates", K_ADDRESS, offsetof(struct profile, alternates) },
+	{ "wrap", K_WRAP, offsetof(struct profile, wrap) },
+	{ "edit_headers", K_BOOL, offsetof(struct profile, edit_headers) },
 };
 const size_t profile_nkeys = sizeof profile_keys / sizeof profile_keys[0];
 
@@ -342,6 +350,33 @@ pkey_set(struct loader *ld, struct profile *p, const struct pkey *k,
 		s = xstrdup(v);
 		break;
 	}
+	case K_HEADER:
+		/* The message layer's own check: what loads here is sent. */
+		if (msg_header_check(v, &why) == -1) {
+			err_setr(e, "usage", "%s", why.msg);
+			goto out;
+		}
+		s = *sp != NULL ? xasprintf("%s\n%s", *sp, v) : xstrdup(v);
+		break;
+	case K_WRAP: {
+		char *end;
+		long w;
+
+		if (strcasecmp(v, "off") == 0 || strcasecmp(v, "no") == 0)
+			*ip = MSG_WRAP_OFF;
+		else if (strcasecmp(v, "flowed") == 0)
+			*ip = MSG_WRAP_AUTO;
+		else if ((w = strtol(v, &end, 10)) >= MSG_WRAP_MIN &&
+		    w <= MSG_WRAP_MAX && *end == '\0' && isdigit((unsigned char)*v))
+			*ip = (int)w;
+		else {
+			err_setr(e, "usage", _("`%s` is not off, flowed or a width "
+			    "from %d to %d"), esc, MSG_WRAP_MIN, MSG_WRAP_MAX);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	case K_TEXT:
 	case K_COMMAND:
 		s = xstrdup(v);
@@ -372,6 +407,9 @@ pkey_render(const struct pkey *k, const struct profile *p)
 		    NULL;
 	case K_TIMEOUT:
 		return *ip > 0 ? xasprintf("%d", *ip) : NULL;
+	case K_WRAP:
+		return *ip == MSG_WRAP_OFF ? xstrdup("off") : *ip > 0 ?
+		    xasprintf("%d", *ip) : NULL;
 	case K_PATH:
 		return *sp != NULL ? path_unexpand(*sp) : NULL;
 	case K_PASSWORD:
@@ -388,6 +426,7 @@ profile_init(struct profile *p)
 	p->tls = -1;
 	p->fallback_plaintext = -1;
 	p->allow_plaintext_auth = -1;
+	p->edit_headers = -1;
 }
 
 void
@@ -403,6 +442,7 @@ profile_clear(struct profile *p)
 
 		switch (k->kind) {
 		case K_TLS: case K_BOOL: case K_TLS_MIN: case K_TIMEOUT:
+		case K_WRAP:
 			break;
 		case K_PASSWORD:
 			secret_free(*sp);

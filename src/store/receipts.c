@@ -45,6 +45,7 @@ receipt_free(struct receipt *r)
 	free(r->rcpts);
 	free(r->reply_text);
 	free(r->queue_id);
+	free(r->outbox_id);
 	free(r);
 }
 
@@ -124,6 +125,7 @@ receipt_to_json(const struct receipt *r, struct buf *b)
 	j_str(b, "text", r->reply_text);
 	buf_addc(b, '}');
 	j_str(b, "queue_id", r->queue_id);
+	j_str(b, "outbox_id", r->outbox_id);
 	buf_addc(b, '}');
 }
 
@@ -192,6 +194,7 @@ receipt_from_json(const struct json *j, struct err *e)
 		r->reply_text = str_of(reply, "text");
 	}
 	r->queue_id = str_of(j, "queue_id");
+	r->outbox_id = str_of(j, "outbox_id");
 	return r;
 }
 

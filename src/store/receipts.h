@@ -48,6 +48,7 @@ struct receipt {
 	int reply_code;		/* the server's answer to the message */
 	char *reply_text;
 	char *queue_id;		/* what that answer names, or NULL */
+	char *outbox_id;	/* the outbox entry it was sent from, or NULL */
 };
 
 void receipt_free(struct receipt *r);	/* members and r */

@@ -131,9 +131,15 @@ mailto(struct prefill *p, const char *url, struct err *e)
 			free(p->body);
 			p->body = val;
 			val = NULL;
+		} else if (strcasecmp(name, "in-reply-to") == 0) {
+			/* RFC 6068 6: safe, and it keeps a thread (a list
+			 * archive's "reply" link). Checked when sent. */
+			free(p->in_reply_to);
+			p->in_reply_to = val;
+			val = NULL;
 		}
-		/* Other headers (In-Reply-To, ...) are ignored, as RFC 6068
-		 * allows: a link must not set arbitrary headers. */
+		/* Other headers are ignored, as RFC 6068 allows: a link must
+		 * not set arbitrary headers. */
 		free(name);
 		free(val);
 	}
@@ -158,5 +164,6 @@ prefill_free(struct prefill *p)
 	free(p->bcc);
 	free(p->subject);
 	free(p->body);
+	free(p->in_reply_to);
 	memset(p, 0, sizeof *p);
 }

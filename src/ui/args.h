@@ -8,6 +8,7 @@
 struct prefill {
 	char *to, *cc, *bcc;	/* comma-separated, or NULL */
 	char *subject, *body;	/* or NULL */
+	char *in_reply_to;	/* the message a link answers, or NULL */
 };
 
 /* Adds one argument: "addr", "Name <addr>" or "mailto:...". -1 with e

@@ -25,6 +25,7 @@
 #include "ui/job.h"
 #include "ui/keep.h"
 #include "ui/prompt.h"
+#include "ui/suggest.h"
 #include "ui/title.h"
 #include "ui/wide.h"
 
@@ -36,6 +37,7 @@ static const char *hints[F_COUNT] = {
 	N_("(addresses, comma-separated; Tab completes)"),
 	"",
 	N_("(hidden copies)"),
+	N_("(where replies should go)"),
 	"",
 	N_("(file paths, comma-separated; Tab completes)"),
 };
@@ -43,7 +45,16 @@ static const char *hints[F_COUNT] = {
 static bool
 is_addr_field(int f)
 {
-	return f == F_FROM || f == F_TO || f == F_CC || f == F_BCC;
+	return f == F_FROM || f == F_TO || f == F_CC || f == F_BCC ||
+	    f == F_REPLY_TO;
+}
+
+/* Reply-To shows once it is used: it holds text, or has the focus. */
+static bool
+field_used(const struct ui *u, int f)
+{
+	return f != F_REPLY_TO || u->focus == F_REPLY_TO ||
+	    !tb_empty(u->f[F_REPLY_TO]);
 }
 
 static void compose_quit(struct ui *u);
@@ -59,8 +70,8 @@ struct geom {
 static void
 geometry(struct ui *u, struct geom *g)
 {
-	static const int hide_order[] = { F_ATTACH, F_BCC, F_CC, F_SERVER,
-	    F_FROM, F_SUBJECT, F_TO };
+	static const int hide_order[] = { F_REPLY_TO, F_ATTACH, F_BCC, F_CC,
+	    F_SERVER, F_FROM, F_SUBJECT, F_TO };
 	int rows = u->rows, i, fixed;
 
 	memset(g, 0, sizeof *g);
@@ -89,9 +100,11 @@ geometry(struct ui *u, struct geom *g)
 		if (need > g->status_h)
 			g->status_h = need < cap ? need : cap;
 	}
-	for (i = 0; i < F_COUNT; i++)
-		g->shown[i] = true;
-	g->nshown = F_COUNT;
+	g->nshown = 0;
+	for (i = 0; i < F_COUNT; i++) {
+		g->shown[i] = field_used(u, i);
+		g->nshown += g->shown[i];
+	}
 	/* title + fields + body rule + body + status rule + status + help */
 	for (;;) {
 		fixed = 1 + g->nshown + 1 + (g->status_h ? g->status_h + 1 : 0) +
@@ -101,7 +114,7 @@ geometry(struct ui *u, struct geom *g)
 			break;
 		/* Make room: empty optional fields first, then the status
 		 * pane, then any field but the focused one. */
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 4; i++) {
 			int f = hide_order[i];
 
 			if (g->shown[f] && f != u->focus && tb_empty(u->f[f])) {
@@ -110,7 +123,7 @@ geometry(struct ui *u, struct geom *g)
 				break;
 			}
 		}
-		if (i < 3)
+		if (i < 4)
 			continue;
 		if (g->status_h > 0) {
 			g->status_h = 0;
@@ -300,6 +313,9 @@ completions_here(struct ui *u)
 		n = completer_match(u->comp, typed, &m);
 		if (n == 1 && strcmp(completer_get(u->comp, m[0]), typed) == 0)
 			n = 0;
+		/* The address book may know more: Tab asks it. */
+		if (n == 0 && ui_query_cmd(u) != NULL && strchr(typed, '@') == NULL)
+			n = 1;
 		free(m);
 		free(typed);
 	}
@@ -314,6 +330,15 @@ draw_compose_help(struct ui *u, int y, int h)
 	size_t n = 0;
 	bool run = job_running(u);
 
+	if (u->pop.on) {
+		/* The list's keys while it is open. */
+		it[n++] = (struct help_item){ "Enter", _("Take address") };
+		it[n++] = (struct help_item){ "Esc", _("Close list") };
+		it[n++] = (struct help_item){ "Tab/Up/Dn", _("Move") };
+		it[n++] = (struct help_item){ _("type"), _("Narrow") };
+		draw_help(y, h, u->cols, it, n);
+		return;
+	}
 	it[n++] = (struct help_item){ "^X", _("Send") };
 	it[n++] = (struct help_item){ "^C", run ? _("Cancel") : _("Quit") };
 	it[n++] = (struct help_item){ "^G", _("Help") };
@@ -354,10 +379,11 @@ compose_draw(struct ui *u)
 	char *right = NULL;
 
 	geometry(u, &g);
+	/* The labels of the fields shown: a hidden Reply-To takes no room. */
 	for (f = 0; f < F_COUNT; f++) {
 		int w = wide_width(field_label(f));
 
-		if (w > lw)
+		if (w > lw && field_used(u, f))
 			lw = w;
 	}
 	u->label_w = lw;
@@ -377,14 +403,7 @@ compose_draw(struct ui *u)
 		}
 		y++;
 	}
-	if (u->signature != NULL) {
-		const char *b = strrchr(u->signature, '/');
-
-		right = xasprintf(_("signature %s appended"), b ? b + 1 :
-		    u->signature);
-	}
-	draw_hline(y++, u->cols, u->utf8, _("Message"), right);
-	free(right);
+	draw_hline(y++, u->cols, u->utf8, _("Message"), NULL);
 	draw_body(u, y, g.body_h);
 	y += g.body_h;
 	if (g.status_h > 0) {
@@ -414,7 +433,11 @@ compose_draw(struct ui *u)
 		return;
 	}
 	draw_compose_help(u, y, g.help_h);
-	if (u->focus == FOCUS_BODY) {
+	if (u->pop.on && u->focus == u->pop.field) {
+		/* The list is what the keys act on: the cursor is there. */
+		suggest_draw(u, cy, 1 + u->label_w + 2);
+		move(u->pop.y, u->pop.x);
+	} else if (u->focus == FOCUS_BODY) {
 		size_t r = tb_layout_row(&u->lay, tb_cursor(u->body));
 		int col = tb_layout_col(u->body, &u->lay, r, tb_cursor(u->body));
 
@@ -525,6 +548,8 @@ compose_flush_typed(struct ui *u)
 	u->ntyped = 0;
 	u->goal = -1;
 	u->cs.on = false;
+	/* Typing narrows the list of addresses. */
+	suggest_refresh(u);
 }
 
 static void
@@ -540,76 +565,19 @@ typed_add(struct ui *u, wchar_t c)
 static void
 focus_to(struct ui *u, int f)
 {
+	int from = u->focus;
+
 	if (f < 0)
 		f = FOCUS_BODY;
 	if (f > FOCUS_BODY)
 		f = F_SERVER;
+	/* Past a hidden Reply-To, in the direction of the move. */
+	if (f == F_REPLY_TO && tb_empty(u->f[F_REPLY_TO]))
+		f += f > from ? 1 : -1;
 	u->focus = f;
 	u->goal = -1;
 	u->cs.on = false;
-}
-
-/* Completes the address token before the cursor; false when there is
- * nothing to complete (Tab then moves on). */
-static bool
-try_complete(struct ui *u)
-{
-	struct textbuf *tb = u->f[u->focus];
-	size_t len = tb_len(tb), cur = tb_cursor(tb), st, en, nm, *m;
-	const char *cand;
-	wchar_t *w;
-	char *typed;
-
-	if (u->comp == NULL)
-		return false;
-	if (u->cs.on && u->cs.field == u->focus && u->cs.gen == ui_gen(u) &&
-	    cur == u->cs.end && u->cs.nm > 1) {
-		/* Tab again: the next match in place of this one; after the
-		 * last one, Tab moves on (keeping it). */
-		if (u->cs.i + 1 >= u->cs.nm) {
-			u->cs.on = false;
-			return false;
-		}
-		u->cs.i++;
-		cand = completer_get(u->comp, u->cs.m[u->cs.i]);
-		tb_delete_range(tb, u->cs.start, u->cs.end);
-		tb_insert_utf8(tb, cand, strlen(cand));
-		u->cs.end = tb_cursor(tb);
-		u->cs.gen = ui_gen(u);
-		return true;
-	}
-	w = tb_wcs_range(tb, 0, len);
-	addr_token_at(w, len, cur, &st, &en);
-	if (en <= st || cur < en) {
-		free(w);
-		return false;
-	}
-	typed = wide_to_utf8(w + st, en - st);
-	free(w);
-	nm = completer_match(u->comp, typed, &m);
-	if (nm == 0 || (nm == 1 &&
-	    strcmp(completer_get(u->comp, m[0]), typed) == 0)) {
-		free(m);
-		free(typed);
-		return false;
-	}
-	free(typed);
-	cand = completer_get(u->comp, m[0]);
-	tb_delete_range(tb, st, en);
-	tb_insert_utf8(tb, cand, strlen(cand));
-	free(u->cs.m);
-	u->cs.on = true;
-	u->cs.field = u->focus;
-	u->cs.start = st;
-	u->cs.end = tb_cursor(tb);
-	u->cs.m = m;
-	u->cs.nm = nm;
-	u->cs.i = 0;
-	u->cs.gen = ui_gen(u);
-	if (nm > 1)
-		ui_msg(u, SEV_INFO, _("%zu addresses match; Tab again for the "
-		    "next"), nm);
-	return true;
+	suggest_close(u);
 }
 
 static void
@@ -668,6 +636,17 @@ command_key(struct ui *u, int c)
 	}
 }
 
+/* M-r, F11: the Reply-To field, shown until it is left empty. */
+static void
+show_reply_to(struct ui *u)
+{
+	u->focus = F_REPLY_TO;
+	u->goal = -1;
+	u->cs.on = false;
+	suggest_close(u);
+	u->dirty = true;
+}
+
 static void
 fkey(struct ui *u, int code)
 {
@@ -689,6 +668,8 @@ fkey(struct ui *u, int code)
 		ui_open(u, V_DRAFTS);
 	else if (code == KEY_F(9))
 		ui_open(u, V_RECEIPT);
+	else if (code == KEY_F(11))
+		show_reply_to(u);
 	else if (code == KEY_F(10))
 		job_send(u);
 	else if (code == KEY_F(12))
@@ -761,8 +742,28 @@ compose_paste(struct ui *u, const wchar_t *text, size_t n)
 	u->goal = -1;
 }
 
+static void compose_key_here(struct ui *u, const struct key *k);
+
 static void
 compose_key(struct ui *u, const struct key *k)
+{
+	bool was_on = u->pop.on;
+
+	if (u->pop.on && suggest_key(u, k))
+		return;
+	compose_key_here(u, k);
+	/* The list follows an edit of the address, and goes with any other
+	 * key. */
+	if (u->pop.on && was_on) {
+		if (is_edit_key(u, k))
+			suggest_refresh(u);
+		else if (k->fn || k->code < 0x20 || (k->mods & MOD_ALT))
+			suggest_close(u);
+	}
+}
+
+static void
+compose_key_here(struct ui *u, const struct key *k)
 {
 	struct textbuf *tb;
 	bool body = u->focus == FOCUS_BODY;
@@ -801,6 +802,7 @@ compose_key(struct ui *u, const struct key *k)
 			break;
 		case '<': tb_start(tb); break;
 		case '>': tb_end(tb); break;
+		case 'r': case 'R': show_reply_to(u); return;
 		case 127: case 8: tb_kill_word_back(tb); break;
 		default: break;
 		}
@@ -898,7 +900,7 @@ compose_key(struct ui *u, const struct key *k)
 		if (body)
 			tb_insert_char(tb, L'\t');
 		else if (job_running(u) || !(is_addr_field(u->focus) ?
-		    try_complete(u) : u->focus == F_ATTACH ?
+		    suggest_tab(u) : u->focus == F_ATTACH ?
 		    complete_path(u) : false))
 			focus_to(u, u->focus + 1);
 		return;

@@ -104,11 +104,63 @@ draw_hline(int y, int cols, bool utf8, const char *title,
 	}
 }
 
+/* A cell's columns: key, blank, label and the blank before the next
+ * (none after the last column). */
+static int
+help_need(const struct help_item *it, bool last)
+{
+	return wide_width(it->key) + wide_width(it->label) + (last ? 1 : 2);
+}
+
+/* Column widths: an even split while every cell fits in it (the help
+ * keeps its place as labels change); else each column as wide as its
+ * widest cell, the widest cut first when even that is too wide, so a
+ * short cell lends its room to a long one ("Use pr" -> "Use profile"). */
+static void
+help_widths(const struct help_item *it, size_t n, size_t per, int cols,
+    int *w)
+{
+	size_t i, c;
+	int even = cols / (int)per, total = 0, spare;
+	bool fits = true;
+
+	for (i = 0; i < n; i++)
+		if (help_need(&it[i], false) > even)
+			fits = false;
+	for (c = 0; c < per; c++)
+		w[c] = fits ? even : 0;
+	if (fits)
+		return;
+	for (i = 0; i < n; i++) {
+		int need = help_need(&it[i], i % per == per - 1);
+
+		if (need > w[i % per])
+			w[i % per] = need;
+	}
+	for (c = 0; c < per; c++)
+		total += w[c];
+	while (total > cols) {
+		size_t wide = 0;
+
+		for (c = 1; c < per; c++)
+			if (w[c] > w[wide])
+				wide = c;
+		if (w[wide] <= 9)
+			break;
+		w[wide]--;
+		total--;
+	}
+	spare = cols > total ? cols - total : 0;
+	for (c = 0; c < per; c++)
+		w[c] += spare / (int)per + ((int)c < spare % (int)per);
+}
+
 void
 draw_help(int y, int h, int cols, const struct help_item *it, size_t n)
 {
 	size_t per, i;
-	int cw, r;
+	int *w, x = 0, r;
+	bool utf8 = MB_CUR_MAX > 1;
 
 	if (h <= 0 || n == 0)
 		return;
@@ -116,21 +168,36 @@ draw_help(int y, int h, int cols, const struct help_item *it, size_t n)
 	/* Too narrow for every key: show the first ones, readable. */
 	if (cols / (int)per < 9)
 		per = cols >= 9 ? (size_t)(cols / 9) : 1;
-	cw = cols / (int)per;
+	w = xmalloc(per * sizeof *w);
+	help_widths(it, n < per * (size_t)h ? n : per * (size_t)h, per, cols,
+	    w);
 	for (r = 0; r < h; r++)
 		draw_clear_line(y + r);
 	for (i = 0; i < n; i++) {
-		int row = (int)(i / per), col = (int)(i % per) * cw, used;
+		int row = (int)(i / per), cw = w[i % per], used, room;
 
+		if (i % per == 0)
+			x = 0;
 		if (row >= h)
 			break;
-		used = draw_str(y + row, col, cw, it[i].key,
+		used = draw_str(y + row, x, cw, it[i].key,
 		    theme_attr(R_HELP_KEY));
-		/* A blank column always separates one cell from the next. */
-		if (used + 2 < cw)
-			draw_str(y + row, col + used + 1, cw - used - 2,
+		/* A blank column always separates one cell from the next;
+		 * a label cut short ends in an ellipsis. */
+		room = cw - used - (i % per == per - 1 && x + cw >= cols ?
+		    1 : 2);
+		if (room > 0 && wide_width(it[i].label) > room && utf8 &&
+		    room > 1) {
+			used += 1 + draw_str(y + row, x + used + 1, room - 1,
 			    it[i].label, theme_attr(R_HELP_TEXT));
+			draw_str(y + row, x + used, 1, "…",
+			    theme_attr(R_HELP_TEXT));
+		} else if (room > 0)
+			draw_str(y + row, x + used + 1, room, it[i].label,
+			    theme_attr(R_HELP_TEXT));
+		x += cw;
 	}
+	free(w);
 }
 
 /* Where continuation rows of a "  key    value" line start: after the

@@ -25,7 +25,9 @@ int draw_wcs(int y, int x, int w, const wchar_t *s, size_t n,
  * the right (either may be NULL). */
 void draw_hline(int y, int cols, bool utf8, const char *title,
     const char *right);
-/* The key help in h rows: as many cells a row as fit. */
+/* The key help in h rows: as many cells a row as fit, in an even grid
+ * while every cell fits it, else in columns sized to their cells, a cut
+ * label ending in an ellipsis. */
 void draw_help(int y, int h, int cols, const struct help_item *it, size_t n);
 /* Draws the lines wrapped, from screen row *top of them, in h rows;
  * clamps *top so that the last row can be reached and no more. */

@@ -5,10 +5,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "app/preview.h"
+#include "app/respond.h"
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
@@ -22,6 +26,7 @@
 #include "ui/attach.h"
 #include "ui/job.h"
 #include "ui/keep.h"
+#include "ui/outq.h"
 #include "ui/state.h"
 #include "ui/wide.h"
 
@@ -43,7 +48,8 @@ field_of_error(const char *m)
 		int f;
 	} names[] = {
 		{ "Server", F_SERVER }, { "From", F_FROM }, { "To", F_TO },
-		{ "Cc", F_CC }, { "Bcc", F_BCC }, { "Subject", F_SUBJECT },
+		{ "Cc", F_CC }, { "Bcc", F_BCC }, { "Reply-To", F_REPLY_TO },
+		{ "Subject", F_SUBJECT },
 		{ "Attach", F_ATTACH }, { "Attachment", F_ATTACH },
 		{ "Body", FOCUS_BODY }, { "Signature", -1 },
 	};
@@ -82,15 +88,36 @@ attach_list(const char *field, size_t *n)
 	return v;
 }
 
+/* The extra header lines: the profile's, then the message's own (from
+ * the editor), NULL-terminated; the strings live in *keep. */
+static const char **
+header_lines(const struct ui *u, char **keep)
+{
+	const struct profile *p = ui_profile(u);
+	const char **v;
+	char *line, *save = NULL;
+	size_t n = 0;
+
+	*keep = xasprintf("%s\n%s", p != NULL && p->headers != NULL ?
+	    p->headers : "", u->extra_headers != NULL ? u->extra_headers : "");
+	v = xcalloc(strlen(*keep) / 2 + 2, sizeof *v);
+	for (line = strtok_r(*keep, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		v[n++] = line;
+	return v;
+}
+
 /* Builds and validates the message; NULL with e set (and *field). */
-static struct msg *
-build_msg(struct ui *u, struct err *e, int *field)
+struct msg *
+job_msg(struct ui *u, struct err *e, int *field)
 {
 	const struct profile *p = ui_profile(u);
 	char *from = ui_field(u, F_FROM), *to = ui_field(u, F_TO);
 	char *cc = ui_field(u, F_CC), *bcc = ui_field(u, F_BCC);
+	char *rt = ui_field(u, F_REPLY_TO), *hkeep;
 	char *subject = tb_utf8(u->f[F_SUBJECT]), *at = ui_field(u, F_ATTACH);
 	char *body = tb_utf8(u->body), **att;
+	const char **hdrs = header_lines(u, &hkeep);
 	size_t natt;
 	struct msg_spec s;
 	struct msg *m = NULL;
@@ -109,11 +136,16 @@ build_msg(struct ui *u, struct err *e, int *field)
 		s.to = to;
 		s.cc = cc;
 		s.bcc = bcc;
+		s.reply_to = *rt != '\0' ? rt : NULL;
+		s.in_reply_to = u->in_reply_to;
+		s.references = u->references;
+		s.headers = hdrs;
 		s.subject = subject;
+		/* The signature is in the body already, as it was shown. */
 		s.body = body;
-		s.signature_file = u->signature;
 		s.attach = (const char *const *)att;
 		s.helo = p ? p->helo : NULL;
+		s.wrap = p ? p->wrap : MSG_WRAP_AUTO;
 		if ((m = msg_new(&s, e)) == NULL)
 			*field = field_of_error(e->msg);
 	}
@@ -121,6 +153,9 @@ build_msg(struct ui *u, struct err *e, int *field)
 	free(to);
 	free(cc);
 	free(bcc);
+	free(rt);
+	free(hdrs);
+	free(hkeep);
 	free(subject);
 	free(at);
 	secret_free(body);
@@ -293,7 +328,7 @@ go(struct ui *u)
 		u->focus = F_SERVER;
 		return;
 	}
-	if ((m = build_msg(u, &e, &field)) == NULL) {
+	if ((m = job_msg(u, &e, &field)) == NULL) {
 		smtp_job_free(&job);
 		ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
 		if (field >= 0)
@@ -308,8 +343,10 @@ go(struct ui *u)
 	job.resume = u->resume;
 	/* The typed password, for a profile that has no other way. */
 	if (job.user != NULL && job.password == NULL && job.password_cmd == NULL &&
-	    u->password != NULL)
+	    u->password != NULL) {
 		job.password = xstrdup(u->password);
+		job.password_typed = true;
+	}
 	u->auth_refused = false;
 	/* Chosen after a refusal: deliver to the accepted ones (once). */
 	job.partial = u->send_partial;
@@ -378,7 +415,7 @@ review(struct ui *u, int stage)
 			return;
 		}
 		smtp_job_free(&job);
-		if ((m = build_msg(u, &e, &field)) == NULL) {
+		if ((m = job_msg(u, &e, &field)) == NULL) {
 			ui_msg(u, SEV_ERROR, _("%s. Nothing was sent."), e.msg);
 			if (field >= 0)
 				u->focus = field;
@@ -398,7 +435,8 @@ review(struct ui *u, int stage)
 		/* FALLTHROUGH */
 	case ST_BODY:
 		body = tb_utf8(u->body);
-		if (body[strspn(body, " \t\n")] == '\0') {
+		/* A forward needs no words of its own. */
+		if (ui_body_blank(u) && u->fwd_copy == NULL) {
 			free(body);
 			/* TRANSLATORS: the letters in brackets are the keys that answer,
 			 * as translated under the context "answer key". */
@@ -491,6 +529,24 @@ partial_answer(struct ui *u, int a, const char *text, int arg)
 	review(u, ST_GO);
 }
 
+/* A forwarded message's copy (app/respond.c) has done its work once the
+ * server has the message. */
+static void
+drop_forward_copies(struct ui *u)
+{
+	char *dir = respond_forward_dir(), *at = ui_field(u, F_ATTACH), **v;
+	size_t n, i, dl = strlen(dir);
+
+	v = attach_list(at, &n);
+	for (i = 0; i < n; i++)
+		if (strncmp(v[i], dir, dl) == 0 && v[i][dl] == '/' &&
+		    strchr(v[i] + dl + 1, '/') == NULL)
+			(void)unlink(v[i]);
+	strv_free(v, n);
+	free(at);
+	free(dir);
+}
+
 /* After a downgrade: the one way to send without TLS in the composer is
  * to say so, for this message only. */
 static void
@@ -571,6 +627,8 @@ on_result(struct ui *u, const struct event *ev)
 		if (ui_gen(u) == u->job_gen)
 			ask_password(u, true);
 	}
+	if (!u->job_probe && !r->sent)
+		outq_offer(u, r);
 	if (u->job_probe || !r->sent)
 		return;
 	u->sent_ok = true;
@@ -585,6 +643,8 @@ on_result(struct ui *u, const struct event *ev)
 	}
 	/* The server has the message: the draft goes, unless the text was
 	 * changed while sending (then the draft holds the newer text). */
+	if (ui_gen(u) == u->job_gen)
+		drop_forward_copies(u);
 	if (ui_gen(u) == u->job_gen && u->draft_path != NULL) {
 		err_clear(&e);
 		if (keep_drop(u, &e) == 0) {
@@ -651,6 +711,23 @@ job_drain(struct ui *u)
 		u->w = NULL;
 		u->dirty = true;
 	}
+}
+
+int
+job_preview(struct ui *u)
+{
+	struct msg *m;
+	struct err e;
+	int field, rc = 0;
+
+	err_clear(&e);
+	if ((m = job_msg(u, &e, &field)) == NULL ||
+	    preview_print(m, &e) == -1) {
+		fprintf(stderr, "missive: %s\n", e.msg);
+		rc = 1;
+	}
+	msg_free(m);
+	return rc;
 }
 
 void

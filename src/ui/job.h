@@ -17,5 +17,14 @@ void job_probe(struct ui *u);
 void job_drain(struct ui *u);
 void job_cancel(struct ui *u);
 bool job_running(const struct ui *u);
+/* The message the fields make, validated; NULL with e (and *field, the
+ * field it is about, or -1). */
+struct err;
+struct msg *job_msg(struct ui *u, struct err *e, int *field);
+
+/* --dry-run of reply and forward: the message as the composer starts
+ * with it, printed as `send --dry-run` prints one (app/preview.c); the
+ * exit status (0, 1 when it cannot be built, said on stderr). */
+int job_preview(struct ui *u);
 
 #endif

@@ -36,6 +36,11 @@ draft_from_ui(struct ui *u, struct draft *d)
 	d->to = tb_utf8(u->f[F_TO]);
 	d->cc = tb_utf8(u->f[F_CC]);
 	d->bcc = tb_utf8(u->f[F_BCC]);
+	d->reply_to = tb_utf8(u->f[F_REPLY_TO]);
+	/* A reply keeps its thread; the editor's header lines stay too. */
+	d->in_reply_to = xstrdup(u->in_reply_to);
+	d->references = xstrdup(u->references);
+	d->headers = xstrdup(u->extra_headers);
 	d->subject = tb_utf8(u->f[F_SUBJECT]);
 	d->attach = tb_utf8(u->f[F_ATTACH]);
 	d->profile = xstrdup(ui_profile(u) ? ui_profile(u)->name : NULL);
@@ -62,7 +67,7 @@ keep_save(struct ui *u, bool say)
 	draft_from_ui(u, &d);
 	err_clear(&e);
 	if (*d.to == '\0' && *d.cc == '\0' && *d.bcc == '\0' &&
-	    *d.subject == '\0' && *d.attach == '\0' && *d.body == '\0') {
+	    *d.subject == '\0' && *d.attach == '\0' && ui_body_blank(u)) {
 		/* Nothing worth keeping: no empty draft to offer later. */
 		(void)keep_drop(u, &e);
 		u->saved_gen = g;
@@ -167,6 +172,7 @@ fill_from(struct ui *u, const char *path)
 	slots[F_TO] = &d.to;
 	slots[F_CC] = &d.cc;
 	slots[F_BCC] = &d.bcc;
+	slots[F_REPLY_TO] = &d.reply_to;
 	slots[F_SUBJECT] = &d.subject;
 	slots[F_ATTACH] = &d.attach;
 	/* What arrives from a draft is where undo stops. A draft without a
@@ -175,6 +181,13 @@ fill_from(struct ui *u, const char *path)
 		if (f != F_SERVER || (d.server != NULL && *d.server != '\0'))
 			ui_set_field(u, f, *slots[f], true);
 	ui_set_field(u, FOCUS_BODY, d.body, true);
+	free(u->in_reply_to);
+	free(u->references);
+	free(u->extra_headers);
+	u->in_reply_to = d.in_reply_to;
+	u->references = d.references;
+	u->extra_headers = d.headers;
+	d.in_reply_to = d.references = d.headers = NULL;
 	draft_free(&d);
 	u->focus = FOCUS_BODY;
 	u->saved_gen = ui_gen(u);
@@ -257,7 +270,8 @@ keep_delete(struct ui *u, const char *path)
 int
 keep_new(struct ui *u)
 {
-	static const int f[] = { F_TO, F_SUBJECT, F_ATTACH, FOCUS_BODY };
+	static const int f[] = { F_TO, F_REPLY_TO, F_SUBJECT, F_ATTACH,
+	    FOCUS_BODY };
 	bool kept;
 	size_t i;
 
@@ -269,6 +283,11 @@ keep_new(struct ui *u)
 	keep_release(u);
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		ui_set_field(u, f[i], "", true);
+	/* A new message answers nothing. */
+	free(u->in_reply_to);
+	free(u->references);
+	free(u->extra_headers);
+	u->in_reply_to = u->references = u->extra_headers = NULL;
 	/* The profile's server, sender, Cc and Bcc, as at a start. */
 	if (ui_profile(u) != NULL)
 		ui_apply_profile(u, ui_profile(u), true);

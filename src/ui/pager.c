@@ -55,6 +55,8 @@ content(struct ui *u, struct lines *l)
 		in.live = u->live_tls;
 		in.running = job_running(u);
 		in.probe = u->last_probe;
+		in.width = u->cols;
+		in.utf8 = u->utf8;
 		view_tls(l, &in);
 		free(server);
 		return;

@@ -18,6 +18,7 @@
 #include "ui/prompt.h"
 #include "ui/title.h"
 #include "ui/wide.h"
+#include "ui/wizard.h"
 
 static const char *profiles_name(void) { return _("Profiles"); }
 static const char *themes_name(void) { return _("Themes"); }
@@ -80,12 +81,13 @@ draw_profiles(struct ui *u)
 {
 	static const struct help_item it[] = {
 		{ "Enter", N_("Use profile") }, { "Esc", N_("Back") },
-		{ "^S", N_("Save as profile") }, { "Up/Dn", N_("Move") },
+		{ "^S", N_("Save as profile") }, { "^N", N_("New profile") },
+		{ "Up/Dn", N_("Move") },
 		/* TRANSLATORS: in the help line, the "key" for filtering
 		 * the list is typing letters. */
 		{ N_("type"), N_("Filter") },
 	};
-	struct help_item tr[5];
+	struct help_item tr[6];
 	size_t *idx, n, i;
 	int y, list_h, fx, wn, ws, wt;
 	char *f, *line;
@@ -139,7 +141,8 @@ draw_profiles(struct ui *u)
 		    _("No profile matches the filter.") : _("No profiles yet."),
 		    theme_attr(R_BODY));
 		line = xasprintf(_("Profiles live in %s/profiles.ini; ^S saves "
-		    "the current settings as one."), dir);
+		    "the current settings as one, ^N finds your server and makes "
+		    "one (missive setup)."), dir);
 		draw_str(y + 1, 2, u->cols - 2, line, theme_attr(R_DIM));
 		free(line);
 		free(dir);
@@ -188,11 +191,11 @@ draw_profiles(struct ui *u)
 		draw_str(y + 1, 2, u->cols - 2, line, theme_attr(R_DIM));
 		free(line);
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		tr[i].key = _(it[i].key);	/* only "type" is translated */
 		tr[i].label = _(it[i].label);
 	}
-	prompt_bottom(u, tr, 5);
+	prompt_bottom(u, tr, 6);
 	if (u->prompt.kind == P_NONE) {
 		size_t cur = tb_cursor(u->filter);
 		char *pre = tb_utf8_range(u->filter, 0, cur);
@@ -290,9 +293,8 @@ save_profile(struct ui *u, const char *name)
 {
 	const struct profile *cur = ui_profile(u);
 	struct profile p;
-	struct profiles *ps;
 	struct err e;
-	char *dir, *keep = NULL;
+	char *dir;
 	bool demo_server = false;
 
 	profile_init(&p);
@@ -331,19 +333,11 @@ save_profile(struct ui *u, const char *name)
 		goto out;
 	}
 	err_clear(&e);
-	if ((ps = profiles_load(NULL, &e)) == NULL) {
+	if (ui_reload_profiles(u, u->demo_on ? NULL : name, &e) == -1) {
 		ui_msg(u, SEV_ERROR, _("Profile saved, but reading the profiles "
 		    "back failed: %s"), e.msg);
 		goto out;
 	}
-	keep = u->demo_on ? NULL : xstrdup(name);
-	if (u->prof != &u->demo_prof)
-		u->prof = NULL;
-	profiles_free(u->ps);
-	u->ps = ps;
-	if (keep != NULL)
-		u->prof = profiles_find(u->ps, keep);
-	ui_build_completer(u);
 	ui_msg(u, SEV_OK, _("Profile %s saved in %s/profiles.ini (no password "
 	    "is written)."), name, dir);
 	if (demo_server)
@@ -352,7 +346,6 @@ save_profile(struct ui *u, const char *name)
 		    "it."));
 	ui_open(u, V_COMPOSE);
 out:
-	free(keep);
 	free(dir);
 	free(p.server);
 	free(p.from);
@@ -435,6 +428,10 @@ profiles_key(struct ui *u, const struct key *k)
 		ui_prompt_text(u, cur && !u->demo_on ? cur->name : "",
 		    save_profile_answer, 0, _("Save the current server, sender, "
 		    "Cc, Bcc and TLS settings as profile:"));
+	} else if (!k->fn && k->code == CTRL('N')) {
+		/* The composer comes back with the new profile in use. */
+		ui_open(u, V_COMPOSE);
+		wizard_run(u);
 	} else if ((!k->fn && (k->code == 27 || k->code == CTRL('C') ||
 	    k->code == CTRL('P'))) || (k->fn && k->code == KEY_F(5))) {
 		ui_open(u, V_COMPOSE);
@@ -462,7 +459,6 @@ theme_profile(const struct ui *u)
 static void
 keep_theme(struct ui *u, const char *section)
 {
-	struct profiles *ps;
 	char *dir = profiles_dir(), *keep = u->prof != NULL ?
 	    xstrdup(u->prof->name) : NULL;
 	struct err e;
@@ -481,14 +477,10 @@ keep_theme(struct ui *u, const char *section)
 		    u->theme.name, section, dir);
 	/* The loaded profiles say what the file says now. */
 	err_clear(&e);
-	if ((ps = profiles_load(NULL, &e)) != NULL) {
-		if (u->prof != &u->demo_prof)
-			u->prof = NULL;
-		profiles_free(u->ps);
-		u->ps = ps;
-		if (keep != NULL && u->prof == NULL)
-			u->prof = profiles_find(u->ps, keep);
-	}
+	if (ui_reload_profiles(u, u->prof == &u->demo_prof ? NULL : keep,
+	    &e) == -1)
+		ui_msg(u, SEV_ERROR, _("The profiles cannot be read back: %s"),
+		    e.msg);
 out:
 	free(keep);
 	free(dir);

@@ -132,6 +132,16 @@ sig_take(void)
 }
 
 void
+sig_child_reset(void)
+{
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE };
+	size_t i;
+
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+}
+
+void
 sig_child_terminal(bool child)
 {
 	struct sigaction sa;

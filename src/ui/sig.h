@@ -19,5 +19,8 @@ int sig_fd(void);
 int sig_take(void);
 /* A child (the editor) owns the terminal: ^C and ^\ are for it. */
 void sig_child_terminal(bool child);
+/* In a forked child before exec: the signals the composer handles or
+ * ignores back to their defaults. */
+void sig_child_reset(void);
 
 #endif

@@ -4,13 +4,18 @@
  * text); and everything freed at the end. UI thread. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "app/respond.h"
 #include "app/record.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "mail/answer.h"
 #include "net/smtp.h"
 #include "net/tls.h"
 #include "net/worker.h"
@@ -22,6 +27,7 @@
 #include "ui/complete.h"
 #include "ui/start.h"
 #include "ui/state.h"
+#include "ui/suggest.h"
 
 static void
 demo_profile(struct ui *u)
@@ -56,16 +62,95 @@ join_attach(const char *const *a)
 	return b.data;
 }
 
+int
+start_read_answer(struct ui *u, const struct ui_opts *o)
+{
+	struct err e;
+	int fd;
+
+	err_clear(&e);
+	if (respond_read(o->answer, &u->answer_data, &u->answer_len, &e) == -1) {
+		fprintf(stderr, "missive: %s\n", e.msg);
+		return 2;
+	}
+	if (strcmp(o->answer, "-") != 0 || o->dry_run)
+		return 0;
+	/* The message came down the pipe (mutt's pipe-message, aerc,
+	 * notmuch): the terminal is the controlling one. */
+	if ((fd = open("/dev/tty", O_RDWR)) == -1) {
+		fprintf(stderr, _("missive: the message was read from standard "
+		    "input, and there is no terminal to compose in: /dev/tty: "
+		    "%s\n"), strerror(errno));
+		return 2;
+	}
+	if (dup2(fd, STDIN_FILENO) == -1 || (!isatty(STDOUT_FILENO) &&
+	    dup2(fd, STDOUT_FILENO) == -1)) {
+		fprintf(stderr, "missive: /dev/tty: %s\n", strerror(errno));
+		close(fd);
+		return 2;
+	}
+	if (fd > STDOUT_FILENO)
+		close(fd);
+	return 0;
+}
+
+/* Code points in s: a position in a textbuf. */
+static size_t
+cp_len(const char *s)
+{
+	size_t c = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Appends list to field f (a profile's Cc stays). */
+static void
+field_append(struct ui *u, int f, const char *list)
+{
+	char *cur = ui_field(u, f), *s;
+
+	s = *cur ? xasprintf("%s, %s", cur, list) : xstrdup(list);
+	ui_set_field(u, f, s, true);
+	free(s);
+	free(cur);
+}
+
+/* The reply or forward built from the message read; -1 after saying
+ * why on stderr. *r is filled, its profile not applied yet. */
+static int
+answer_build(struct ui *u, const struct ui_opts *o, struct respond *r)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (o->forward)
+		rc = respond_forward(u->answer_data, u->answer_len, o->inline_text,
+		    u->ps, r, &e);
+	else
+		rc = respond_reply(u->answer_data, u->answer_len, o->all, u->ps, r,
+		    &e);
+	if (rc == -1)
+		fprintf(stderr, "missive: %s: %s\n", strcmp(o->answer, "-") == 0 ?
+		    _("standard input") : o->answer, e.msg);
+	return rc;
+}
+
 /* Profiles, arguments and the demo, before the terminal is taken over:
  * a usage error is still printed as plain text. */
 int
 start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 {
 	struct prefill pf;
+	struct respond r;
 	struct err e;
 	char *s;
 	int i;
 	const char *const *a;
+	size_t cursor = 0;
 
 	*note = NULL;
 	for (i = 0; i < F_COUNT; i++)
@@ -79,6 +164,9 @@ start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 	err_clear(&e);
 	if ((u->ps = profiles_load(NULL, &e)) == NULL)
 		*note = xasprintf(_("Profiles not loaded: %s"), e.msg);
+	memset(&r, 0, sizeof r);
+	if (o->answer != NULL && answer_build(u, o, &r) == -1)
+		return 2;
 	if (o->demo) {
 		err_clear(&e);
 		if (demo_start(&u->demo, &e) == -1) {
@@ -101,8 +189,41 @@ start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 			return 2;
 		}
 		ui_apply_profile(u, p, true);
-	} else if (u->ps != NULL && profiles_default(u->ps) != NULL)
+	} else if (r.prof != NULL)
+		/* The profile of the address the message was sent to. */
+		ui_apply_profile(u, r.prof, true);
+	else if (u->ps != NULL && profiles_default(u->ps) != NULL)
 		ui_apply_profile(u, profiles_default(u->ps), true);
+	if (o->answer != NULL) {
+		if (r.to != NULL && *r.to != '\0')
+			ui_set_field(u, F_TO, r.to, true);
+		if (r.cc != NULL)
+			field_append(u, F_CC, r.cc);
+		ui_set_field(u, F_SUBJECT, r.subject, true);
+		if (r.attach != NULL) {
+			char *q = attach_quote(r.attach);
+
+			ui_set_field(u, F_ATTACH, q, true);
+			free(q);
+			u->fwd_copy = xstrdup(r.attach);
+		}
+		u->in_reply_to = r.in_reply_to;
+		u->references = r.references;
+		r.in_reply_to = r.references = NULL;
+		if (o->forward && o->inline_text) {
+			/* A line to write on above the forwarded text. */
+			s = xasprintf("\n\n%s", r.body);
+			ui_set_field(u, FOCUS_BODY, s, true);
+			free(s);
+		} else if (!o->forward) {
+			/* The answer goes below the quote, a blank line around
+			 * it. */
+			s = xasprintf("%s\n", r.body);
+			ui_set_field(u, FOCUS_BODY, s, true);
+			cursor = cp_len(r.body);
+			free(s);
+		}
+	}
 	memset(&pf, 0, sizeof pf);
 	for (a = o->args; a != NULL && *a != NULL; a++) {
 		err_clear(&e);
@@ -128,18 +249,32 @@ start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 		ui_set_field(u, F_SUBJECT, pf.subject, true);
 	if (pf.body != NULL)
 		ui_set_field(u, FOCUS_BODY, pf.body, true);
+	if (pf.in_reply_to != NULL && u->in_reply_to == NULL &&
+	    (u->in_reply_to = answer_msgid(pf.in_reply_to)) != NULL)
+		/* A mailto: link that answers a message keeps its thread. */
+		u->references = xstrdup(u->in_reply_to);
 	prefill_free(&pf);
 	if (o->subject != NULL)
 		ui_set_field(u, F_SUBJECT, o->subject, true);
 	if (o->attach != NULL && o->attach[0] != NULL) {
 		s = join_attach(o->attach);
-		ui_set_field(u, F_ATTACH, s, true);
+		if (r.attach != NULL)
+			field_append(u, F_ATTACH, s);
+		else
+			ui_set_field(u, F_ATTACH, s, true);
 		free(s);
 	}
-	tb_start(u->body);
+	/* The signature, to be seen (and changed) below the text; after a
+	 * message forwarded inline, which may end in a signature of its own. */
+	if (o->answer != NULL && o->forward && o->inline_text)
+		ui_add_signature(u);
+	else
+		ui_place_signature(u, NULL);
+	tb_move(u->body, cursor);
 	/* A profile's fields are text from outside too. */
 	for (i = 0; i < F_COUNT; i++)
 		tb_undo_forget(u->f[i]);
+	tb_undo_forget(u->body);
 	/* Where the cursor starts: the first thing still missing. */
 	if (!tb_empty(u->f[F_TO]) && !tb_empty(u->f[F_SUBJECT]))
 		u->focus = FOCUS_BODY;
@@ -155,6 +290,25 @@ start_prepare(struct ui *u, const struct ui_opts *o, char **note)
 	u->hist = history_load(NULL, &e);
 	ui_build_completer(u);
 	u->start_gen = u->saved_gen = u->change_gen = ui_gen(u);
+	if (o->answer != NULL) {
+		char *to = ui_field(u, F_TO);
+
+		u->answer_sev = SEV_INFO;
+		if (o->forward && r.left_out > 0) {
+			u->answer_sev = SEV_WARN;
+			u->answer_note = xasprintf(ngettext("The original's %zu "
+			    "attachment is not in an inline forward; forward it without "
+			    "--inline to send it along.", "The original's %zu attachments "
+			    "are not in an inline forward; forward it without --inline "
+			    "to send them along.", r.left_out), r.left_out);
+		} else if (!o->forward && u->prof != NULL && !o->demo)
+			u->answer_note = xasprintf(_("Replying to %s from profile %s."),
+			    to, u->prof->name);
+		else if (!o->forward)
+			u->answer_note = xasprintf(_("Replying to %s."), to);
+		free(to);
+	}
+	respond_free(&r);
 	return 0;
 }
 
@@ -195,6 +349,14 @@ start_cleanup(struct ui *u)
 	secret_free(u->password);
 	free(u->job_server);
 	free(u->cs.m);
+	suggest_free(u);
+	free(u->sig_text);
+	free(u->in_reply_to);
+	free(u->references);
+	free(u->extra_headers);
+	free(u->answer_data);
+	free(u->fwd_copy);
+	free(u->answer_note);
 	free(u->typed);
 	ui_prompt_close(u);
 }

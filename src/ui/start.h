@@ -9,6 +9,11 @@ struct ui_opts;
  * exit status of a usage error already printed. *note: a problem to show
  * once the composer is up (caller frees). */
 int start_prepare(struct ui *u, const struct ui_opts *o, char **note);
+/* reply/forward: reads the message file before anything else, and when
+ * it came on standard input, takes the terminal from /dev/tty in its
+ * place (for the composer and the editor). 0, or the exit status of an
+ * error already printed. */
+int start_read_answer(struct ui *u, const struct ui_opts *o);
 void start_cleanup(struct ui *u);
 
 #endif

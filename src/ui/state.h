@@ -30,8 +30,9 @@ struct draft_info;
 struct draft_lock;
 struct ui;
 
-enum field { F_SERVER, F_FROM, F_TO, F_CC, F_BCC, F_SUBJECT, F_ATTACH,
-	F_COUNT };
+/* Reply-To is shown only once it is used (a profile's reply_to, M-r). */
+enum field { F_SERVER, F_FROM, F_TO, F_CC, F_BCC, F_REPLY_TO, F_SUBJECT,
+	F_ATTACH, F_COUNT };
 #define FOCUS_BODY F_COUNT
 
 /* The screens: the composer itself, or one over it (pagers, pickers),
@@ -80,8 +81,20 @@ struct ui {
 	size_t body_top;		/* first body row shown (this layout) */
 	size_t body_top_pos;	/* where that row starts in the text */
 	int goal;
-	char *signature;
+	char *signature;	/* the profile's signature file */
+	char *sig_text;		/* what it holds: shown below "-- " in the body */
 	unsigned long start_gen;	/* after prefilling: nothing typed yet */
+
+	/* what is not a field but goes with the message (a reply's
+	 * threading, header lines from the editor); kept in drafts */
+	char *in_reply_to, *references;
+	char *extra_headers;	/* "Name: value" lines, LF-separated */
+	unsigned long meta_gen;	/* counts their changes, for ui_gen */
+	char *answer_data;	/* reply/forward: the message, as read */
+	size_t answer_len;
+	char *fwd_copy;		/* forward: the copy attached (app/respond.c) */
+	char *answer_note;	/* what the start made of it, said after Ready */
+	enum sev answer_sev;
 
 	/* last drawn geometry, for the cursor and paging */
 	int body_y, body_h;
@@ -141,6 +154,19 @@ struct ui {
 		size_t *m;
 		unsigned long gen;
 	} cs;
+	/* the list of addresses Tab offers (ui/suggest.c) */
+	struct {
+		bool on;
+		int field;
+		size_t start, end;	/* the token it replaces */
+		char *typed;		/* what was typed there */
+		char **v;
+		size_t n, sel, top;
+		int y, x, w, h;		/* where it was drawn */
+	} pop;
+	/* the last query_cmd answer, kept for the same text */
+	char *q_typed, **q_v;
+	size_t q_n;
 
 	/* theme */
 	struct theme theme;
@@ -162,6 +188,11 @@ struct ui {
 	/* pending typed characters, inserted in one go (fast paste) */
 	wchar_t *typed;
 	size_t ntyped, captyped;
+
+	/* the outbox (outq.c) */
+	size_t outbox_n;	/* messages waiting there, as last counted */
+	double outbox_next;	/* when to look again (monotonic) */
+	int outbox_pid;		/* a background flush running, or 0 */
 
 	bool quit;
 	int exit_status;
@@ -195,5 +226,21 @@ void ui_set_theme(struct ui *u, const char *name, bool report);
 void ui_set_field(struct ui *u, int f, const char *v, bool fresh);
 void ui_apply_profile(struct ui *u, const struct profile *p, bool fill);
 void ui_build_completer(struct ui *u);
+/* The profiles as their files say now (after missive wrote to them); the
+ * profile named use (NULL: none; the demo's stays in use) is the one in
+ * use. -1 and e when they cannot be read: the old ones stay. */
+int ui_reload_profiles(struct ui *u, const char *use, struct err *e);
+/* The body holds nothing but blanks and the signature. */
+bool ui_body_blank(const struct ui *u);
+/* Puts this profile's signature below a "-- " line at the end of the
+ * body: in place of the one old (the previous profile's) shows there,
+ * or added when the body has none. */
+void ui_place_signature(struct ui *u, const char *old);
+/* The same, also when the body holds another "-- " line (a forwarded
+ * message's signature): the profile's goes at the end. */
+void ui_add_signature(struct ui *u);
+/* A setting of the profile, else of [missive]: query_cmd, edit_headers. */
+const char *ui_query_cmd(const struct ui *u);
+bool ui_edit_headers(const struct ui *u);
 
 #endif

@@ -141,6 +141,14 @@ title_draw(struct ui *u, const char *view_name)
 		right = xasprintf(_("draft saved %s "), u->saved_clock);
 	else
 		right = xstrdup("");
+	if (u->outbox_n > 0) {
+		/* What waits in the outbox (ui/outq.c counts it). */
+		char *r2 = xasprintf(_("outbox %zu%s%s"), u->outbox_n,
+		    *right ? sep : " ", right);
+
+		free(right);
+		right = r2;
+	}
 	rw = wide_width(right);
 	if (x + rw + 2 <= u->cols)
 		draw_str(0, u->cols - rw, rw, right, t);

@@ -23,6 +23,7 @@
 #include "ui/input.h"
 #include "ui/job.h"
 #include "ui/keep.h"
+#include "ui/outq.h"
 #include "ui/pager.h"
 #include "ui/pick.h"
 #include "ui/prompt.h"
@@ -116,6 +117,9 @@ wake_in(struct ui *u, double now)
 	}
 	if (job_running(u) && (t < 0 || t > 0.25))
 		t = 0.25;	/* the elapsed time in the title */
+	d = outq_due_in(u, now);
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
 	if (t < 0)
 		return -1;
 	if (t < 0.01)
@@ -172,6 +176,7 @@ loop(struct ui *u, struct input *in)
 		if (job_running(u))
 			u->dirty = u->dirty || time_now() - u->prog_drawn >= 0.25;
 		keep_tick(u, time_now());
+		outq_tick(u, time_now());
 		if ((p[0].revents & (POLLHUP | POLLERR)) && !(p[0].revents & POLLIN)) {
 			/* The terminal is gone: keep the text and stop. */
 			if (ui_gen(u) != u->saved_gen)
@@ -215,9 +220,27 @@ ui_run(const struct ui_opts *o)
 	u.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	u.nocolor = nc != NULL && *nc != '\0';
 	u.demo.fd = -1;
+	if (o->answer != NULL && (rc = start_read_answer(&u, o)) != 0) {
+		free(u.answer_data);
+		return rc;
+	}
+	if (o->dry_run) {
+		/* The message the composer would start with; no terminal. */
+		if ((rc = start_prepare(&u, o, &note)) == 0) {
+			if (note != NULL)
+				fprintf(stderr, "missive: %s\n", note);
+			rc = job_preview(&u);
+		}
+		if (u.fwd_copy != NULL)
+			(void)unlink(u.fwd_copy);	/* nothing will send it */
+		start_cleanup(&u);
+		free(note);
+		return rc;
+	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, _("missive: the composer needs a terminal; use "
 		    "`missive send` in scripts\n"));
+		free(u.answer_data);
 		return 2;
 	}
 	if ((rc = start_prepare(&u, o, &note)) != 0) {
@@ -253,6 +276,8 @@ ui_run(const struct ui_opts *o)
 	else
 		ui_msg(&u, SEV_INFO, _("Ready. ^X sends, ^G lists every key, "
 		    "^C quits; your text is saved as a draft as you type."));
+	if (u.answer_note != NULL)
+		ui_msg(&u, u.answer_sev, "%s", u.answer_note);
 	if (note != NULL)
 		ui_msg(&u, SEV_ERROR, "%s", note);
 	free(note);
@@ -275,6 +300,11 @@ ui_run(const struct ui_opts *o)
 	if (u.draft_path != NULL && ui_gen(&u) == u.saved_gen &&
 	    access(u.draft_path, F_OK) == 0)
 		kept = xstrdup(u.draft_path);
+	/* A forward's copy goes with the message: kept with its draft, gone
+	 * when nothing is kept (a send removed it already). */
+	if (u.fwd_copy != NULL && (u.draft_path == NULL ||
+	    access(u.draft_path, F_OK) != 0))
+		(void)unlink(u.fwd_copy);
 	rc = u.exit_status;
 	start_cleanup(&u);
 	if (kept != NULL)

@@ -12,6 +12,13 @@ struct ui_opts {
 	const char *const *args;	/* ADDRESS or mailto: URL..., NULL-terminated */
 	const char *theme;		/* --theme, or NULL */
 	bool demo;			/* --demo: demo sink and demo profile */
+	/* missive reply / forward: the message file ("-": standard input,
+	 * the terminal then read from /dev/tty) */
+	const char *answer;
+	bool forward;			/* forward it, else reply */
+	bool all;			/* reply --all */
+	bool inline_text;		/* forward --inline */
+	bool dry_run;			/* print the answer; no terminal */
 };
 
 /* Runs the composer until the user quits; returns the process exit status.

@@ -32,13 +32,16 @@ static const struct {
 	    "capabilities; p there probes the server") },
 	{ "^_  F4", N_("Edit the body in $VISUAL / $EDITOR / vi "
 	    "(^_ is Ctrl-/ on most terminals)") },
-	{ "^P  F5", N_("Profiles: pick one (type to filter), or save the "
-	    "current settings as one") },
+	{ "^P  F5", N_("Profiles: pick one (type to filter), save the "
+	    "current settings as one (^S), or find your server and make a new "
+	    "one (^N: missive setup)") },
 	{ "^O  F6", N_("The full SMTP dialogue of the last send "
 	    "(passwords hidden)") },
 	{ "F7", N_("Themes: choose a colour theme, previewed live") },
 	{ "^R  F8", N_("Drafts: every kept draft, with its age, To and "
 	    "Subject; open one, delete one, or start a new message") },
+	{ "M-r  F11", N_("Reply-To: show the field (hidden until it is used) "
+	    "and go to it") },
 	{ "F9", N_("The receipt of the last message sent: when, which server, "
 	    "TLS and certificate, each recipient's answer, the queue id") },
 	{ "^Z  M-u", N_("Undo the last change in the current field") },
@@ -47,12 +50,19 @@ static const struct {
 	    "latest line)") },
 	{ NULL, "" },
 	{ NULL, N_("Moving between fields") },
-	{ "Tab", N_("Next field; in To/Cc/Bcc/From it first completes an "
-	    "address (press again for the next match)") },
+	{ "Tab", N_("Next field; in an address field it first completes the "
+	    "address: one that fits at once, several as a list (history, "
+	    "profiles and the query_cmd address book)") },
 	{ "S-Tab", N_("Previous field") },
 	{ "Up Down", N_("Previous / next field (in the body: previous / "
 	    "next line)") },
 	{ "Enter", N_("In a field: go to the next field") },
+	{ NULL, "" },
+	{ NULL, N_("The list of addresses (after Tab)") },
+	{ "Up Down Tab S-Tab", N_("Choose one (the cursor is on it)") },
+	{ "Enter", N_("Put it in the field") },
+	{ "Esc", N_("Close the list, keeping what you typed") },
+	{ N_("typing"), N_("Narrows the list") },
 	{ NULL, "" },
 	{ NULL, N_("Editing (fields and body)") },
 	{ "^A  Home", N_("Start of the line") },
@@ -72,11 +82,15 @@ static const struct {
 	{ "PgUp PgDn", N_("A screen up / down") },
 	{ "M-<  M->  ^Home ^End", N_("Start / end of the text") },
 	{ "Tab", N_("Inserts a tab; S-Tab goes back to the fields") },
+	{ "-- ", N_("The profile's signature shows below this line: change "
+	    "or delete it for this message") },
 	{ NULL, "" },
 	{ NULL, N_("Fields") },
 	{ N_("Server"), N_("host, host:port or [v6]:port; port 465 means "
 	    "implicit TLS, 25 opportunistic, others STARTTLS") },
 	{ N_("To Cc Bcc"), N_("Comma-separated addresses: a@b or Name <a@b>") },
+	{ N_("Reply-To"), N_("Where replies should go, when not to From "
+	    "(a profile's reply_to fills it)") },
 	{ N_("Attach"), N_("Comma-separated file paths (~/ allowed); a name with "
 	    "a comma in double quotes; Tab completes; sizes show once you leave "
 	    "the field") },
@@ -191,6 +205,30 @@ chain_lines(struct lines *out, const struct tls_info *ti)
 	}
 }
 
+/* Each stage of the last session as a bar scaled to the longest: a slow
+ * server or handshake is seen at a glance. */
+static void
+timeline_lines(struct lines *out, const struct result *r, int width, bool utf8)
+{
+	double longest = explain_stages_longest(r);
+	int barw = (width > 0 ? width : 80) - 2 - 12 - 10 - 1;
+	size_t i;
+
+	if (barw > 40)
+		barw = 40;
+	if (barw < 4)
+		barw = 4;
+	lines_add(out, R_BODY, "");
+	lines_add(out, R_HEADING, _("Timeline (each stage, scaled to the "
+	    "longest)"));
+	for (i = 0; i < r->nstages; i++) {
+		char *l = explain_stage(&r->stages[i], longest, barw, utf8);
+
+		lines_addf(out, R_BODY, "  %s", l);
+		free(l);
+	}
+}
+
 void
 view_tls(struct lines *out, const struct tls_view_in *in)
 {
@@ -215,12 +253,14 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		return;
 	}
 	if (r != NULL) {
+		bool trusted = ti != NULL && (ti->verified || ti->pinned);
+
 		if (r->encrypted)
-			lines_addf(out, ti && ti->verified ? R_TLS_SECURE :
-			    R_TLS_INSECURE, "  %s %s", label(_("Outcome")),
-			    ti && ti->verified ? _("encrypted, certificate "
-			    "verified") : _("encrypted, certificate NOT "
-			    "verified"));
+			lines_addf(out, trusted ? R_TLS_SECURE : R_TLS_INSECURE,
+			    "  %s %s", label(_("Outcome")), ti != NULL && ti->pinned ?
+			    _("encrypted, certificate pinned") : trusted ?
+			    _("encrypted, certificate verified") : _("encrypted, "
+			    "certificate NOT verified"));
 		else if (r->reason != NULL && strcmp(r->reason,
 		    "cert_verify") == 0)
 			lines_addf(out, R_TLS_INSECURE, "  %s %s", label(_("Outcome")),
@@ -232,8 +272,7 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			    "failed and the profile allowed plain text") :
 			    _("NOT encrypted"));
 		if (r->reason != NULL) {
-			char *m = str_escape(r->message ? r->message : "",
-			    r->message ? strlen(r->message) : 0);
+			char *m = explain_failure(r, in->probe, FOR_COMPOSER, false);
 
 			lines_addf(out, R_STATUS_ERROR, "  %s %s (%s)",
 			    label(in->probe ? _("Probe failed") : _("Send failed")), m,
@@ -248,19 +287,26 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		kv(out, R_BODY, _("Cipher"), ti->cipher);
 		kv(out, R_BODY, _("Key exchange"), ti->group ? ti->group :
 		    _("(not reported)"));
-		if (ti->verified)
+		if (ti->pinned)
 			lines_addf(out, R_TLS_SECURE, "  %s %s",
-			    label(_("Verification")), ti->pinned ? _("the certificate "
-			    "matches the pinned fingerprint") : _("the chain "
-			    "and the host name check passed"));
+			    label(_("Verification")), ti->verified ? _("the chain "
+			    "and the host name check passed, and the certificate "
+			    "matches the pin") : _("the certificate matches the pin "
+			    "(fingerprint or pin_pubkey)"));
+		else if (ti->verified)
+			lines_addf(out, R_TLS_SECURE, "  %s %s",
+			    label(_("Verification")), _("the chain and the host "
+			    "name check passed"));
+		else if (ti->insecure)
+			lines_addf(out, R_TLS_INSECURE, "  %s %s",
+			    label(_("Verification")), _("SKIPPED (insecure mode): "
+			    "anyone on the path could read this"));
 		else {
+			char *why = explain_cert(ti, false);
+
 			lines_addf(out, R_TLS_INSECURE, "  %s %s%s",
-			    label(_("Verification")), ti->insecure ? "" : _("FAILED: "),
-			    ti->insecure ? _("SKIPPED (insecure mode): anyone "
-			    "on the path could read this") :
-			    explain_verify(ti->verify_error));
-			if (ti->verify_error != NULL)
-				kv(out, R_DIM, "", ti->verify_error);
+			    label(_("Verification")), _("FAILED: "), why);
+			free(why);
 		}
 		if (ti->resumed) {
 			/* The rule of doc/design.md, "Resumed TLS sessions". */
@@ -283,6 +329,8 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 		lines_add(out, R_BODY, "");
 		chain_lines(out, ti);
 	}
+	if (r != NULL && r->nstages > 0)
+		timeline_lines(out, r, in->width, in->utf8);
 	if (r != NULL) {
 		lines_add(out, R_BODY, "");
 		caps_lines(out, _("Capabilities before STARTTLS"), r->caps_plain,

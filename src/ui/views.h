@@ -17,6 +17,8 @@ struct tls_view_in {
 	const struct tls_info *live;	/* TLS info seen in a running job */
 	bool running;			/* a send or probe is running */
 	bool probe;			/* the result came from a probe */
+	int width;			/* columns the lines may take */
+	bool utf8;			/* bars of blocks, not of # */
 };
 
 void view_help(struct lines *out);

@@ -8,7 +8,7 @@
 # with coverage, ASan and UBSan into OUT/obj, then each target links them.
 # Header dependencies are tracked (-MMD), so a second run builds nothing.
 
-TARGETS = reply address profile msg encode event session mailto textbuf theme json
+TARGETS = reply address profile msg encode event session mailto textbuf theme parse json
 
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \

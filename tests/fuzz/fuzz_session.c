@@ -432,7 +432,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rd & 0x80) {
 		job.memory.last_seen = xstrdup("2025-03-01T10:22:01Z");
 		job.memory.pubkey = xstrdup("AB:CD");
-		job.memory.advice = xstrdup("forget it");
 	}
 	if (cfg & 8) {
 		job.user = xstrdup("ann");

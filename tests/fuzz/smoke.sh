@@ -14,7 +14,7 @@
 secs=${FUZZ_SECONDS:-3}
 top_build=$(cd "$TESTS_BUILDDIR/.." && pwd)
 bin=$TESTS_BUILDDIR/fuzz/clang
-targets="reply session event address msg encode profile theme mailto textbuf json"
+targets="reply session event address msg encode profile theme mailto textbuf parse json"
 
 t0=$(date +%s)
 # A make of its own: the one running the tests holds its jobserver.

@@ -18,7 +18,7 @@ expect_out() {
 
 # --- --help ------------------------------------------------------------------
 
-for cmd in "" send probe profiles servers receipts; do
+for cmd in "" send probe profiles setup servers receipts; do
 	name=help_${cmd:-composer}
 	run_missive "$name" $cmd --help
 	expect_exit "$name" 0
@@ -69,6 +69,13 @@ expect_out bad_probe err <<EOF
 missive probe: invalid option -- 'Z'
 Syntax: missive probe [OPTIONS] SERVER
 Try \`missive probe --help' for more information.
+EOF
+run_missive bad_setup setup --frobnicate
+expect_exit bad_setup 2
+expect_out bad_setup err <<EOF
+missive setup: unrecognized option '--frobnicate'
+Syntax: missive setup [OPTIONS] [ADDRESS]
+Try \`missive setup --help' for more information.
 EOF
 run_missive bad_profiles profiles --frobnicate
 expect_exit bad_profiles 2

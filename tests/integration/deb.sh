@@ -75,12 +75,14 @@ pass "lintian: no error, no unjustified warning"
 
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$WORK/contents"
 for f in /usr/bin/missive /usr/share/man/man1/missive.1.gz \
+    /usr/share/man/man5/missive.5.gz \
     /usr/share/doc/missive/design.md.gz /usr/share/doc/missive/copyright \
     /usr/share/missive/demo-sink /usr/share/missive/smtpd.py /usr/share/missive/pki.sh \
     /usr/share/missive/themes/default.theme /usr/share/missive/themes/solarized-dark.theme \
     /usr/share/locale/de/LC_MESSAGES/missive.mo /usr/share/locale/fr/LC_MESSAGES/missive.mo \
     /usr/share/bash-completion/completions/missive /usr/share/zsh/vendor-completions/_missive \
-    /usr/share/applications/missive.desktop; do
+    /usr/share/applications/missive.desktop \
+    /usr/lib/systemd/user/missive-outbox.service /usr/lib/systemd/user/missive-outbox.timer; do
 	grep -q -x -F "$f" "$WORK/contents" || fail "the package lacks $f"
 done
 dpkg-deb -f "$DEB" Depends >"$WORK/depends"
@@ -88,7 +90,7 @@ for lib in libwolfssl libncursesw libinih libidn2; do
 	grep -q "$lib" "$WORK/depends" || fail "Depends lacks $lib: $(cat "$WORK/depends")"
 done
 assert_eq "$(dpkg-deb -f "$DEB" Recommends)" "openssl, python3" "Recommends (the demo sink)"
-pass "the package holds program, man page, docs, data folder, translations, completions, desktop entry; Depends from shlibs"
+pass "the package holds program, man page, docs, data folder, translations, completions, desktop entry, the outbox's systemd units; Depends from shlibs"
 
 # --- install -----------------------------------------------------------------
 
@@ -120,6 +122,8 @@ until $SUDO dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1; do
 	sleep 1
 	_i=$((_i + 1))
 done
+grep -q -x -F "ExecStart=/usr/bin/missive outbox flush --due" /usr/lib/systemd/user/missive-outbox.service ||
+    fail "the installed missive-outbox.service does not run /usr/bin/missive outbox flush --due: $(cat /usr/lib/systemd/user/missive-outbox.service 2>&1)"
 pass "dpkg -i installed the package"
 
 # From here on the installed program, as a user has it: no MISSIVE_*.
@@ -170,9 +174,9 @@ fi
 # The completions, where bash-completion and zsh look for them.
 bash -c '. /usr/share/bash-completion/bash_completion
     _completion_loader missive
-    COMP_WORDS=(missive se); COMP_CWORD=1; COMP_LINE="missive se"; COMP_POINT=10
-    _missive missive se missive; printf "%s\n" "${COMPREPLY[@]}"' >"$WORK/bash-comp.out" 2>&1
-assert_eq "$(cat "$WORK/bash-comp.out")" send "bash-completion's loader and missive se<TAB>"
+    COMP_WORDS=(missive pro); COMP_CWORD=1; COMP_LINE="missive pro"; COMP_POINT=11
+    _missive missive pro missive; printf "%s\n" "${COMPREPLY[@]}" | sort' >"$WORK/bash-comp.out" 2>&1
+assert_eq "$(cat "$WORK/bash-comp.out" | tr '\n' ' ')" "probe profiles " "bash-completion's loader and missive pro<TAB>"
 zsh -fc 'autoload -Uz compinit && compinit -u -d "$1/compdump" && print -r -- $_comps[missive]' \
     zsh "$WORK" >"$WORK/zsh-comp.out" 2>&1
 assert_eq "$(cat "$WORK/zsh-comp.out")" _missive "zsh's completion for missive"

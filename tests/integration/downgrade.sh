@@ -74,7 +74,7 @@ done
 # In words, on stderr, and in probe's report.
 run_missive words send $OPP --fallback-plaintext "127.0.0.1:$P" $FROM $TO
 expect_exit words 1
-assert_file_contains "$WORK/words.err" "The TLS handshake with 127.0.0.1:$P failed"
+assert_file_contains "$WORK/words.err" "the TLS handshake with 127.0.0.1:$P failed"
 assert_file_contains "$WORK/words.err" "when missive last saw it ($SEEN)"
 assert_file_contains "$WORK/words.err" "\`missive servers forget 127.0.0.1:$P\`"
 run_missive pwords probe $OPP "127.0.0.1:$P"

@@ -12,7 +12,8 @@
 # text FILE MIB: lines of words, UTF-8, some starting with a dot (the
 # engine stuffs them for DATA), some with "From " and "="; one MiB of
 # them, again and again, shifted by a line each time so that block ends
-# fall everywhere.
+# fall everywhere. No line is over 78 characters: a longer one makes the
+# text format=flowed (wrap = auto), which reworks it in memory.
 text() {
 	"$PYTHON" - "$1" "$2" <<'EOF' || fail "cannot write $1"
 import random, sys
@@ -20,7 +21,7 @@ random.seed(16)
 words = ["alpha", "beta", "über", "Grüße", "東京", "x" * 30, ".dot", "=eq", "From"]
 lines, n = [], 0
 while n < 1048576:
-    line = " ".join(random.choice(words) for _ in range(random.randint(0, 14)))
+    line = " ".join(random.choice(words) for _ in range(random.randint(0, 14)))[:76]
     if random.random() < 0.02:
         line = "." + line
     lines.append((line + "\n").encode())

@@ -2,7 +2,8 @@
 # The layers of src/ (Makefile.am) as the includes show them: each file
 # includes only headers of its own layer and the layers below; curses only
 # in src/ui, pthread only in the worker, wolfSSL only in the TLS and SASL
-# modules, libinih only in the INI readers, libidn2 only in src/mail.
+# modules, libinih only in the INI readers, libidn2 only in src/mail,
+# libresolv only in net/dns.c.
 # Fails naming each file and line that breaks a rule.
 set -u
 top=$(cd "${TESTS_SRCDIR:-$(dirname "$0")/..}/.." && pwd)
@@ -59,6 +60,8 @@ for f in */*.c */*.h main.c; do
 			case $f in store/profile*.c | ui/theme.c) ;; *) echo "$f:$n: $inc outside the INI readers" ;; esac ;;
 		'<idn2.h>')
 			case $f in mail/*) ;; *) echo "$f:$n: $inc outside src/mail" ;; esac ;;
+		'<resolv.h>' | '<arpa/nameser.h>')
+			[ "$f" = net/dns.c ] || echo "$f:$n: $inc outside net/dns.c (the one resolver module)" ;;
 		esac
 	done
 done >"${TMPDIR:-/tmp}/missive-includes.$$"

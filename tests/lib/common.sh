@@ -295,6 +295,22 @@ run_missive() {
 	echo "$ missive $* -> exit $MRC (${MMS} ms)" >>"$WORK/commands.log"
 }
 
+# run_missive_in NAME FILE ARGS...: as run_missive, with stdin from FILE
+# (the sendmail interface reads its message there).
+run_missive_in() {
+	_name=$1
+	_in=$2
+	shift 2
+	[ -x "$MISSIVE" ] || fail "missive binary not found at $MISSIVE"
+	_t0=$(date +%s%N)
+	set +e
+	timeout -k 5 60 "$MISSIVE" "$@" <"$_in" >"$WORK/$_name.out" 2>"$WORK/$_name.err"
+	MRC=$?
+	_t1=$(date +%s%N)
+	MMS=$(( (_t1 - _t0) / 1000000 ))
+	echo "$ missive $* <$_in -> exit $MRC (${MMS} ms)" >>"$WORK/commands.log"
+}
+
 # Shows what missive printed, for failure messages.
 show_missive() {
 	echo "--- $1.out:"; head -c 4000 "$WORK/$1.out"

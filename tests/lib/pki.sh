@@ -19,6 +19,11 @@
 #   ca2         second CA, not trusted by the tests
 #   untrusted   leaf for localhost signed by ca2
 #   localhost-chain.pem   localhost leaf followed by ca (full chain)
+#   intermediate  an intermediate CA (CN=missive test intermediate), signed by ca
+#   viaint      leaf for localhost (as localhost's names) signed by intermediate:
+#               served alone, its issuer is missing from the chain
+#   viaint-chain.pem      viaint followed by intermediate (what a server
+#               should send)
 # Every leaf below is signed by ca and has CN=localhost, so that a client
 # that falls back to the subject's CN would take it for localhost:
 #   dnsip       DNS:127.0.0.1, DNS:::1 only (addresses written as DNS names)
@@ -67,6 +72,12 @@ cat >"$tmp/ext.cnf" <<'EOF'
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
+
+[inter_ext]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 
 [leaf_localhost]
 basicConstraints = critical, CA:FALSE
@@ -158,6 +169,8 @@ mkleaf() {	# NAME CN CA EXT [ALGORITHM OPTION]
 
 mkca ca "missive test CA"
 mkca ca2 "missive untrusted CA"
+mkleaf intermediate "missive test intermediate" ca inter_ext
+mkleaf viaint localhost intermediate leaf_localhost
 mkleaf localhost localhost ca leaf_localhost
 mkleaf otherhost other.example ca leaf_other
 mkleaf untrusted localhost ca2 leaf_localhost
@@ -212,10 +225,13 @@ openssl ca -batch -config "$tmp/ca.cnf" -notext \
 rm -rf "$tmp/cadb" "$tmp/ca.cnf" "$tmp/expired.csr"
 
 cat "$tmp/localhost.pem" "$tmp/ca.pem" >"$tmp/localhost-chain.pem"
+cat "$tmp/viaint.pem" "$tmp/intermediate.pem" >"$tmp/viaint-chain.pem"
 rm -f "$tmp"/*.srl "$tmp/ext.cnf"
 
 # Sanity: the good leaf verifies, the expired one does not.
 openssl verify -CAfile "$tmp/ca.pem" "$tmp/localhost.pem" >/dev/null
+openssl verify -CAfile "$tmp/ca.pem" -untrusted "$tmp/intermediate.pem" \
+    "$tmp/viaint.pem" >/dev/null
 if openssl verify -CAfile "$tmp/ca.pem" "$tmp/expired.pem" >/dev/null 2>&1; then
 	echo "pki.sh: expired certificate unexpectedly valid" >&2
 	exit 1

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import select
 import signal
 import socket
@@ -51,7 +52,23 @@ SCENARIOS = {
     "scram-mext": "SCRAM server-first-message begins with a mandatory extension m=",
     "scram-low-iter": "SCRAM server-first-message asks for i=1 iteration",
     "bidi": "greeting and EHLO reply hold C1 controls and bidi overrides/isolates",
+    "mail-451": "MAIL FROM answered 451 4.3.0 (try again later)",
+    "final-451": "the end of data answered 451 4.3.0; nothing stored",
+    "final-554": "the end of data answered 554 5.7.1; nothing stored",
+    "final-lost": "the message stored, then the connection closed before the 250",
+    "multiline-final": "the reply to the message is two lines, the queue id on the last",
+    "slow-ehlo": "the first EHLO reply comes after SLOW seconds (0.6)",
+    "slow-final": "the reply to the message comes after SLOW seconds (0.6)",
 }
+
+# How long the slow-* scenarios wait, in seconds.
+SLOW = 0.6
+
+# Scenarios that act within a session only: what --fault-pool may pick
+# per connection (the others shape capabilities or TLS for the server).
+SESSION_SCENARIOS = {"mail-451", "final-451", "final-554", "final-lost",
+                     "no-final-reply", "close-mid-data", "greeting-421",
+                     "no-greeting", "dribble", "refuse-rcpt", "auth-fail"}
 
 # U+009B (CSI), U+202E (right-to-left override), U+202C, U+2066..U+2069:
 # valid UTF-8 that reorders or drives what a terminal shows.
@@ -106,6 +123,24 @@ class Server:
         self.ctx = None
         if args.cert:
             self.ctx = self.make_ctx()
+        self.pool = []
+        for name in (args.fault_pool or "").split(","):
+            name = name.strip()
+            if not name:
+                continue
+            if name not in SESSION_SCENARIOS:
+                raise SystemExit("smtpd.py: --fault-pool takes session scenarios "
+                                 "only (%s), not %r" % (", ".join(sorted(SESSION_SCENARIOS)), name))
+            self.pool.append(name)
+        self.rng = random.Random(args.fault_seed)
+
+    def scen_for_conn(self):
+        """This connection's scenarios: the server's, or with --fault-rate
+        one picked at random from --fault-pool instead."""
+        with self.lock:
+            if self.pool and self.rng.random() < self.args.fault_rate:
+                return {self.rng.choice(self.pool)}
+        return self.scen
 
     def make_ctx(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -231,7 +266,7 @@ class Session:
     def __init__(self, server, sock, peer):
         self.srv = server
         self.args = server.args
-        self.scen = server.scen
+        self.scen = server.scen_for_conn()
         self.raw = sock
         self.sock = sock
         self.peer = peer
@@ -530,6 +565,8 @@ class Session:
         return handler(arg) is not False
 
     def cmd_ehlo(self, arg):
+        if "slow-ehlo" in self.scen and not self.tls:
+            time.sleep(SLOW)
         if "helo-only" in self.scen:
             self.reply(502, None, "5.5.1 EHLO not implemented")
             return
@@ -806,6 +843,9 @@ class Session:
             if self.args.size_limit and size > self.args.size_limit:
                 self.reply(552, "5.3.4", "Message size exceeds fixed maximum message size")
                 return
+        if "mail-451" in self.scen:
+            self.reply(451, "4.3.0", "Temporary failure, try again later")
+            return
         if not addr.isascii() and "SMTPUTF8" not in params:
             self.reply(553, "5.6.7", "SMTPUTF8 required for this address")
             return
@@ -832,6 +872,9 @@ class Session:
         local = addr.rpartition("@")[0].lower() if "@" in addr else addr.lower()
         if "refuse-rcpt" in self.scen or local.startswith("refuse"):
             self.reply(550, "5.1.1", "<%s>: Recipient address rejected: User unknown" % addr)
+            return
+        if local.startswith("relay"):
+            self.reply(554, "5.7.1", "<%s>: Relay access denied" % addr)
             return
         if local.startswith("tempfail"):
             self.reply(451, "4.3.0", "<%s>: Temporary failure, try again later" % addr)
@@ -914,6 +957,14 @@ class Session:
             self.reset_txn()
             self.reply(552, "5.3.4", "Message too big")
             return
+        for scen, code, esc, words in (
+                ("final-451", 451, "4.3.0", "Temporary failure, try again later"),
+                ("final-554", 554, "5.7.1", "Message refused")):
+            if scen in self.scen:
+                self.rec("final_refused", code=code, bytes=len(body))
+                self.reset_txn()
+                self.reply(code, esc, words)
+                return
         n = self.srv.next_msg()
         meta = {
             "n": n,
@@ -940,6 +991,13 @@ class Session:
             deliver_maildir(self.srv.maildir, n, self.mail_from, body)
         self.rec("message", n=n, bytes=len(body))
         self.reset_txn()
+        if "final-lost" in self.scen:
+            raise Closed("final-lost: closed before the 250")
+        if "slow-final" in self.scen:
+            time.sleep(SLOW)
+        if "multiline-final" in self.scen:
+            self.reply(250, "2.0.0", "Message received, thank you", "Ok: queued as Q%04dX" % n)
+            return
         self.reply(250, "2.0.0", "Ok: queued as %d" % n)
 
     def cmd_rset(self, arg):
@@ -1068,6 +1126,13 @@ def parse_args(argv):
     p.add_argument("--port-file", help="write the port here once listening")
     p.add_argument("--pid-file", help="write the pid here once listening")
     p.add_argument("--list-scenarios", action="store_true")
+    p.add_argument("--fault-rate", type=float, default=0.0,
+                   help="the share of connections that get a scenario of "
+                   "--fault-pool instead of the server's own")
+    p.add_argument("--fault-pool", help="session scenarios to pick from, "
+                   "comma-separated: " + ", ".join(sorted(SESSION_SCENARIOS)))
+    p.add_argument("--fault-seed", type=int, default=1,
+                   help="seed of the per-connection choice")
     return p.parse_args(argv)
 
 

@@ -3,7 +3,7 @@
 # the options each script offers are those of the command's --help; and in
 # an interactive bash and zsh in tmux, with the build's missive on PATH and
 # profiles in a test XDG_CONFIG_HOME, `missive sen<TAB>` completes the
-# subcommand lists the profiles (missive profiles
+# subcommand, `missive -p <TAB>` lists the profiles (missive profiles
 # --names), --theme the themes (missive --list-themes), -a the files.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
 . "$TESTS_SRCDIR/tui/lib.sh"
@@ -43,7 +43,7 @@ bash_offers() {
 	    _missive missive "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 	    printf "%s\n" "${COMPREPLY[@]}"' sh "$BASH_COMPLETION" "$BASH_COMP" "$@"
 }
-for cmd in "" send probe profiles servers receipts; do
+for cmd in "" send probe profiles setup servers receipts reply forward sendmail outbox; do
 	help_opts $cmd >"$WORK/help-opts-${cmd:-composer}"
 	[ -s "$WORK/help-opts-${cmd:-composer}" ] || fail "no options found in missive $cmd --help"
 	bash_offers missive $cmd - | sort -u >"$WORK/bash-opts-${cmd:-composer}"
@@ -105,7 +105,11 @@ line_wait 'bash$'
 tui_type "missive sen"
 tui_keys Tab
 line_wait 'bash$ missive send'
-pass "bash: missive sen<TAB> completes to missive send (se: send or servers)"
+tui_keys C-u
+tui_type "missive setu"
+tui_keys Tab
+line_wait 'bash$ missive setup'
+pass "bash: missive sen<TAB> and setu<TAB> complete to missive send and setup (se: send, servers or setup)"
 
 tui_keys C-u
 tui_type "missive -p "

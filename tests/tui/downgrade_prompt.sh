@@ -53,7 +53,7 @@ tui_keys n
 tui_wait "Not sent; the message is still here."
 restart_server "$P" --scenario starttls-no-tls
 again
-tui_has "The TLS handshake with 127.0.0.1:$P failed" || { tui_dump; fail "the broken handshake not explained"; }
+tui_has "the TLS handshake with 127.0.0.1:$P failed" || { tui_dump; fail "the broken handshake not explained"; }
 tui_keys Escape
 tui_wait "Not sent; the message is still here."
 assert_no_mail

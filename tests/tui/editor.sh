@@ -63,13 +63,21 @@ tui_wait "To:      Alice Example <alice@example.org>"
 tui_wait "▸To:"	# completing does not leave the field
 tui_type ", bo"
 tui_keys Tab
-tui_wait "2 addresses match"
-first=$(tui_screen | grep "To:")
-tui_keys Tab
-tui_wait_gone "$first"
-second=$(tui_screen | grep "To:")
-echo "$first$second" | grep -q "bob@old.example" || fail "history match missing"
-echo "$first$second" | grep -q "Bob Builder <bob@build.example>" || fail "profile match missing"
-tui_keys Tab		# after the last match, Tab moves on
+# Several fit: a list to pick from, the real cursor on the chosen one.
+tui_wait "2 addresses: Enter takes one"
+tui_has "▸ bob@old.example" || { tui_dump; fail "history match missing from the list"; }
+tui_has "  Bob Builder <bob@build.example>" || { tui_dump; fail "profile match missing from the list"; }
+row=$(tmux_ display-message -t tui -p '#{cursor_y}')
+tui_screen | sed -n "$((row + 1))p" | grep -q "▸ bob@old.example" ||
+    { tui_dump; fail "the cursor is not on the chosen address (row $row)"; }
+tui_keys Down
+tui_wait "▸ Bob Builder <bob@build.example>"
+row=$(tmux_ display-message -t tui -p '#{cursor_y}')
+tui_screen | sed -n "$((row + 1))p" | grep -q "▸ Bob Builder" ||
+    { tui_dump; fail "the cursor did not follow the choice (row $row)"; }
+tui_keys Enter
+tui_wait "To:      Alice Example <alice@example.org>, Bob Builder <bob@build.example>"
+tui_wait_gone "2 addresses: Enter takes one"
+tui_keys Tab		# a whole address: Tab moves on
 tui_wait "▸Cc:"
-pass "Tab completes from history and profiles, cycles, then moves on"
+pass "Tab completes from history and profiles: one at once, several as a list with the cursor on the choice; then it moves on"

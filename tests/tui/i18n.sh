@@ -273,6 +273,9 @@ for l in de_DE fr_FR; do
 	run_lang "send-help-$l" "$l" send --help
 	expect_exit "send-help-$l" 0
 	fits "$WORK/send-help-$l.out" "$l: missive send --help"
+	run_lang "setup-help-$l" "$l" setup --help
+	expect_exit "setup-help-$l" 0
+	fits "$WORK/setup-help-$l.out" "$l: missive setup --help"
 	run_lang "profiles-help-$l" "$l" profiles --help
 	# The lines naming the (long, temporary) configuration folder aside.
 	cat "$WORK/profiles-help-$l.out" "$WORK/profiles-help-$l.err" |
@@ -282,7 +285,7 @@ for l in de_DE fr_FR; do
 	run_lang "bad-$l" "$l" --no-such-option
 	expect_exit "bad-$l" 2
 	assert_file_contains "$WORK/bad-$l.err" "$tryhelp"
-	pass "$l: --help, send --help and usage errors translated, within 80 columns"
+	pass "$l: --help, send and setup --help and usage errors translated, within 80 columns"
 done
 
 # Decimal commas must not leak into JSON: the "t" field is a number.

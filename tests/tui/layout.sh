@@ -62,3 +62,37 @@ st=$(echo "$s" | grep -n "── Status" | cut -d: -f1)
 echo "$s" | grep -F -q "Ready. ^X sends, ^G lists every key, ^C quits; your text is saved as a draft as you type." ||
     fail "200x60: the status line should fit on one row"
 pass "200x60 layout"
+
+# The profile picker's key help (six keys, ^N among them): whole at 80x24
+# on two rows; narrower, a short cell lends its room to a long one and a
+# label cut short ends in "…", never runs into the next key.
+TUI_W=80 TUI_H=24
+tui_start -p work
+tui_wait "Ready."
+tui_keys C-p
+tui_wait "^N New profile"
+s=$(tui_screen)
+echo "$s" | sed -n 23p | grep -E -q '^Enter Use profile +Esc Back +\^S Save as profile$' ||
+    { tui_dump; fail "80x24: picker help row 1"; }
+echo "$s" | sed -n 24p | grep -E -q '^\^N New profile +Up/Dn Move +type Filter$' ||
+    { tui_dump; fail "80x24: picker help row 2"; }
+footer() {	# ROWS COLS: the last ROWS rows once redrawn COLS wide
+	tmux_ resize-window -t tui -x "$2" -y "$TUI_H"
+	_i=0	# the old rows, clipped by tmux, do not end in the last label
+	until tui_screen | tail -n 1 | grep -q 'Filter$' || [ $_i -ge 100 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+	tui_screen | tail -n "$1"
+}
+# 60 columns: every label still whole (an even split cut "Use profile").
+f=$(footer 2 60)
+echo "$f" | grep -F -q "Enter Use profile" && echo "$f" | grep -F -q "^S Save as profile" &&
+    echo "$f" | grep -F -q "^N New profile" || { echo "$f"; fail "60x24: a label cut"; }
+# 40 columns: cut labels end in an ellipsis; each key follows a blank.
+f=$(footer 2 40)
+echo "$f" | grep -E -q '^Enter Use pr[a-z]*… Esc Back +\^S Save as pr[a-z]*…$' ||
+    { echo "$f"; fail "40x24: picker help row 1"; }
+echo "$f" | grep -E -q '^\^N New profi?l?e?…? Up/Dn Move +type Filter$' ||
+    { echo "$f"; fail "40x24: picker help row 2"; }
+[ "$(echo "$f" | wc -L)" -le 40 ] || fail "40x24: help wider than 40 columns"
+pass "profile picker help: whole at 80x24 and 60 wide, cut with … at 40"

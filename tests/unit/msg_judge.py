@@ -68,10 +68,11 @@ def addrs_of(header):
     return res
 
 
-def unflow(text):
-    """RFC 3676 decoding of unquoted lines: drop one stuffing space, join
-    lines ending in a space (soft breaks) with the next."""
-    out, cur = [], None
+def unflow(text, delsp=False):
+    """RFC 3676 decoding: the quote depth counted, one stuffing space
+    dropped, lines ending in a space (soft breaks) joined with the next
+    one of the same depth. Quoted lines come out as ">>> text"."""
+    out, cur, cur_depth = [], None, 0
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -79,11 +80,21 @@ def unflow(text):
     else:
         trail = False
     for line in lines:
-        quoted = line.startswith(">")
-        if not quoted and line.startswith(" "):
+        depth = len(line) - len(line.lstrip(">"))
+        line = line[depth:]
+        if line.startswith(" "):
             line = line[1:]
-        soft = line.endswith(" ") and line != "-- " and not quoted
-        cur = line if cur is None else cur + line
+        if cur is not None and depth != cur_depth:
+            out.append(cur)
+            cur = None
+        soft = line.endswith(" ") and line != "-- "
+        if soft and delsp:
+            line = line[:-1]
+        if cur is None:
+            cur = (">" * depth + " " if depth else "") + line
+            cur_depth = depth
+        else:
+            cur += line
         if not soft:
             out.append(cur)
             cur = None

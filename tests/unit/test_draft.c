@@ -17,6 +17,7 @@
 #include <utime.h>
 #include <cmocka.h>
 
+#include "base/fs.h"
 #include "base/util.h"
 #include "store/draft.h"
 #include "store/history.h"
@@ -110,6 +111,38 @@ test_roundtrip(void **state)
 	assert_int_equal(count_files(dir), 0);
 	assert_int_equal(draft_remove(path, &e), 0);	/* already gone: fine */
 	free(dir);
+	free(path);
+}
+
+/* A reply restored from a draft still threads: Reply-To, In-Reply-To,
+ * References and every extra header line come back, one line each. */
+static void
+test_answer_fields(void **state)
+{
+	struct draft d = {
+		.to = "b@example.org", .reply_to = "Team <team@example.org>",
+		.in_reply_to = "<parent@example.net>",
+		.references = "<root@example.net> <parent@example.net>",
+		.headers = "X-One: 1\nX-Two: a: b\nInjected\rstill one",
+		.body = "text\n",
+	}, r;
+	char *path = draft_new_path(), *all;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(draft_save(path, &d, &e), 0);
+	assert_int_equal(file_read(path, 1 << 20, &all, NULL, NULL, &e), 0);
+	assert_non_null(strstr(all, "\nHeader: X-One: 1\nHeader: X-Two: a: b\n"
+	    "Header: Injected still one\n"));
+	free(all);
+	assert_int_equal(draft_load(path, &r, &e), 0);
+	assert_string_equal(r.reply_to, d.reply_to);
+	assert_string_equal(r.in_reply_to, d.in_reply_to);
+	assert_string_equal(r.references, d.references);
+	assert_string_equal(r.headers, "X-One: 1\nX-Two: a: b\nInjected still one");
+	assert_string_equal(r.body, "text\n");
+	draft_free(&r);
+	assert_int_equal(draft_remove(path, &e), 0);
 	free(path);
 }
 
@@ -238,6 +271,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_answer_fields),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_atomic_failure_keeps_old),
 		cmocka_unit_test(test_history),

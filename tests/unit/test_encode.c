@@ -441,7 +441,11 @@ test_ew_decode(void **state)
 		{ "a =?UTF-8?Q?b?= c", "a b c" },
 		{ "=?iso-8859-1?q?caf=E9?=", "caf\xc3\xa9" },
 		{ "=?us-ascii?Q?plain_text?=", "plain text" },
-		{ "=?koi8-r?B?8MTF?=", "=?koi8-r?B?8MTF?=" },	/* unknown: kept */
+		/* Any charset iconv knows; an unknown one is kept. */
+		{ "=?koi8-r?B?8MTF?=", "\xd0\x9f\xd0\xb4\xd0\xb5" },
+		{ "=?ISO-8859-15?Q?=A4uro?=", "\xe2\x82\xacuro" },
+		{ "=?x-no-such-charset?Q?a?=", "=?x-no-such-charset?Q?a?=" },
+		{ "=?ISO-8859-1//TRANSLIT?Q?a?=", "=?ISO-8859-1//TRANSLIT?Q?a?=" },
 		{ "=?UTF-8?Q?broken", "=?UTF-8?Q?broken" },
 		{ "x=?UTF-8?Q?a?=", "x=?UTF-8?Q?a?=" },		/* not a whole word */
 		{ "=?UTF-8?B?/w==?=", "=?UTF-8?B?/w==?=" },	/* invalid UTF-8 */

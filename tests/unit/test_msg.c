@@ -199,7 +199,7 @@ test_exact_multipart(void **state)
 	    "Body\r\n"
 	    "\r\n"
 	    "--=_missive_TEST\r\n"
-	    "Content-Type: text/plain; name=\"notes.txt\"\r\n"
+	    "Content-Type: text/plain; charset=\"us-ascii\"; name=\"notes.txt\"\r\n"
 	    "Content-Disposition: attachment; filename=\"notes.txt\"\r\n"
 	    "Content-Transfer-Encoding: base64\r\n"
 	    "\r\n"
@@ -470,8 +470,9 @@ test_flowed(void **state)
 	    "seventy-two characters by the flowed encoder, and then it ends.\n"
 	    "From here on, a line that mbox would mangle.\n"
 	    " indented line\n"
-	    "> quoted line that is long but stays as it is, because quoted "
-	    "text is not rewrapped here\n"
+	    "> > quoted line that is long, so it is broken with its quote marks "
+	    "at the same level, never joined to another level\n"
+	    ">\n"
 	    "trailing spaces   \n";
 	m = new_ok(&s);
 	out = render(m, 0, 4096, &n);
@@ -479,16 +480,20 @@ test_flowed(void **state)
 	body = strstr(out, "\r\n\r\n") + 4;
 	for (p = body; *p != '\0'; p = eol + 2) {
 		eol = strstr(p, "\r\n");
-		if (*p != '>')
-			assert_true(eol - p <= 73);	/* 72 + the stuffing space */
+		assert_true(eol - p <= 73);	/* 72 + the stuffing space */
 		lines++;
 	}
-	assert_int_equal(lines, 6);
+	assert_int_equal(lines, 8);
 	/* The paragraph: two lines joined by a soft break. */
 	assert_non_null(strstr(out, "\r\n\r\nThis paragraph is long enough that "
 	    "it has to be wrapped at seventy-two \r\ncharacters by"));
 	assert_non_null(strstr(body, "\r\n From here on"));	/* stuffed */
 	assert_non_null(strstr(body, "\r\n  indented line\r\n"));
+	/* Quoted: ">>" and a blank, a soft break, the same level again; an
+	 * empty quoted line has no blank (it would be a soft break). */
+	assert_non_null(strstr(body, "\r\n>> quoted line that is long, so it is "
+	    "broken with its quote marks at \r\n>> the same level, never joined "
+	    "to another level\r\n>\r\n"));
 	assert_non_null(strstr(body, "\r\ntrailing spaces\r\n"));
 	free(out);
 	msg_free(m);
@@ -1104,7 +1109,7 @@ test_judge_flowed_signature(void **state)
 	    "folded with soft breaks.\n"
 	    "From the beginning.\n"
 	    " leading space\n"
-	    ">quoted\n"
+	    "> quoted\n"
 	    "x  y  z  spaces inside stay\n"
 	    "-- \nAlice\n";
 	round_trip("flowed", &s, &x);
@@ -1167,6 +1172,208 @@ test_judge_attachments(void **state)
 	free(a2);
 	free(a3);
 	free(a4);
+}
+
+
+/* --- how lines are sent: flowed when one is long, hard-wrapped, as typed */
+
+static char *
+body_of(const struct msg_spec *s, unsigned flags)
+{
+	struct msg *m = new_ok(s);
+	size_t n;
+	char *out = render(m, flags, 4096, &n), *b = xstrdup(strstr(out, "\r\n\r\n") + 4);
+
+	free(out);
+	msg_free(m);
+	return b;
+}
+
+static void
+test_wrap_modes(void **state)
+{
+	struct msg_spec s = { 0 };
+	struct msg *m;
+	struct err e;
+	char *out, *b;
+	size_t n;
+	const char *longline = "A line of more than seventy-eight characters "
+	    "that a reader's client should reflow for its window.\n";
+
+	(void)state;
+	s.from = "a@example.org";
+	s.to = "b@example.org";
+	/* Short lines: sent as typed, no format=flowed. */
+	s.body = "short\nlines\n";
+	m = new_ok(&s);
+	out = render(m, 0, 4096, &n);
+	assert_non_null(strstr(out, "Content-Type: text/plain; charset=utf-8\r\n"));
+	free(out);
+	msg_free(m);
+	/* A long one: format=flowed, soft break after a space. */
+	s.body = longline;
+	m = new_ok(&s);
+	out = render(m, 0, 4096, &n);
+	assert_non_null(strstr(out, "charset=utf-8; format=flowed\r\n"));
+	assert_non_null(strstr(out, "\r\n\r\nA line of more than seventy-eight "
+	    "characters that a reader's client \r\nshould reflow"));
+	free(out);
+	msg_free(m);
+	/* wrap = 40: hard breaks, no blank at their ends, quote marks kept. */
+	s.wrap = 40;
+	s.body = "A line of more than forty characters, wrapped.\n"
+	    "> > a quoted line that is longer than forty characters\n"
+	    "-- \n";
+	b = body_of(&s, 0);
+	assert_string_equal(b, "A line of more than forty characters,\r\n"
+	    "wrapped.\r\n"
+	    "> > a quoted line that is longer than\r\n"
+	    "> > forty characters\r\n"
+	    "-- \r\n");
+	free(b);
+	m = new_ok(&s);
+	out = render(m, 0, 4096, &n);
+	assert_null(strstr(out, "format=flowed"));
+	free(out);
+	msg_free(m);
+	/* wrap = off: as typed, however long. */
+	s.wrap = MSG_WRAP_OFF;
+	s.body = longline;
+	b = body_of(&s, 0);
+	assert_string_equal(b, "A line of more than seventy-eight characters that "
+	    "a reader's client should reflow for its window.\r\n");
+	free(b);
+	s.wrap = 5;
+	assert_null(msg_new(&s, &e));
+	assert_string_equal(e.msg, "wrap: 5 is not off or a width from 20 to 998");
+}
+
+/* --- extra header lines */
+
+static void
+test_headers(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "X-Evil: a\r\nBcc: x@example.org", "Header: a header line must "
+		    "not contain CR or LF" },
+		{ "no colon here", "Header: `no colon here` is not a header line "
+		    "like `X-Name: value`" },
+		{ "X Space: v", "Header: `X Space` is not a field name (letters, "
+		    "digits and `-`, no blank)" },
+		{ "Subject: mine", "Header: missive writes `Subject` itself; it "
+		    "cannot be given as an extra header" },
+		{ "content-type: text/html", "Header: missive writes `content-type` "
+		    "itself; it cannot be given as an extra header" },
+		{ "Message-ID: <a@b>", "Header: missive writes `Message-ID` itself; "
+		    "it cannot be given as an extra header" },
+		{ "X-Empty:  ", "Header: `X-Empty` has no value" },
+		{ "X-Esc: a\x1b[31m", "X-Esc: contains a control character (\\x1b)" },
+	};
+	struct msg_spec s = { 0 };
+	const char *hdrs[] = { "X-Clacks-Overhead:   GNU Terry Pratchett",
+		"Organization: Gr\xc3\xbc\xc3\x9f" "e GmbH", "User-Agent: mine/1.0",
+		NULL };
+	const char *one[2] = { NULL, NULL };
+	struct msg *m;
+	struct err e;
+	char *out;
+	size_t n, i;
+
+	(void)state;
+	s.from = "a@example.org";
+	s.to = "b@example.org";
+	s.body = "text\n";
+	s.headers = hdrs;
+	m = new_ok(&s);
+	out = render(m, 0, 4096, &n);
+	assert_non_null(strstr(out, "\r\nX-Clacks-Overhead: GNU Terry Pratchett\r\n"
+	    "Organization: =?UTF-8?B?R3LDvMOfZQ==?= GmbH\r\n"));
+	/* The user's User-Agent takes the place of missive's. */
+	assert_non_null(strstr(out, "\r\nUser-Agent: mine/1.0\r\n"));
+	assert_null(strstr(out, "missive/"));
+	free(out);
+	msg_free(m);
+	s.headers = one;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		one[0] = bad[i][0];
+		err_clear(&e);
+		assert_null(msg_new(&s, &e));
+		assert_string_equal(e.msg, bad[i][1]);
+		assert_int_equal(msg_header_check(bad[i][0], &e), -1);
+	}
+}
+
+/* --- a forwarded message, and text attachments' charsets */
+
+static void
+test_rfc822_and_charset(void **state)
+{
+	struct msg_spec s = { 0 };
+	char *fwd = tpath("fwd.eml"), *lat = tpath("latin.txt"), *u8 = tpath("u8.txt");
+	const char *list[] = { fwd, lat, u8, NULL };
+	struct msg *m;
+	char *out;
+	size_t n;
+
+	(void)state;
+	/* LF lines, one without its LF at the end. */
+	write_file(fwd, "From: x@example.org\nSubject: old\n\n.dot line\nend", 47);
+	write_file(lat, "caf\xe9\n", 5);
+	write_file(u8, "caf\xc3\xa9\n", 6);
+	s.from = "a@example.org";
+	s.to = "b@example.org";
+	s.body = "see attached\n";
+	s.attach = list;
+	m = new_ok(&s);
+	msg_set_fixed(m, FIXED_DATE, FIXED_ID, "=_missive_TEST");
+	out = render(m, 0, 7, &n);
+	/* message/rfc822 goes as it is (RFC 2046 5.2.1), CRLF lines. */
+	assert_non_null(strstr(out, "Content-Type: message/rfc822; name=\"fwd.eml\"\r\n"
+	    "Content-Disposition: attachment; filename=\"fwd.eml\"\r\n"
+	    "Content-Transfer-Encoding: 7bit\r\n\r\n"
+	    "From: x@example.org\r\nSubject: old\r\n\r\n.dot line\r\nend\r\n"
+	    "\r\n--=_missive_TEST\r\n"));
+	/* Valid UTF-8 says so; other 8-bit text the locale's (C: none). */
+	assert_non_null(strstr(out, "Content-Type: text/plain; charset=\"utf-8\"; "
+	    "name=\"u8.txt\""));
+	assert_non_null(strstr(out, "Content-Type: text/plain; name=\"latin.txt\""));
+	assert_int_equal(n, msg_size(m));
+	free(out);
+	msg_free(m);
+	/* 8-bit in a forwarded message needs 8BITMIME; else base64. */
+	write_file(fwd, "Subject: caf\xc3\xa9\n\nbody\n", 21);
+	m = new_ok(&s);
+	out = render(m, MSG_8BIT, 4096, &n);
+	assert_non_null(strstr(out, "fwd.eml\"\r\nContent-Transfer-Encoding: 8bit\r\n"));
+	assert_true(msg_is_8bit(m));
+	free(out);
+	out = render(m, 0, 4096, &n);
+	assert_non_null(strstr(out, "fwd.eml\"\r\nContent-Transfer-Encoding: base64\r\n"));
+	free(out);
+	msg_free(m);
+	free(fwd);
+	free(lat);
+	free(u8);
+}
+
+static void
+test_env_field(void **state)
+{
+	struct msg_spec s = { 0 };
+	struct msg *m;
+
+	(void)state;
+	s.from = "a@example.org";
+	s.to = "b@example.org";
+	s.cc = "c@example.org, b@EXAMPLE.org";
+	s.bcc = "d@example.org";
+	m = new_ok(&s);
+	assert_int_equal(msg_env_count(m), 3);
+	assert_string_equal(msg_env_field(m, 0), "To");
+	assert_string_equal(msg_env_field(m, 1), "Cc");
+	assert_string_equal(msg_env_field(m, 2), "Bcc");
+	assert_null(msg_env_field(m, 3));
+	msg_free(m);
 }
 
 /* --- driver for the memory bench */
@@ -1243,6 +1450,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_judge_empty_and_utf8_local),
 		cmocka_unit_test(test_judge_flowed_signature),
 		cmocka_unit_test(test_judge_attachments),
+		cmocka_unit_test(test_wrap_modes),
+		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_rfc822_and_charset),
+		cmocka_unit_test(test_env_field),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--render") == 0)

@@ -27,6 +27,7 @@
 #include "base/util.h"
 #include "net/secret.h"
 #include "net/smtp.h"
+#include "mail/msg.h"
 #include "store/profile.h"
 
 static char tmpdir[4096];
@@ -223,6 +224,90 @@ test_parse_all_keys(void **state)
 	/* Two profiles and no default_profile: no default. */
 	assert_null(profiles_default(ps));
 	profiles_free(ps);
+}
+
+
+/* The keys of issue 14: reply_to, headers (one line each, checked as the
+ * message layer checks them), query_cmd, alternates, wrap, edit_headers;
+ * the last three and query_cmd also in [missive]. What loads saves and
+ * loads back the same. */
+static void
+test_answer_keys(void **state)
+{
+	struct profiles *ps;
+	const struct profile *p, *d;
+	struct profile q;
+	struct err e;
+	char *got;
+
+	(void)state;
+	write_str("profiles.ini",
+	    "[missive]\n"
+	    "query_cmd = abook --mutt-query %s\n"
+	    "alternates = me@old.example, me@home.example\n"
+	    "edit_headers = yes\n"
+	    "[work]\n"
+	    "from = Me <me@example.org>\n"
+	    "reply_to = Team <team@example.org>\n"
+	    "headers = X-Clacks-Overhead: GNU Terry Pratchett\n"
+	    "headers = Organization: Example\n"
+	    "wrap = 72\n"
+	    "[plain]\n"
+	    "wrap = off\n"
+	    "edit_headers = no\n");
+	err_clear(&e);
+	ps = profiles_load(tmpdir, &e);
+	assert_non_null(ps);
+	d = profiles_defaults(ps);
+	assert_string_equal(d->query_cmd, "abook --mutt-query %s");
+	assert_string_equal(d->alternates, "me@old.example, me@home.example");
+	assert_int_equal(d->edit_headers, 1);
+	p = profiles_find(ps, "work");
+	assert_string_equal(p->reply_to, "Team <team@example.org>");
+	assert_string_equal(p->headers, "X-Clacks-Overhead: GNU Terry Pratchett\n"
+	    "Organization: Example");
+	assert_int_equal(p->wrap, 72);
+	assert_int_equal(p->edit_headers, -1);
+	p = profiles_find(ps, "plain");
+	assert_int_equal(p->wrap, MSG_WRAP_OFF);
+	assert_int_equal(p->edit_headers, 0);
+	assert_null(p->headers);
+
+	/* Saved: a headers line each, loading back the same. */
+	profile_init(&q);
+	q.name = xstrdup("saved");
+	q.headers = xstrdup(profiles_find(ps, "work")->headers);
+	q.wrap = MSG_WRAP_OFF;
+	q.reply_to = xstrdup("r@example.org");
+	profiles_free(ps);
+	assert_int_equal(profiles_save(tmpdir, &q, &e), 0);
+	got = read_all("profiles.ini", NULL);
+	assert_non_null(strstr(got, "[saved]\nreply_to = r@example.org\n"
+	    "headers = X-Clacks-Overhead: GNU Terry Pratchett\n"
+	    "headers = Organization: Example\nwrap = off\n"));
+	free(got);
+	ps = profiles_load(tmpdir, &e);
+	assert_non_null(ps);
+	assert_string_equal(profiles_find(ps, "saved")->headers, q.headers);
+	assert_int_equal(profiles_find(ps, "saved")->wrap, MSG_WRAP_OFF);
+	profiles_free(ps);
+	profile_clear(&q);
+
+	/* Refused, each saying why. */
+	write_str("profiles.ini", "[a]\nheaders = Subject: mine\n");
+	assert_string_equal(load_error(&e), "profiles.ini:2: headers: Header: "
+	    "missive writes `Subject` itself; it cannot be given as an extra header");
+	write_str("profiles.ini", "[a]\nheaders = no colon\n");
+	assert_string_equal(load_error(&e), "profiles.ini:2: headers: Header: "
+	    "`no colon` is not a header line like `X-Name: value`");
+	write_str("profiles.ini", "[a]\nwrap = 10\n");
+	assert_string_equal(load_error(&e), "profiles.ini:2: wrap: `10` is not "
+	    "off, flowed or a width from 20 to 998");
+	write_str("profiles.ini", "[a]\nreply_to = not an address\n");
+	assert_non_null(strstr(load_error(&e), "profiles.ini:2: reply_to: "));
+	write_str("profiles.ini", "[missive]\nreply_to = a@example.org\n");
+	assert_string_equal(load_error(&e), "profiles.ini:2: unknown key "
+	    "`reply_to` in [missive] (profile keys go in a [NAME] section)");
 }
 
 static void
@@ -1361,6 +1446,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_answer_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_all_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_is_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xdg_dir, setup, teardown),

@@ -149,7 +149,7 @@ ref_qp(struct buf *out, const char *in, size_t n)
 static void
 ref_shape(const char *s, size_t n, const char *watch, struct textsrc_shape *sh)
 {
-	size_t i, line = 0, wl = strlen(watch);
+	size_t i, line = 0, chars = 0, wl = strlen(watch);
 
 	memset(sh, 0, sizeof *sh);
 	sh->bytes = n;
@@ -161,10 +161,14 @@ ref_shape(const char *s, size_t n, const char *watch, struct textsrc_shape *sh)
 			sh->lines++;
 			if (line > sh->maxline)
 				sh->maxline = line;
-			line = 0;
+			if (chars > sh->maxchars)
+				sh->maxchars = chars;
+			line = chars = 0;
 			continue;
 		}
 		line++;
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			chars++;
 		if (s[i] == '\0')
 			sh->nul = true;
 		if ((unsigned char)s[i] >= 0x80)
@@ -172,6 +176,8 @@ ref_shape(const char *s, size_t n, const char *watch, struct textsrc_shape *sh)
 	}
 	if (line > sh->maxline)
 		sh->maxline = line;
+	if (chars > sh->maxchars)
+		sh->maxchars = chars;
 }
 
 /* --- random texts */
@@ -287,6 +293,7 @@ test_oracle(void **state)
 			assert_int_equal(sh->bytes, ref.bytes);
 			assert_int_equal(sh->lines, ref.lines);
 			assert_int_equal(sh->maxline, ref.maxline);
+			assert_int_equal(sh->maxchars, ref.maxchars);
 			assert_int_equal(sh->nul, ref.nul);
 			assert_int_equal(sh->high, ref.high);
 			assert_int_equal(sh->watched, ref.watched);
