@@ -24,6 +24,7 @@ ensure_tools() {
 	command -v swaks >/dev/null || missing="$missing swaks"
 	command -v curl >/dev/null || missing="$missing curl"
 	command -v valgrind >/dev/null || missing="$missing valgrind"
+	command -v strace >/dev/null || missing="$missing strace"
 	command -v cc >/dev/null || missing="$missing build-essential"
 	command -v pkg-config >/dev/null || missing="$missing pkg-config"
 	[ -f /usr/include/openssl/ssl.h ] || missing="$missing libssl-dev"
@@ -150,22 +151,26 @@ start_proxy() {
 
 # tool_cmd TOOL MODE PORT: one shell command line that sends one message.
 # MODE: tls (STARTTLS, verified against the test CA, the 1 KiB text),
+# implicit (the same over implicit TLS, as on port 465; not minclient),
 # plain (no TLS), big (STARTTLS and the attachment), text (STARTTLS, the
 # TEXT_MIB MiB text as the body), textatt (missive only: that text as an
 # attachment). TOOL: missive, missive-accel (the binary MISSIVE_ACCEL),
+# missive-base (the binary MISSIVE_BASE),
 # minclient, minclient-accel, msmtp, swaks, curl, smtplib.
 tool_cmd() {
 	local tool=$1 mode=$2 port=$3 bin
 	local rcpts="a@example.org b@example.org"
 	case $tool in
-	missive|missive-accel)
+	missive|missive-accel|missive-base)
 		bin=$MISSIVE
 		[ $tool = missive-accel ] && bin=$MISSIVE_ACCEL
+		[ $tool = missive-base ] && bin=$MISSIVE_BASE
 		# Options first: send takes every word after FROM as a recipient.
 		local m="$bin send --ca-file $CA --subject s"
 		local a="127.0.0.1:$port from@example.org $rcpts"
 		case $mode in
 		tls) echo "$m --tls starttls --body $BODY $a" ;;
+		implicit) echo "$m --tls implicit --body $BODY $a" ;;
 		plain) echo "$m --tls off --body $BODY $a" ;;
 		big) echo "$m --tls starttls --body $SHORT --attach $BIG $a" ;;
 		text) echo "$m --tls starttls --body $TEXT $a" ;;
@@ -185,6 +190,7 @@ tool_cmd() {
 		local t="--tls=on --tls-starttls=on --tls-trust-file=$CA"
 		case $mode in
 		tls) echo "$m $t $rcpts <$SMALLMSG" ;;
+		implicit) echo "$m --tls=on --tls-starttls=off --tls-trust-file=$CA $rcpts <$SMALLMSG" ;;
 		plain) echo "$m --tls=off $rcpts <$SMALLMSG" ;;
 		big) echo "$m $t $rcpts <$BIGMSG" ;;
 		text) echo "$m $t $rcpts <$TEXTMSG" ;;
@@ -194,6 +200,7 @@ tool_cmd() {
 		local t="--tls --tls-verify --tls-ca-path $CA"
 		case $mode in
 		tls) echo "$m $t --body @$BODY" ;;
+		implicit) echo "$m --tlsc --tls-verify --tls-ca-path $CA --body @$BODY" ;;
 		plain) echo "$m --body @$BODY" ;;
 		big) echo "$m $t --body @$SHORT --attach @$BIG" ;;
 		text) echo "$m $t --body @$TEXT" ;;
@@ -203,6 +210,7 @@ tool_cmd() {
 		local t="--ssl-reqd --cacert $CA"
 		case $mode in
 		tls) echo "$m $t -T $SMALLMSG smtp://127.0.0.1:$port" ;;
+		implicit) echo "$m --cacert $CA -T $SMALLMSG smtps://127.0.0.1:$port" ;;
 		plain) echo "$m -T $SMALLMSG smtp://127.0.0.1:$port" ;;
 		big) echo "$m $t -T $BIGMSG smtp://127.0.0.1:$port" ;;
 		text) echo "$m $t -T $TEXTMSG smtp://127.0.0.1:$port" ;;
@@ -211,6 +219,7 @@ tool_cmd() {
 		local m="$PY $HERE/smtplib_send.py --port $port --ca $CA"
 		case $mode in
 		tls) echo "$m --body $BODY from@example.org $rcpts" ;;
+		implicit) echo "$m --implicit --body $BODY from@example.org $rcpts" ;;
 		plain) echo "$m --plain --body $BODY from@example.org $rcpts" ;;
 		big) echo "$m --attach $BIG from@example.org $rcpts" ;;
 		text) echo "$m --body $TEXT from@example.org $rcpts" ;;

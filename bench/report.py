@@ -6,7 +6,9 @@ client built on the same accelerated wolfSSL).
 
 Input, in the raw folder: CASE-TOOL.json (hyperfine), CASE-TOOL.sink.jsonl
 (the sink's record of each connection of those runs), CASE-TOOL.rss (peak
-RSS in KiB, one line per run), small-TOOL.rss, data.tsv (TOOL KEY VALUE).
+RSS in KiB, one line per run), small-TOOL.rss, resume-TOOL.jsonl
+(bench/twosend's lines), state.json (bench/paired.py's), data.tsv (TOOL KEY
+VALUE).
 
 Usage: report.py --raw DIR --tools "missive minclient ..."
 """
@@ -23,7 +25,25 @@ LABEL = {
     "missive-accel": "missive, accel. wolfSSL",
     "minclient": "minimal wolfSSL client",
     "minclient-accel": "minimal client, accel. wolfSSL",
+    "missive-base": "missive, MISSIVE_BASE binary",
 }
+
+
+CASES = ("small", "d50", "d50i", "p256", "big", "bigcc", "text", "textatt", "resume")
+
+
+def jsonl(path):
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+    except OSError:
+        pass
+    return out
 
 
 class Raw:
@@ -84,6 +104,44 @@ def ref_of(tool, tools):
     return "minclient" if "minclient" in tools else None
 
 
+def state_notes(raw, st, tools):
+    """Sentences on what the server memory and receipts cost in this run:
+    missive's 1 KiB send against MISSIVE_BASE's (a build without them),
+    run in turn; medians of the per-round differences."""
+    out = []
+    if not st:
+        return out
+    c = st["cmds"]
+    med_ = statistics.median
+
+    def d(name, ref, k):
+        r, b = c.get(name), c.get(ref)
+        n = min(len(r[k]), len(b[k]))
+        return med_([r[k][i] - b[k][i] for i in range(n)]) * 1e3
+
+    if "missive" in c and "missive-base" in c:
+        base = c["missive-base"]
+        parts = ["the build without them (MISSIVE_BASE) takes %.1f ms wall, %.1f ms CPU"
+                 % (med_(base["wall"]) * 1e3, med_(base["cpu"]) * 1e3)]
+        for suffix, label in (("", "with the state as the run left it"),
+                              (" fresh", "with an empty state folder"),
+                              (" large", "with the large state")):
+            if "missive" + suffix in c:
+                parts.append("%s missive takes %+.1f ms wall, %+.1f ms CPU more"
+                             % (label, d("missive" + suffix, "missive-base", "wall"),
+                                d("missive" + suffix, "missive-base", "cpu")))
+        out.append("; ".join(parts) + " (medians of the differences within each round).")
+    i0, ib = raw.get("missive", "instructions"), raw.get("missive", "instructions_bigstate")
+    i00 = raw.get("missive-base", "instructions")
+    if (i0 or "").isdigit() and (i00 or "").isdigit():
+        out.append("Instructions (callgrind): %.2f million for missive, %.2f million without "
+                   "the memory (%+.2f million)%s." % (
+                       float(i0) / 1e6, float(i00) / 1e6, (float(i0) - float(i00)) / 1e6,
+                       "; %.2f million with the large state" % (float(ib) / 1e6)
+                       if (ib or "").isdigit() else ""))
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--raw", required=True)
@@ -130,9 +188,9 @@ def main():
         return s
 
     hf = {c: {t: raw.hf(c, t) for t in tools}
-          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+          for c in CASES}
     sk = {c: {t: raw.sink(c, t) for t in tools}
-          for c in ("small", "d50", "p256", "big", "bigcc", "text", "textatt")}
+          for c in CASES}
 
     # --- 1 KiB send
     section("1 KiB text, STARTTLS, 2 recipients (%s runs)" % m.get("runs"))
@@ -184,6 +242,22 @@ def main():
     row("  wall ms against it (one send)",
         {t: hf["p256"][t]["mean"] * 1e3 for t in tools if hf["p256"][t]},
         lambda v: "%.1f" % v, False)
+
+    # --- implicit TLS
+    if any(hf["d50i"][t] for t in tools):
+        section("implicit TLS (as on port 465), the sink waits 50 ms before each reply "
+                "(%s runs; the minimal client has no implicit TLS)" % m.get("druns"))
+        ok = [t for t in tools if hf["d50i"][t]]
+        row("wall ms, mean", {t: hf["d50i"][t]["mean"] * 1e3 for t in ok},
+            lambda v: "%.0f" % v, False)
+        row("  × the same tool's STARTTLS wall with the delay",
+            {t: hf["d50i"][t]["mean"] / hf["d50"][t]["mean"] for t in ok if hf["d50"][t]},
+            lambda v: "%.2f×" % v, False)
+        row("  ms saved against STARTTLS",
+            {t: (hf["d50"][t]["mean"] - hf["d50i"][t]["mean"]) * 1e3 for t in ok if hf["d50"][t]},
+            lambda v: "%.0f" % v, False)
+        row("  server turns (median, range); STARTTLS's in the first section",
+            {t: spread(sk["d50i"][t], "turns") for t in ok if sk["d50i"][t]}, str, False)
 
     # --- large sends
     def large(case, label, bytes_key):
@@ -254,6 +328,103 @@ def main():
                 raw.rss("textatt-" + t) or 0)
     row("  missive: the same text as --attach instead", ta, str, False)
 
+    # --- the server memory and the receipts
+    st = None
+    try:
+        with open(os.path.join(a.raw, "state.json"), encoding="utf-8") as f:
+            st = json.load(f)
+    except (OSError, ValueError):
+        pass
+    if st:
+        c = st["cmds"]
+        section("missive's server memory and receipts ($XDG_STATE_HOME/missive: every send "
+                "reads servers, then rewrites it and appends a receipt, both fsynced): the "
+                "1 KiB send, %d rounds of runs in turn (bench/paired.py), medians" % st["runs"])
+        med_ = statistics.median
+
+        def cell(name):
+            r = c.get(name)
+            if not r:
+                return None
+            return "%.1f / %.1f" % (med_(r["wall"]) * 1e3, med_(r["cpu"]) * 1e3)
+
+        def diff(name, ref):
+            r, b = c.get(name), c.get(ref)
+            if not r or not b:
+                return None
+            n = min(len(r["wall"]), len(b["wall"]))
+            dw = med_([r["wall"][i] - b["wall"][i] for i in range(n)]) * 1e3
+            dc = med_([r["cpu"][i] - b["cpu"][i] for i in range(n)]) * 1e3
+            return "%+.1f / %+.1f (%s)" % (dw, dc, LABEL.get(ref, ref) if ref in LABEL else ref)
+
+        for suffix, label in (("", "state as the run left it (a few servers and receipts)"),
+                              (" fresh", "an empty state folder each run"),
+                              (" large", "a large state: %s" % m.get("bigstate", "?"))):
+            row("%s: wall / CPU ms" % label,
+                {t: cell(t + suffix) for t in tools if cell(t + suffix)}, str, False)
+            d = {}
+            for t in tools:
+                if t == "missive-base":
+                    continue
+                ref = "missive-base" if t == "missive" and "missive-base" in c else \
+                    (t if suffix else None)
+                if ref and ref != t + suffix and diff(t + suffix, ref):
+                    d[t] = diff(t + suffix, ref)
+            row("  difference per round, wall / CPU ms (median; against)", d, str, False)
+        sc = {}
+        for t in tools:
+            v = (raw.get(t, "syscalls") or "").split()
+            if len(v) == 3:
+                sc[t] = "%s, %s fsync taking %s ms" % (v[0], v[1], v[2])
+        row("system calls of one send with the large state (strace -f -T), of them fsync",
+            sc, str, False)
+        ins = {}
+        for t in tools:
+            i0 = raw.get(t, "instructions") or ""
+            ib = raw.get(t, "instructions_bigstate") or ""
+            if i0.isdigit() and ib.isdigit():
+                ins[t] = "%.1f (+%.1f)" % (float(ib) / 1e6, (float(ib) - float(i0)) / 1e6)
+        row("instructions with the large state (callgrind), millions (+ against the state as "
+            "the run left it)", ins, str, False)
+
+    # --- the composer's second send
+    rs = {t: jsonl(os.path.join(a.raw, "resume-%s.jsonl" % t)) for t in tools}
+    if any(rs.values()):
+        n = max(len(v) for v in rs.values())
+        section("composer: two sends to one server from one process (bench/twosend, "
+                "%d processes; the second resumes the first's TLS session)" % n)
+        ok = [t for t in tools if rs[t]]
+
+        def mmm(vals, scale=1e3):
+            v = sorted(vals)
+            return "%.1f (%.1f–%.1f)" % (statistics.median(v) * scale, v[0] * scale,
+                                         v[-1] * scale)
+        row("first send: wall ms, median (min–max)",
+            {t: mmm([x["first_wall"] for x in rs[t]]) for t in ok}, str, False)
+        row("second send: wall ms, median (min–max)",
+            {t: mmm([x["second_wall"] for x in rs[t]]) for t in ok}, str, False)
+        row("  second ÷ first wall (median of each process's ratio)",
+            {t: statistics.median([x["second_wall"] / x["first_wall"] for x in rs[t]])
+             for t in ok}, lambda v: "%.2f×" % v, False)
+        row("  CPU ms, first / second (median)",
+            {t: "%.1f / %.1f" % (statistics.median([x["first_cpu"] for x in rs[t]]) * 1e3,
+                                 statistics.median([x["second_cpu"] for x in rs[t]]) * 1e3)
+             for t in ok}, str, False)
+        res = {}
+        for t in ok:
+            recs = sk["resume"][t]
+            res[t] = "%d of %d second sends resumed, %d of %d first sends" % (
+                sum(1 for x in rs[t] if x.get("second_resumed")), len(rs[t]),
+                sum(1 for x in rs[t] if x.get("first_resumed")), len(rs[t]))
+            if recs:
+                res[t] += "; sink: %d of %d connections resumed" % (
+                    sum(1 for x in recs if x.get("resumed")), len(recs))
+        row("  resumed (missive's report; the sink's record)", res, str, False)
+        row("  TLS handshake at the sink, ms, first / second (median)",
+            {t: "%.1f / %.1f" % (med(sk["resume"][t][0::2], "handshake_ms"),
+                                 med(sk["resume"][t][1::2], "handshake_ms"))
+             for t in ok if len(sk["resume"][t]) >= 2}, str, False)
+
     # --- other
     section("other")
     ins = {t: float(raw.get(t, "instructions")) / 1e6 for t in tools
@@ -294,6 +465,11 @@ def main():
     out.write("|---|" + "---|" * len(tools) + "\n")
     for label, cells in rows:
         out.write("| %s | %s |\n" % (label, " | ".join(cells[t] for t in tools)))
+    notes = state_notes(raw, st, tools)
+    if notes:
+        out.write("\nThe server memory and receipts (this run, medians):\n\n")
+        for n in notes:
+            out.write("- %s\n" % n)
     out.write("\nGroups each client offers in its ClientHello (supported_groups, in its "
               "order) and the key share it sends first (the sink's record):\n\n")
     for t in tools:

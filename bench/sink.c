@@ -977,8 +977,9 @@ write_stats(struct conn *c)
 	str_json(&s, group);
 	str_fmt(&s, ",\"server_cpu_ms\":%.1f", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3);
-	str_fmt(&s, ",\"hrr\":%s,\"client_hellos\":%ld,\"handshake_ms\":%.2f,\"groups_offered\":",
-	    c->hellos > 1 ? "true" : "false", c->hellos, c->hs_ms);
+	str_fmt(&s, ",\"hrr\":%s,\"client_hellos\":%ld,\"handshake_ms\":%.2f,\"resumed\":%s,"
+	    "\"groups_offered\":", c->hellos > 1 ? "true" : "false", c->hellos, c->hs_ms,
+	    c->tls_ok && SSL_session_reused(c->ssl) ? "true" : "false");
 	str_json(&s, c->groups_offered);
 	str_add(&s, ",\"key_shares\":", 14);
 	str_json(&s, c->key_shares);

@@ -84,6 +84,7 @@ static void
 version(void)
 {
 	printf("missive %s\n", PACKAGE_VERSION);
+	printf("TLS: %s\n", tls_library());
 	fputs(_("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
 	    "This is free software: you are free to change and redistribute it.\n"
 	    "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);

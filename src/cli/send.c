@@ -385,7 +385,7 @@ build_job(struct opts *o, const struct profile *pr, struct smtp_job *job,
 	return 0;
 }
 
-/* Reads the whole body file ("-" = stdin); NULL with e. */
+/* The message of the options and the profile; NULL with e. */
 static struct msg *
 build_msg(struct opts *o, const struct profile *pr, const char *from,
     const char *to, const char *helo, struct err *e)

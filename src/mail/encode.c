@@ -196,52 +196,96 @@ enc_b64_decode(struct buf *out, const char *in, size_t n)
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static void
-qp_line(struct buf *out, const unsigned char *s, size_t n)
+/* One character of a line; last: it ends the line (whitespace there
+ * must be escaped, and it needs no room for a soft break's '='). */
+static size_t
+qp_put(struct enc_qp *q, char *o, unsigned char c, bool last)
 {
-	size_t j, col = 0, tl;
-	bool enc, last;
-	char t[3];
+	size_t w = 0, tl;
+	bool enc;
 
-	for (j = 0; j < n; j++) {
-		unsigned char c = s[j];
-
-		last = j + 1 == n;
-		if (c == ' ' || c == '\t')
-			enc = last;	/* trailing whitespace would be lost */
-		else
-			enc = c < 33 || c > 126 || c == '=';
-		tl = enc ? 3 : 1;
-		/* Room for the char, plus the '=' of a soft break unless
-		 * this char ends the line. */
-		if (col + tl > (last ? 76u : 75u)) {
-			buf_add(out, "=\r\n", 3);
-			col = 0;
-		}
-		if (enc) {
-			t[0] = '=';
-			t[1] = hexdig[c >> 4];
-			t[2] = hexdig[c & 15];
-			buf_add(out, t, 3);
-		} else
-			buf_addc(out, (char)c);
-		col += tl;
+	if (c == ' ' || c == '\t')
+		enc = last;	/* trailing whitespace would be lost */
+	else
+		enc = c < 33 || c > 126 || c == '=';
+	tl = enc ? 3 : 1;
+	/* Room for the char, plus the '=' of a soft break unless this char
+	 * ends the line. */
+	if (q->col + tl > (last ? 76u : 75u)) {
+		memcpy(o, "=\r\n", 3);
+		w = 3;
+		q->col = 0;
 	}
+	if (enc) {
+		o[w++] = '=';
+		o[w++] = hexdig[c >> 4];
+		o[w++] = hexdig[c & 15];
+	} else
+		o[w++] = (char)c;
+	q->col += tl;
+	return w;
+}
+
+void
+enc_qp_init(struct enc_qp *q)
+{
+	q->col = 0;
+	q->held = -1;
+}
+
+size_t
+enc_qp_feed(struct enc_qp *q, char *out, const char *in, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] == '\n') {
+			if (q->held >= 0)
+				w += qp_put(q, out + w, (unsigned char)q->held, true);
+			q->held = -1;
+			out[w++] = '\r';
+			out[w++] = '\n';
+			q->col = 0;
+			continue;
+		}
+		/* Whether the held char ends its line is known now: no. */
+		if (q->held >= 0)
+			w += qp_put(q, out + w, (unsigned char)q->held, false);
+		q->held = u[i];
+	}
+	return w;
+}
+
+size_t
+enc_qp_end(struct enc_qp *q, char *out)
+{
+	size_t w = 0;
+
+	if (q->held >= 0) {
+		w = qp_put(q, out, (unsigned char)q->held, true);
+		out[w++] = '\r';
+		out[w++] = '\n';
+	}
+	enc_qp_init(q);
+	return w;
 }
 
 void
 enc_qp_encode(struct buf *out, const char *in, size_t n)
 {
-	size_t i = 0, e;
+	struct enc_qp q;
+	char tmp[ENC_QP_OUT(1024)];
+	size_t k;
 
-	while (i < n) {
-		e = i;
-		while (e < n && in[e] != '\n')
-			e++;
-		qp_line(out, (const unsigned char *)in + i, e - i);
-		buf_add(out, "\r\n", 2);
-		i = e + 1;
+	enc_qp_init(&q);
+	while (n > 0) {
+		k = n < 1024 ? n : 1024;
+		buf_add(out, tmp, enc_qp_feed(&q, tmp, in, k));
+		in += k;
+		n -= k;
 	}
+	buf_add(out, tmp, enc_qp_end(&q, tmp));
 }
 
 static int

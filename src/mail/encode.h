@@ -46,6 +46,18 @@ int enc_b64_decode(struct buf *out, const char *in, size_t n);
  * '=', controls, 8-bit bytes and whitespace before a line end are
  * escaped, long lines get soft breaks. */
 void enc_qp_encode(struct buf *out, const char *in, size_t n);
+/* The same fed in pieces of any size (mail/textsrc.c streams a body
+ * through it): a character is written once the next one says whether
+ * it ends its line. feed writes at most ENC_QP_OUT(n) bytes to out, end
+ * at most ENC_QP_OUT(0) (the held character and its line end). */
+struct enc_qp {
+	size_t col;		/* characters on the output line so far */
+	int held;		/* the last character, not written yet, or -1 */
+};
+#define ENC_QP_OUT(n)	(3 * (size_t)(n) + 3 * ((size_t)(n) / 25 + 2) + 2)
+void enc_qp_init(struct enc_qp *q);
+size_t enc_qp_feed(struct enc_qp *q, char *out, const char *in, size_t n);
+size_t enc_qp_end(struct enc_qp *q, char *out);
 /* Decodes quoted-printable; CRLF hard breaks become LF. -1 on a
  * malformed escape. */
 int enc_qp_decode(struct buf *out, const char *in, size_t n);

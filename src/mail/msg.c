@@ -1,7 +1,9 @@
 /* The message layer (see msg.h): validates what the user typed, then
- * renders headers and the text part into memory and streams
+ * renders the headers into memory, streams the text part through a text
+ * source (mail/textsrc.c: typed text, or a file read in blocks) and
  * attachments from disk as base64 through a small fixed buffer, so the
- * exact size is known before the first byte goes out. */
+ * exact size is known before the first byte goes out and memory does
+ * not grow with the message. */
 #include "config.h"
 
 #include <ctype.h>
@@ -25,9 +27,14 @@
 #include "mail/address.h"
 #include "mail/encode.h"
 #include "mail/msg.h"
+#include "mail/textsrc.h"
 
-#define BODY_MAX	(64u << 20)	/* text bodies larger than this: attach */
+#define SIG_MAX		(64u << 20)	/* a signature is read whole */
 #define FLOW_WIDTH	72		/* RFC 3676 soft breaks */
+/* Every boundary starts so; a text with a line that does too is sent
+ * quoted-printable, where "=_" cannot occur. */
+#define BOUNDARY_PREFIX	"=_missive_"
+#define BOUNDARY_LINE	"--" BOUNDARY_PREFIX
 #define IN_LINES	256		/* base64 lines encoded per refill */
 #define IN_SIZE		(ENC_B64_LINE_IN * IN_LINES)
 #define OUT_SIZE	(ENC_B64_LINE * IN_LINES)
@@ -45,7 +52,7 @@ struct attach {
 	uint64_t wire;		/* raw: its size on the wire */
 };
 
-enum seg_kind { SEG_MEM, SEG_FILE };
+enum seg_kind { SEG_MEM, SEG_TEXT, SEG_FILE };
 
 struct seg {
 	enum seg_kind kind;
@@ -57,8 +64,9 @@ struct msg {
 	struct addr_list from, to, cc, bcc, reply_to;
 	char *subject;			/* trimmed; NULL when empty */
 	char *in_reply_to, *references;	/* "<a@b> <c@d>" or NULL */
-	char *body;			/* LF lines, signature and flowed applied */
-	size_t body_len;
+	struct textsrc *text;		/* the body and signature, scanned */
+	enum textsrc_enc text_enc;	/* chosen by msg_start */
+	bool text_8bit;
 	bool flowed;
 	struct attach *att;
 	size_t natt;
@@ -250,13 +258,13 @@ read_text(const char *what, const char *path, char **out, size_t *outlen,
 		}
 		if (r == 0)
 			break;
-		if (b.len + (size_t)r > BODY_MAX) {
+		if (b.len + (size_t)r > SIG_MAX) {
 			if (!in)
 				close(fd);
 			buf_free(&b);
 			return err_setr(e, "usage", _("%s: `%s` is larger than "
 			    "%u MiB; send it as an attachment"), what, shown,
-			    BODY_MAX >> 20);
+			    SIG_MAX >> 20);
 		}
 		buf_add(&b, tmp, (size_t)r);
 	}
@@ -265,22 +273,6 @@ read_text(const char *what, const char *path, char **out, size_t *outlen,
 	*out = b.data;
 	*outlen = b.len;
 	return 0;
-}
-
-/* CRLF and lone CR become LF. */
-static void
-norm_newlines(struct buf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\r') {
-			buf_addc(out, '\n');
-			if (i + 1 < n && s[i + 1] == '\n')
-				i++;
-		} else
-			buf_addc(out, s[i]);
-	}
 }
 
 static size_t
@@ -425,23 +417,6 @@ wrap_text(struct buf *out, const char *s, size_t n, size_t width)
 		}
 		i = e + 1;
 	}
-}
-
-/* Whether a line is longer than MSG_LONG_LINE characters. */
-static bool
-has_long_line(const char *s, size_t n)
-{
-	size_t i = 0, e;
-
-	while (i < n) {
-		e = i;
-		while (e < n && s[e] != '\n')
-			e++;
-		if (cp_count(s + i, e - i) > MSG_LONG_LINE)
-			return true;
-		i = e + 1;
-	}
-	return false;
 }
 
 /* --- extra header lines */
@@ -728,8 +703,7 @@ msg_new(const struct msg_spec *spec, struct err *e)
 		{ N_("HELO name"), offsetof(struct msg_spec, helo) },
 	};
 	struct msg *m;
-	struct buf body;
-	char *raw = NULL, *sig = NULL;
+	char *sig = NULL;
 	size_t i, rawlen = 0, siglen = 0, bad;
 	const char *s;
 
@@ -772,25 +746,21 @@ msg_new(const struct msg_spec *spec, struct err *e)
 			m->subject = xstrndup(a, (size_t)(z - a));
 	}
 
-	/* Body: typed text or a file, then the signature. */
+	/* Body: typed text or a file (streamed, never read whole), then the
+	 * signature; one scan of the text chooses its encoding. */
+	m->text = textsrc_new();
+	textsrc_watch(m->text, BOUNDARY_LINE);
 	if (spec->body_file != NULL) {
-		if (read_text(_("Body"), spec->body_file, &raw, &rawlen, e) == -1)
+		if (textsrc_add_file(m->text, _("Body"), spec->body_file, e) == -1)
 			goto fail;
-		if (!enc_utf8_valid(raw, rawlen, &bad)) {
-			err_setr(e, "usage", _("Body: `%s` is not valid UTF-8 (byte "
-			    "%zu); convert it (iconv -t UTF-8) or attach it"),
-			    strcmp(spec->body_file, "-") == 0 ? _("standard input") :
-			    spec->body_file, bad + 1);
-			goto fail;
-		}
 	} else if (spec->body != NULL) {
 		rawlen = strlen(spec->body);
-		raw = xstrndup(spec->body, rawlen);
-		if (!enc_utf8_valid(raw, rawlen, &bad)) {
+		if (!enc_utf8_valid(spec->body, rawlen, &bad)) {
 			err_setr(e, "usage", _("Body: is not valid UTF-8 (byte %zu)"),
 			    bad + 1);
 			goto fail;
 		}
+		textsrc_add_mem(m->text, spec->body, rawlen);
 	}
 	if (spec->signature_file != NULL) {
 		if (read_text(_("Signature"), spec->signature_file, &sig, &siglen, e) == -1)
@@ -800,53 +770,62 @@ msg_new(const struct msg_spec *spec, struct err *e)
 			    "(byte %zu)"), spec->signature_file, bad + 1);
 			goto fail;
 		}
+		/* The separator once, even if the file has it already ("-- "
+		 * and any line end). */
+		if (!(siglen >= 4 && (memcmp(sig, "-- \n", 4) == 0 ||
+		    memcmp(sig, "-- \r", 4) == 0)))
+			textsrc_add_mem(m->text, "-- \n", 4);
+		textsrc_add_mem(m->text, sig, siglen);
 	}
-	buf_init(&body);
-	buf_adds(&body, "");
-	if (raw != NULL)
-		norm_newlines(&body, raw, rawlen);
-	if (body.len > 0 && body.data[body.len - 1] != '\n')
-		buf_addc(&body, '\n');
-	if (sig != NULL) {
-		struct buf sb;
+	free(sig);
+	sig = NULL;
+	if (textsrc_scan(m->text, e) == -1)
+		goto fail;
+	if (textsrc_shape(m->text)->utf8_bad) {
+		const struct textsrc_shape *sh = textsrc_shape(m->text);
+		const char *name = textsrc_part_name(m->text, sh->bad_part);
 
-		buf_init(&sb);
-		buf_adds(&sb, "");
-		norm_newlines(&sb, sig, siglen);
-		/* The separator once, even if the file has it already. */
-		if (!(sb.len >= 4 && memcmp(sb.data, "-- \n", 4) == 0))
-			buf_adds(&body, "-- \n");
-		buf_add(&body, sb.data, sb.len);
-		if (sb.len > 0 && sb.data[sb.len - 1] != '\n')
-			buf_addc(&body, '\n');
-		buf_free(&sb);
+		err_setr(e, "usage", _("Body: `%s` is not valid UTF-8 (byte "
+		    "%zu); convert it (iconv -t UTF-8) or attach it"),
+		    name != NULL ? name : "?", (size_t)sh->bad_at + 1);
+		goto fail;
 	}
 	if (spec->wrap != MSG_WRAP_AUTO && spec->wrap != MSG_WRAP_OFF &&
 	    (spec->wrap < MSG_WRAP_MIN || spec->wrap > MSG_WRAP_MAX)) {
 		err_setr(e, "usage", _("wrap: %d is not off or a width from %d "
 		    "to %d"), spec->wrap, MSG_WRAP_MIN, MSG_WRAP_MAX);
-		buf_free(&body);
 		goto fail;
 	}
+	/* A line over MSG_LONG_LINE characters (the scan counted them): a
+	 * text of short lines stays streamed. */
 	m->flowed = spec->flowed || (spec->wrap == MSG_WRAP_AUTO &&
-	    has_long_line(body.data, body.len));
+	    textsrc_shape(m->text)->maxchars > MSG_LONG_LINE);
 	if (m->flowed || spec->wrap > 0) {
-		struct buf fb;
+		/* Wrapping and format=flowed rework lines: done on the text
+		 * in memory. */
+		struct buf text, fb;
 
+		buf_init(&text);
+		buf_adds(&text, "");
+		if (textsrc_text(m->text, &text, e) == -1) {
+			buf_free(&text);
+			goto fail;
+		}
 		buf_init(&fb);
 		buf_adds(&fb, "");
 		if (m->flowed)
-			flow_text(&fb, body.data, body.len);
+			flow_text(&fb, text.data, text.len);
 		else
-			wrap_text(&fb, body.data, body.len, (size_t)spec->wrap);
-		buf_free(&body);
-		body = fb;
+			wrap_text(&fb, text.data, text.len, (size_t)spec->wrap);
+		buf_free(&text);
+		textsrc_free(m->text);
+		m->text = textsrc_new();
+		textsrc_watch(m->text, BOUNDARY_LINE);
+		textsrc_add_mem(m->text, fb.data, fb.len);
+		buf_free(&fb);
+		if (textsrc_scan(m->text, e) == -1)
+			goto fail;
 	}
-	m->body = body.data;
-	m->body_len = body.len;
-	free(raw);
-	free(sig);
-	raw = sig = NULL;
 
 	if (spec->attach != NULL) {
 		for (i = 0; spec->attach[i] != NULL; i++) {
@@ -896,12 +875,11 @@ msg_new(const struct msg_spec *spec, struct err *e)
 	{
 		char *r = hex_random(16);
 
-		m->boundary = xasprintf("=_missive_%s", r);
+		m->boundary = xasprintf(BOUNDARY_PREFIX "%s", r);
 		free(r);
 	}
 	return m;
 fail:
-	free(raw);
 	free(sig);
 	msg_free(m);
 	return NULL;
@@ -923,7 +901,7 @@ msg_free(struct msg *m)
 	free(m->subject);
 	free(m->in_reply_to);
 	free(m->references);
-	free(m->body);
+	textsrc_free(m->text);
 	for (i = 0; i < m->natt; i++) {
 		free(m->att[i].path);
 		free(m->att[i].name);
@@ -1094,64 +1072,27 @@ render_headers(struct msg *m, struct buf *b, bool utf8)
 	}
 }
 
-/* The text part: its Content-Type/Content-Transfer-Encoding lines into
- * hdr, its encoded body into body. */
+/* The text part's Content-Type/Content-Transfer-Encoding lines into hdr,
+ * and how it is streamed, from the scan of its text. */
 static void
-render_text(struct msg *m, unsigned flags, struct buf *hdr, struct buf *body)
+render_text(struct msg *m, unsigned flags, bool multipart, struct buf *hdr)
 {
-	const char *s = m->body, *cte;
-	size_t i, line = 0, maxline = 0;
-	bool nul = false, high = false;
+	const struct textsrc_shape *sh = textsrc_shape(m->text);
+	bool fits = !sh->nul && sh->maxline <= ENC_MAXLINE &&
+	    !(multipart && sh->watched);
+	const char *cte;
 
-	for (i = 0; i < m->body_len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			if (line > maxline)
-				maxline = line;
-			line = 0;
-			continue;
-		}
-		line++;
-		if (c == 0)
-			nul = true;
-		else if (c >= 0x80)
-			high = true;
-	}
-	if (line > maxline)
-		maxline = line;
-	if (!nul && maxline <= ENC_MAXLINE && !high)
+	if (fits && !sh->high)
 		cte = "7bit";
-	else if (!nul && maxline <= ENC_MAXLINE && (flags & MSG_8BIT))
+	else if (fits && (flags & MSG_8BIT))
 		cte = "8bit";
 	else
 		cte = "quoted-printable";
+	m->text_enc = cte[0] == 'q' ? TEXTSRC_QP : TEXTSRC_CRLF;
+	m->text_8bit = cte[0] == '8';
 	buf_addf(hdr, "Content-Type: text/plain; charset=utf-8%s\r\n",
 	    m->flowed ? "; format=flowed" : "");
 	buf_addf(hdr, "Content-Transfer-Encoding: %s\r\n", cte);
-	if (cte[0] == 'q') {
-		enc_qp_encode(body, s, m->body_len);
-		return;
-	}
-	for (i = 0; i < m->body_len; i++) {
-		if (s[i] == '\n')
-			buf_add(body, "\r\n", 2);
-		else
-			buf_addc(body, s[i]);
-	}
-}
-
-/* Whether "--boundary" can be mistaken for a delimiter in text. */
-static bool
-boundary_in(const char *b, const char *text, size_t n)
-{
-	size_t bl = strlen(b), i;
-
-	for (i = 0; i + bl + 2 <= n; i++)
-		if ((i == 0 || text[i - 1] == '\n') && text[i] == '-' &&
-		    text[i + 1] == '-' && memcmp(text + i + 2, b, bl) == 0)
-			return true;
-	return false;
 }
 
 /* --- a message made elsewhere */
@@ -1307,9 +1248,9 @@ raw_scan(const struct attach *a, unsigned flags, uint64_t *wire, bool *eight)
 int
 msg_start(struct msg *m, unsigned flags, struct err *e)
 {
-	struct buf body;
 	struct enc_hdr h;
 	size_t i, mark;
+	uint64_t tsize;
 	bool utf8 = (flags & MSG_UTF8) != 0, raw8 = false;
 	char *sh;
 
@@ -1345,73 +1286,60 @@ msg_start(struct msg *m, unsigned flags, struct err *e)
 		if (check_attach(m->att[i].path, &m->att[i].size, e) == -1)
 			return -1;
 
-	buf_init(&body);
-	buf_adds(&body, "");
 	buf_adds(&m->mem, "");
 	render_headers(m, &m->mem, utf8);
 	m->hdr_utf8 = enc_has_8bit(m->mem.data, m->mem.len);
 	if (m->natt == 0) {
-		render_text(m, flags, &m->mem, &body);
+		render_text(m, flags, false, &m->mem);
 		buf_add(&m->mem, "\r\n", 2);
-		buf_add(&m->mem, body.data, body.len);
 		seg_add(m, SEG_MEM, 0, m->mem.len, 0);
 	} else {
-		struct buf th;
-
-		buf_init(&th);
-		buf_adds(&th, "");
-		render_text(m, flags, &th, &body);
-		/* The boundary cannot occur in base64 or quoted-printable
-		 * ("=_" never appears there); check the text part anyway. */
-		while (boundary_in(m->boundary, body.data, body.len)) {
-			char *r = hex_random(16);
-
-			free(m->boundary);
-			m->boundary = xasprintf("=_missive_%s", r);
-			free(r);
-		}
 		enc_hdr_begin(&h, &m->mem, "Content-Type");
 		enc_hdr_token(&h, " ", "multipart/mixed", 15);
 		enc_hdr_param(&h, "boundary", m->boundary);
 		enc_hdr_end(&h);
 		buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
-		buf_add(&m->mem, th.data, th.len);
+		render_text(m, flags, true, &m->mem);
 		buf_add(&m->mem, "\r\n", 2);
-		buf_add(&m->mem, body.data, body.len);
-		buf_free(&th);
-		mark = 0;
-		for (i = 0; i < m->natt; i++) {
-			struct attach *a = &m->att[i];
-			bool eight = false;
+		seg_add(m, SEG_MEM, 0, m->mem.len, 0);
+	}
+	if (textsrc_size(m->text, m->text_enc, &tsize, e) == -1)
+		return -1;
+	seg_add(m, SEG_TEXT, 0, 0, 0);
+	m->size += tsize;
+	mark = m->mem.len;
+	for (i = 0; i < m->natt; i++) {
+		struct attach *a = &m->att[i];
+		bool eight = false;
 
-			a->raw = strcmp(a->type, "message/rfc822") == 0 &&
-			    raw_scan(a, flags, &a->wire, &eight);
-			if (eight && a->raw)
-				raw8 = true;
-			buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
-			enc_hdr_begin(&h, &m->mem, "Content-Type");
-			enc_hdr_token(&h, " ", a->type, strlen(a->type));
-			if (a->charset != NULL)
-				enc_hdr_param(&h, "charset", a->charset);
-			enc_hdr_param(&h, "name", a->name);
-			enc_hdr_end(&h);
-			enc_hdr_begin(&h, &m->mem, "Content-Disposition");
-			enc_hdr_token(&h, " ", "attachment", 10);
-			enc_hdr_param(&h, "filename", a->name);
-			enc_hdr_end(&h);
-			buf_addf(&m->mem, "Content-Transfer-Encoding: %s\r\n\r\n",
-			    !a->raw ? "base64" : eight ? "8bit" : "7bit");
-			seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
-			seg_add(m, SEG_FILE, 0, 0, i);
-			m->size += a->raw ? a->wire : enc_b64_mime_size(a->size);
-			mark = m->mem.len;
-		}
+		a->raw = strcmp(a->type, "message/rfc822") == 0 &&
+		    raw_scan(a, flags, &a->wire, &eight);
+		if (eight && a->raw)
+			raw8 = true;
+		buf_addf(&m->mem, "\r\n--%s\r\n", m->boundary);
+		enc_hdr_begin(&h, &m->mem, "Content-Type");
+		enc_hdr_token(&h, " ", a->type, strlen(a->type));
+		if (a->charset != NULL)
+			enc_hdr_param(&h, "charset", a->charset);
+		enc_hdr_param(&h, "name", a->name);
+		enc_hdr_end(&h);
+		enc_hdr_begin(&h, &m->mem, "Content-Disposition");
+		enc_hdr_token(&h, " ", "attachment", 10);
+		enc_hdr_param(&h, "filename", a->name);
+		enc_hdr_end(&h);
+		buf_addf(&m->mem, "Content-Transfer-Encoding: %s\r\n\r\n",
+		    !a->raw ? "base64" : eight ? "8bit" : "7bit");
+		seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
+		seg_add(m, SEG_FILE, 0, 0, i);
+		m->size += a->raw ? a->wire : enc_b64_mime_size(a->size);
+		mark = m->mem.len;
+	}
+	if (m->natt > 0) {
 		buf_addf(&m->mem, "\r\n--%s--\r\n", m->boundary);
 		seg_add(m, SEG_MEM, mark, m->mem.len - mark, 0);
 	}
-	buf_free(&body);
 	m->size += m->mem.len;
-	m->is8bit = raw8 || enc_has_8bit(m->mem.data, m->mem.len);
+	m->is8bit = raw8 || enc_has_8bit(m->mem.data, m->mem.len) || m->text_8bit;
 	m->started = true;
 	return 0;
 }
@@ -1548,6 +1476,23 @@ msg_read(struct msg *m, char *buf, size_t len, struct err *e)
 				m->si++;
 				m->soff = 0;
 			}
+			continue;
+		}
+		if (s->kind == SEG_TEXT) {
+			ssize_t n;
+
+			if (m->soff == 0) {
+				if (textsrc_start(m->text, m->text_enc, e) == -1)
+					return read_fail(m, e);
+				m->soff = 1;	/* started */
+			}
+			if ((n = textsrc_read(m->text, buf + total, len - total, e)) < 0)
+				return read_fail(m, e);
+			if (n == 0) {
+				m->si++;
+				m->soff = 0;
+			}
+			total += (size_t)n;
 			continue;
 		}
 		if (m->out_off < m->out_len) {

@@ -1,6 +1,6 @@
 /* The message layer: turns what a person typed (addresses, subject, body,
  * attachments) into an RFC 5322/MIME message that the engine pulls in
- * chunks, never holding attachments in memory. */
+ * chunks, never holding a body file or attachments in memory. */
 #ifndef MISSIVE_MSG_H
 #define MISSIVE_MSG_H
 
@@ -17,7 +17,8 @@ struct msg_spec {
 	const char *to, *cc, *bcc;	/* comma-separated lists as typed; may be NULL */
 	const char *subject;		/* may be NULL or "" */
 	const char *body;		/* body text, LF or CRLF line ends; NULL = empty */
-	const char *body_file;		/* read body from this file instead ("-" = stdin) */
+	const char *body_file;		/* body from this file instead ("-" = stdin),
+					 * streamed (mail/textsrc.h) */
 	const char *signature_file;	/* appended after "-- " line; may be NULL */
 	const char *const *attach;	/* NULL-terminated list of file paths, or NULL */
 	const char *reply_to, *in_reply_to, *references;	/* optional */

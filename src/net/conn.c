@@ -163,10 +163,16 @@ tcp_open(const char *host, int port, int timeout, atomic_bool *cancel,
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
 	snprintf(portstr, sizeof portstr, "%d", port);
+	/* An address literal needs no resolver, nor AI_ADDRCONFIG's look at
+	 * the interfaces (a netlink socket, an nscd attempt). */
+	hints.ai_flags = AI_NUMERICHOST;
 	t0 = time_now();
 	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		hints.ai_flags = AI_ADDRCONFIG;
+		rc = getaddrinfo(host, portstr, &hints, &res);
+	}
 	if (rc == EAI_BADFLAGS || (rc != 0 && rc != EAI_NONAME && rc != EAI_AGAIN)) {
 		hints.ai_flags = 0;
 		rc = getaddrinfo(host, portstr, &hints, &res);

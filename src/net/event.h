@@ -84,7 +84,12 @@ struct tls_info {
 	char *host;		/* the name or address the leaf was checked for */
 	bool ca_file;		/* the anchors came from a CA file */
 	enum tls_pin_fail pin_failed;
-	bool resumed;
+	bool resumed;		/* no certificate was sent: the chain and the
+				 * verdict are those of the full handshake
+				 * resumed, made under the same settings */
+	long long checked_at;	/* when the chain was checked (seconds since
+				 * the epoch): by this handshake, or by the
+				 * one resumed */
 	struct cert_info *chain;	/* leaf first */
 	size_t nchain;
 };

@@ -623,6 +623,9 @@ tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 	cfg->insecure = s->job->insecure || s->job->probe;
 	cfg->tls_min = s->job->tls_min;
 	cfg->timeout = s->job->timeout;
+	cfg->port = s->job->port;
+	/* A probe is there to see the certificate: never resumed. */
+	cfg->resume = s->job->probe ? NULL : s->job->resume;
 }
 
 /* Handshakes and reports. 0 when TLS is up; 1 when it failed in a way
@@ -1013,12 +1016,19 @@ bdat_reply(struct session *s)
  * to back (RFC 3030 4.2) and their replies are collected as they arrive,
  * so a long link costs no round trip per chunk; the last reply is left
  * to the caller. */
+#define BDAT_HEAD	32	/* room for "BDAT n LAST\r\n" before a chunk */
+#define QUIT_LINE	"QUIT\r\n"
+
 static int
 send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 {
 	struct err e = { 0 };
 	struct buf out;
-	char *chunk = xmalloc(BDAT_CHUNK);
+	/* The command, its chunk and (after the last) QUIT go out in one
+	 * write, so one TLS record when they fit: the chunk is read in
+	 * place after room for its command. */
+	char *mem = xmalloc(BDAT_HEAD + BDAT_CHUNK + sizeof QUIT_LINE);
+	char *chunk = mem + BDAT_HEAD;
 	uint64_t sent = first_sent;
 	size_t pending = 0;	/* chunks whose reply has not been read */
 	double last = 0;
@@ -1049,13 +1059,17 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 		cmd_add(s, &out, head, NULL);
 		if (lastchunk && commit(s) == -1)
 			goto out;
-		if (send_raw(s, out.data, out.len) == -1 ||
-		    send_raw(s, chunk, have) == -1)
+		memcpy(chunk - out.len, out.data, out.len);
+		n = (ssize_t)(out.len + have);
+		if (lastchunk && pipe) {
+			memcpy(chunk + have, QUIT_LINE, strlen(QUIT_LINE));
+			n += (ssize_t)strlen(QUIT_LINE);
+			dialogue(s, '>', "QUIT", 4);
+		}
+		if (send_raw(s, chunk - out.len, (size_t)n) == -1)
 			goto out;
 		sent += have;
 		pending++;
-		if (lastchunk && pipe && cmd(s, "QUIT") == -1)
-			goto out;
 		progress(s, sent, total, &last, lastchunk);
 		/* Without PIPELINING each chunk waits for its answer. With
 		 * it, answers are taken as they arrive and at most
@@ -1079,7 +1093,7 @@ send_bdat(struct session *s, uint64_t total, uint64_t first_sent, bool pipe)
 	}
 	rc = 0;
 out:
-	free(chunk);
+	free(mem);
 	buf_free(&out);
 	return rc;
 }

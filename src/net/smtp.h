@@ -11,6 +11,7 @@
 
 struct msg;
 struct conn_ops;
+struct tls_resume;
 
 enum tls_mode { TLS_OFF, TLS_OPPORTUNISTIC, TLS_STARTTLS, TLS_IMPLICIT };
 
@@ -63,6 +64,9 @@ struct smtp_job {
 	void *commit_arg;
 	char *sent_maildir;	/* keep a copy here once sent, or NULL */
 	struct msg *msg;	/* owned by the job; NULL for probe */
+	struct tls_resume *resume;	/* TLS sessions to resume and keep (the
+				 * composer's, across its sends), or NULL;
+				 * not owned, one job at a time */
 	/* Under opportunistic, a remembered server that offers no STARTTLS,
 	 * refuses it or fails the handshake gets nothing (reason
 	 * tls_downgrade), --fallback-plaintext or not; a changed key is

@@ -11,7 +11,10 @@
 #include <wolfssl/ssl.h>
 #include <wolfssl/openssl/evp.h>
 #include <wolfssl/openssl/x509v3.h>
+#include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 #include <wolfssl/error-ssl.h>
@@ -46,10 +49,152 @@ struct tls_session {
 	bool refused;		/* verify_decide said no: why holds it */
 	bool established;	/* the handshake completed: close_notify on close */
 	struct err why;
+	/* Resumption: where the session is kept when it ends, under which
+	 * key, with the record of the handshake that checked its
+	 * certificate. */
+	struct tls_resume *resume;
+	char *resume_key;
+	struct tls_info *record;
 	unsigned char head[8];	/* the first bytes the peer sent: plain text
 				 * where TLS was expected shows here */
 	size_t nhead;
 };
+
+/* --- kept sessions */
+
+#define RESUME_MAX	8	/* servers remembered; the oldest goes first */
+
+struct resume_entry {
+	char *key;
+	unsigned char *sess;	/* wolfSSL_i2d_SSL_SESSION: secret */
+	size_t len;
+	struct tls_info *record;
+};
+
+struct tls_resume {
+	struct resume_entry e[RESUME_MAX];
+	size_t n;
+};
+
+struct tls_resume *
+tls_resume_new(void)
+{
+	return xcalloc(1, sizeof(struct tls_resume));
+}
+
+static void
+entry_clear(struct resume_entry *en)
+{
+	free(en->key);
+	if (en->sess != NULL) {
+		mem_wipe(en->sess, en->len);
+		free(en->sess);
+	}
+	tls_info_free(en->record);
+	memset(en, 0, sizeof *en);
+}
+
+void
+tls_resume_free(struct tls_resume *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		entry_clear(&r->e[i]);
+	free(r);
+}
+
+size_t
+tls_resume_count(const struct tls_resume *r)
+{
+	return r != NULL ? r->n : 0;
+}
+
+/* Everything that decides whether a certificate is accepted: a session
+ * made under other settings is never resumed. */
+static char *
+resume_key(const struct tls_cfg *cfg, const char *host)
+{
+	return xasprintf("%s\n%d\n%s\n%s\n%s\n%d\n%d", host, cfg->port,
+	    cfg->ca_file ? cfg->ca_file : "", cfg->fingerprint ? cfg->fingerprint : "",
+	    cfg->pin_pubkey ? cfg->pin_pubkey : "", cfg->insecure, cfg->tls_min);
+}
+
+static struct resume_entry *
+resume_find(struct tls_resume *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->e[i].key, key) == 0)
+			return &r->e[i];
+	return NULL;
+}
+
+/* Keeps the session as it is now (with the tickets the server sent
+ * after the handshake) under the key, replacing an older one. */
+static void
+resume_keep(struct tls_session *s)
+{
+	struct tls_resume *r = s->resume;
+	struct resume_entry *en;
+	WOLFSSL_SESSION *ws = wolfSSL_get1_session(s->ssl);
+	unsigned char *der, *p;
+	int len;
+
+	if (ws == NULL)
+		return;
+	len = wolfSSL_i2d_SSL_SESSION(ws, NULL);
+	if (len <= 0) {
+		wolfSSL_SESSION_free(ws);
+		return;
+	}
+	der = p = xmalloc((size_t)len);
+	if (wolfSSL_i2d_SSL_SESSION(ws, &p) != len) {
+		mem_wipe(der, (size_t)len);
+		free(der);
+		wolfSSL_SESSION_free(ws);
+		return;
+	}
+	wolfSSL_SESSION_free(ws);
+	if ((en = resume_find(r, s->resume_key)) != NULL)
+		entry_clear(en);
+	else {
+		if (r->n == RESUME_MAX) {
+			entry_clear(&r->e[0]);
+			memmove(&r->e[0], &r->e[1], (RESUME_MAX - 1) * sizeof r->e[0]);
+			memset(&r->e[RESUME_MAX - 1], 0, sizeof r->e[0]);
+			r->n--;
+		}
+		en = &r->e[r->n++];
+	}
+	en->key = xstrdup(s->resume_key);
+	en->sess = der;
+	en->len = (size_t)len;
+	en->record = s->record;
+	s->record = NULL;
+}
+
+/* Offers the kept session for this key, if any; the entry offered. */
+static struct resume_entry *
+resume_offer(struct tls_session *s)
+{
+	struct resume_entry *en = resume_find(s->resume, s->resume_key);
+	const unsigned char *p;
+	WOLFSSL_SESSION *ws;
+	int rc;
+
+	if (en == NULL)
+		return NULL;
+	p = en->sess;
+	if ((ws = wolfSSL_d2i_SSL_SESSION(NULL, &p, (long)en->len)) == NULL)
+		return NULL;
+	rc = wolfSSL_set_session(s->ssl, ws);	/* copied */
+	wolfSSL_SESSION_free(ws);
+	return rc == WOLFSSL_SUCCESS ? en : NULL;
+}
 
 static const char *
 cfg_min_name(const struct tls_session *s)
@@ -67,6 +212,44 @@ static const char cipher_list[] =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+/* A wolfSSL built with AES-NI (bench/build-wolfssl) on a processor that
+ * has it: AES-128-GCM is then the cheaper cipher. */
+static const char cipher_list_aesni[] =
+    "TLS13-AES128-GCM-SHA256:TLS13-CHACHA20-POLY1305-SHA256:"
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+/* The key exchange groups offered, in this order, with a key share for
+ * the first two: X25519 is what most servers pick, P-256 what the rest
+ * (and every TLS 1.3 server) support, so neither needs a
+ * HelloRetryRequest. wolfSSL's default list starts with P-521 (which
+ * Exim and Postfix then choose, slowly) and shares X25519 only. P-521
+ * and P-224 come last, never shared: a TLS 1.2 server shows an ECDSA
+ * certificate only on a curve the client lists, and a P-521 one is
+ * good while a P-224 one must reach the check that refuses it in
+ * words (TLS_MIN_EC_BITS). */
+static int groups[] = { WOLFSSL_ECC_X25519, WOLFSSL_ECC_SECP256R1,
+	WOLFSSL_ECC_SECP384R1, WOLFSSL_ECC_SECP521R1, WOLFSSL_ECC_SECP224R1 };
+#define KEY_SHARES 2
+
+static bool
+aesni(void)
+{
+#if defined(WOLFSSL_AESNI) && (defined(__x86_64__) || defined(__i386__))
+	return __builtin_cpu_supports("aes") != 0;
+#else
+	return false;
+#endif
+}
+
+const char *
+tls_library(void)
+{
+	return aesni() ? "wolfSSL " LIBWOLFSSL_VERSION_STRING " (AES-NI)" :
+	    "wolfSSL " LIBWOLFSSL_VERSION_STRING;
+}
 
 int
 tls_init(void)
@@ -267,9 +450,10 @@ fingerprint_of(const unsigned char *der, int len)
 }
 
 /* "RSA-2048", "EC-256", ...; *bits and *kind (0 unknown, 'r' RSA or DSA,
- * 'e' EC) for the minimum sizes. */
+ * 'e' EC) for the minimum sizes. Through an EVP key: the slow way (each
+ * one starts a random number generator), for what key_of_spki leaves. */
 static char *
-key_desc(WOLFSSL_X509 *x, int *bits, char *kind)
+key_desc_evp(WOLFSSL_X509 *x, int *bits, char *kind)
 {
 	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
 	char *d;
@@ -300,22 +484,56 @@ key_desc(WOLFSSL_X509 *x, int *bits, char *kind)
 	return d;
 }
 
-/* SHA-256 of the DER SubjectPublicKeyInfo: what a public-key pin names. */
+/* The same from the SubjectPublicKeyInfo of an RSA or EC key, with
+ * wolfCrypt's decoders; NULL when it cannot tell. */
 static char *
-pubkey_of(WOLFSSL_X509 *x)
+key_of_spki(WOLFSSL_X509 *x, const unsigned char *spki, int len, int *bits,
+    char *kind)
 {
-	WOLFSSL_EVP_PKEY *k = wolfSSL_X509_get_pubkey(x);
-	unsigned char *der = NULL;
-	char *fp;
-	int len;
+	word32 idx = 0;
+	char *d = NULL;
 
-	if (k == NULL)
-		return xstrdup("?");
-	len = wolfSSL_i2d_PUBKEY(k, &der);
-	fp = len > 0 ? fingerprint_of(der, len) : xstrdup("?");
-	XFREE(der, NULL, DYNAMIC_TYPE_OPENSSL);
-	wolfSSL_EVP_PKEY_free(k);
-	return fp;
+	switch (wolfSSL_X509_get_pubkey_type(x)) {
+	case RSAk: {
+		RsaKey k;
+		unsigned char n[1024], e[16], top;
+		word32 nl = sizeof n, el = sizeof e, i;
+
+		if (wc_InitRsaKey(&k, NULL) != 0)
+			return NULL;
+		if (wc_RsaPublicKeyDecode(spki, &idx, &k, (word32)len) == 0 &&
+		    wc_RsaFlattenPublicKey(&k, e, &el, n, &nl) == 0) {
+			for (i = 0; i < nl && n[i] == 0; i++)
+				;
+			/* The modulus' bits: its bytes, less the leading zero
+			 * bits of the first. */
+			*bits = (int)(nl - i) * 8;
+			for (top = i < nl ? n[i] : 0x80; top != 0 && top < 0x80; top <<= 1)
+				(*bits)--;
+			*kind = 'r';
+			d = xasprintf("RSA-%d", *bits);
+		}
+		wc_FreeRsaKey(&k);
+		return d;
+	}
+	case ECDSAk: {
+		ecc_key k;
+
+		if (wc_ecc_init(&k) != 0)
+			return NULL;
+		if (wc_EccPublicKeyDecode(spki, &idx, &k, (word32)len) == 0 &&
+		    k.dp != NULL) {
+			/* The field size; P-521's is not whole bytes. */
+			*bits = k.dp->id == ECC_SECP521R1 ? 521 : wc_ecc_size(&k) * 8;
+			*kind = 'e';
+			d = xasprintf("EC-%d", *bits);
+		}
+		wc_ecc_free(&k);
+		return d;
+	}
+	default:
+		return NULL;
+	}
 }
 
 /* The subjectAltName entries, in the certificate's order (wolfSSL's
@@ -385,7 +603,8 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x, int *bits, char *kind)
 {
 	char *name;
 	const unsigned char *der;
-	int derlen = 0, i, n;
+	unsigned char *spki = NULL;
+	int derlen = 0, spkilen = 0, i, n;
 	struct buf sans;
 	WOLFSSL_STACK *st;
 
@@ -409,8 +628,37 @@ cert_fill(struct cert_info *ci, WOLFSSL_X509 *x, int *bits, char *kind)
 	ci->sans = sans.data;
 	der = wolfSSL_X509_get_der(x, &derlen);
 	ci->fingerprint = fingerprint_of(der, derlen);
-	ci->pubkey = pubkey_of(x);
-	ci->key = key_desc(x, bits, kind);
+	/* The SubjectPublicKeyInfo as the certificate carries it: its
+	 * SHA-256 is what a public-key pin names. */
+	ci->key = NULL;
+	if (wolfSSL_X509_get_pubkey_buffer(x, NULL, &spkilen) == WOLFSSL_SUCCESS &&
+	    spkilen > 0) {
+		spki = xmalloc((size_t)spkilen);
+		if (wolfSSL_X509_get_pubkey_buffer(x, spki, &spkilen) != WOLFSSL_SUCCESS)
+			spkilen = 0;
+	}
+	ci->pubkey = spkilen > 0 ? fingerprint_of(spki, spkilen) : xstrdup("?");
+	if (spkilen > 0)
+		ci->key = key_of_spki(x, spki, spkilen, bits, kind);
+	if (ci->key == NULL)
+		ci->key = key_desc_evp(x, bits, kind);
+	free(spki);
+}
+
+/* The store's current certificate when it is the i-th of the chain as
+ * sent (the leaf, at the last call): the same bytes, parsed already. */
+static WOLFSSL_X509 *
+leaf_of(WOLFSSL_X509_STORE_CTX *store, int i)
+{
+	const unsigned char *der;
+	int len = 0;
+
+	if (i != 0 || store->current_cert == NULL ||
+	    (der = wolfSSL_X509_get_der(store->current_cert, &len)) == NULL ||
+	    (word32)len != store->certs[0].length ||
+	    memcmp(der, store->certs[0].buffer, (size_t)len) != 0)
+		return NULL;
+	return store->current_cert;
 }
 
 /* The peer chain as sent, leaf first, from the verify callback's
@@ -429,13 +677,17 @@ chain_fill(WOLFSSL_X509_STORE_CTX *store, size_t *nchain, int *weak)
 		return NULL;
 	chain = xcalloc((size_t)store->totalCerts, sizeof *chain);
 	for (i = 0; i < store->totalCerts; i++) {
-		WOLFSSL_X509 *x = wolfSSL_X509_d2i(NULL, store->certs[i].buffer,
-		    (int)store->certs[i].length);
+		WOLFSSL_X509 *x = leaf_of(store, i);
+		bool own = x == NULL;
 
-		if (x == NULL)
+		/* The leaf is parsed already (current_cert); the others are
+		 * parsed here. */
+		if (own && (x = wolfSSL_X509_d2i(NULL, store->certs[i].buffer,
+		    (int)store->certs[i].length)) == NULL)
 			continue;
 		cert_fill(&chain[(*nchain)++], x, &bits, &kind);
-		wolfSSL_X509_free(x);
+		if (own)
+			wolfSSL_X509_free(x);
 		if (*weak == -1 && ((kind == 'r' && bits < TLS_MIN_RSA_BITS) ||
 		    (kind == 'e' && bits < TLS_MIN_EC_BITS)))
 			*weak = (int)*nchain - 1;
@@ -685,7 +937,8 @@ ctx_new(const struct tls_cfg *cfg, struct err *e)
 	}
 	if (wolfSSL_CTX_SetMinVersion(ctx, cfg->tls_min == 13 ?
 	    WOLFSSL_TLSV1_3 : WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
-	    wolfSSL_CTX_set_cipher_list(ctx, cipher_list) != WOLFSSL_SUCCESS) {
+	    wolfSSL_CTX_set_cipher_list(ctx, aesni() ? cipher_list_aesni :
+	    cipher_list) != WOLFSSL_SUCCESS) {
 		err_setr(e, "tls_handshake", _("cannot set the TLS version or ciphers"));
 		goto fail;
 	}
@@ -918,6 +1171,7 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
     tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e)
 {
 	struct tls_session *s = xcalloc(1, sizeof *s);
+	struct resume_entry *offered = NULL;
 	int rc;
 
 	*info = NULL;
@@ -939,9 +1193,21 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 	if (ip_literal(host, (unsigned char[16]){ 0 }) == 0)
 		(void)wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME, host,
 		    (unsigned short)strlen(host));
-	/* An X25519 share in the first flight saves the P-256 work and,
-	 * with most servers, a HelloRetryRequest. */
-	(void)wolfSSL_UseKeyShare(s->ssl, WOLFSSL_ECC_X25519);
+	if (wolfSSL_set_groups(s->ssl, groups, sizeof groups / sizeof groups[0]) !=
+	    WOLFSSL_SUCCESS) {
+		err_setr(e, "tls_handshake", _("cannot set the TLS key exchange groups"));
+		goto fail;
+	}
+	for (size_t i = 0; i < KEY_SHARES; i++)
+		(void)wolfSSL_UseKeyShare(s->ssl, (word16)groups[i]);
+	if (cfg->resume != NULL) {
+		s->resume = cfg->resume;
+		s->resume_key = resume_key(cfg, host);
+#ifdef HAVE_SESSION_TICKET
+		(void)wolfSSL_UseSessionTicket(s->ssl);	/* TLS 1.2 tickets */
+#endif
+		offered = resume_offer(s);
+	}
 	rc = wolfSSL_connect(s->ssl);
 	if (s->refused) {
 		/* Refused at the leaf: wolfSSL has sent the alert. */
@@ -956,6 +1222,14 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		goto fail;
 	}
 	s->established = true;
+	if (s->ti == NULL && offered != NULL && wolfSSL_session_reused(s->ssl) == 1) {
+		/* No certificate in a resumed handshake: the record is the
+		 * full handshake's, whose key (server, CA, pins, --insecure,
+		 * version) this one shares. */
+		s->ti = tls_info_dup(offered->record);
+		free(s->ti->group);
+		s->ti->group = xstrdup(wolfSSL_get_curve_name(s->ssl));
+	}
 	if (s->ti == NULL) {
 		/* No certificate reached the check (an anonymous suite):
 		 * refused, with a close_notify as the only word left. */
@@ -967,11 +1241,15 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		}
 	}
 	s->ti->resumed = wolfSSL_session_reused(s->ssl) == 1;
+	if (!s->ti->resumed)
+		s->ti->checked_at = (long long)time(NULL);
 	/* The version and cipher are final now. */
 	free(s->ti->version);
 	free(s->ti->cipher);
 	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	if (s->resume != NULL)
+		s->record = tls_info_dup(s->ti);	/* kept with the session */
 	*info = s->ti;
 	s->ti = NULL;
 	return s;
@@ -1059,11 +1337,17 @@ tls_close(struct tls_session *s)
 {
 	if (s == NULL)
 		return;
+	/* The session is kept for the next handshake with this server now
+	 * that the server's tickets (sent after the handshake) are in. */
+	if (s->established && s->ssl != NULL && s->record != NULL)
+		resume_keep(s);
 	/* close_notify, without waiting for the server's: the session ends
 	 * cleanly on the wire, not by a bare TCP close. */
 	if (s->established && s->ssl != NULL)
 		(void)wolfSSL_shutdown(s->ssl);
 	tls_info_free(s->ti);
+	tls_info_free(s->record);
+	free(s->resume_key);
 	if (s->ssl != NULL)
 		wolfSSL_free(s->ssl);
 	if (s->ctx != NULL)

@@ -13,6 +13,7 @@
 
 struct tls_info;
 struct tls_session;
+struct tls_resume;
 
 struct tls_cfg {
 	const char *ca_file;		/* NULL: system store */
@@ -21,7 +22,28 @@ struct tls_cfg {
 	bool insecure;
 	int tls_min;			/* 12 or 13 */
 	int timeout;
+	int port;			/* with the host, names a kept session */
+	struct tls_resume *resume;	/* sessions to resume and keep, or NULL */
 };
+
+/* Sessions kept for resuming (a TLS 1.3 ticket, a TLS 1.2 session ID or
+ * ticket), each under the server (host, port) and every setting that
+ * decides whether a certificate is accepted (CA file, fingerprint,
+ * public-key pins, --insecure, the lowest version), with the record of
+ * the full handshake that checked the certificate. A resumed handshake
+ * sends no certificate: its record (tls_info) is that one's, marked
+ * resumed, with the time of the check (doc/design.md, "Resumed TLS
+ * sessions"). Only sessions whose certificate was accepted are kept; a
+ * changed setting finds none. Plain bytes, wiped when dropped: whoever
+ * holds it may hand it to one handshake at a time, on any thread. */
+struct tls_resume *tls_resume_new(void);
+void tls_resume_free(struct tls_resume *r);
+/* How many sessions it holds (tests). */
+size_t tls_resume_count(const struct tls_resume *r);
+
+/* "wolfSSL 5.5.4", with " (AES-NI)" when AES-GCM is accelerated (the
+ * cipher order then puts it first). Static. */
+const char *tls_library(void);
 
 /* Once per process, from main(). */
 int tls_init(void);

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "mail/msg.h"
 #include "net/smtp.h"
+#include "net/tls.h"
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
@@ -336,6 +337,10 @@ go(struct ui *u)
 	}
 	n = msg_env_count(m);
 	job.msg = m;
+	/* The next send to this server resumes this one's TLS session. */
+	if (u->resume == NULL)
+		u->resume = tls_resume_new();
+	job.resume = u->resume;
 	/* The typed password, for a profile that has no other way. */
 	if (job.user != NULL && job.password == NULL && job.password_cmd == NULL &&
 	    u->password != NULL) {

@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "mail/answer.h"
 #include "net/smtp.h"
+#include "net/tls.h"
 #include "net/worker.h"
 #include "store/draft.h"
 #include "store/history.h"
@@ -318,6 +319,7 @@ start_cleanup(struct ui *u)
 
 	if (u->w != NULL)
 		worker_free(u->w);
+	tls_resume_free(u->resume);	/* no job holds it now */
 	if (u->demo_on)
 		demo_stop(&u->demo);
 	profile_clear(&u->demo_prof);

@@ -116,6 +116,7 @@ struct ui {
 	struct result *last;
 	bool last_probe;
 	struct tls_info *live_tls;
+	struct tls_resume *resume;	/* TLS sessions kept across sends */
 	bool sent_ok;
 	unsigned long sent_gen;
 	bool cancelling;

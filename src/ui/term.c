@@ -49,6 +49,14 @@ term_start(void)
 	set_escdelay(25);
 	mousemask(0, NULL);
 	curs_set(1);
+	/* Until the first endwin() and refresh(), ncurses writes its output
+	 * at every cursor move (lib_mvcur.c: "if the screen has not been
+	 * initialized"), a frame in tens of write()s, each a packet over
+	 * ssh. One such cycle now, before anything is drawn, and a refresh
+	 * is one write (or one per ncurses' buffer, about a screenful,
+	 * when everything changes). */
+	endwin();
+	refresh();
 	paste_mode(true);
 	return 0;
 }

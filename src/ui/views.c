@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app/explain.h"
 #include "base/i18n.h"
@@ -307,7 +308,24 @@ view_tls(struct lines *out, const struct tls_view_in *in)
 			    label(_("Verification")), _("FAILED: "), why);
 			free(why);
 		}
-		kv(out, R_BODY, _("Resumed"), ti->resumed ? _("yes") : _("no"));
+		if (ti->resumed) {
+			/* The rule of doc/design.md, "Resumed TLS sessions". */
+			char when[64], *v;
+			time_t t = (time_t)ti->checked_at;
+			struct tm tm;
+
+			if (t > 0 && localtime_r(&t, &tm) != NULL)
+				strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+			else
+				snprintf(when, sizeof when, "?");
+			v = xasprintf(_("yes: the server sent no certificate; it "
+			    "proved it holds the session made at %s, whose "
+			    "certificate (below) was checked then, with the same "
+			    "settings"), when);
+			kv(out, R_TLS_SECURE, _("Resumed"), v);
+			free(v);
+		} else
+			kv(out, R_BODY, _("Resumed"), _("no"));
 		lines_add(out, R_BODY, "");
 		chain_lines(out, ti);
 	}

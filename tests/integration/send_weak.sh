@@ -59,14 +59,17 @@ run_missive p224 send --timeout 5 $CA "127.0.0.1:$SERVER_PORT" $FROM $TO
 refused p224 "the server's certificate has a 224-bit EC key; missive requires at least 256 bits"
 pass "an EC P-224 leaf: refused"
 
-for c in rsa2048 p384; do
+for c in rsa2048:RSA-2048 p384:EC-384 p521:EC-521; do
+	key=${c#*:} c=${c%%:*}
 	start_server --cert "$PKI/$c.pem" --key "$PKI/$c.key"
 	run_missive $c send --json --timeout 5 $CA "127.0.0.1:$SERVER_PORT" $FROM $TO
 	expect_exit $c 0
 	assert_eq "$(ev $c tls 'e["verified"]')" true "$c: tls.verified"
+	# P-521's field is 521 bits, not the 528 of its 66 bytes.
+	assert_eq "$(ev $c tls 'e["chain"][0]["key"]')" "$key" "$c: tls.chain[0].key"
 	assert_msgs 1
 done
-pass "RSA-2048 and EC P-384 leaves: verified and sent"
+pass "RSA-2048, EC P-384 and P-521 leaves: verified, sent, their keys named"
 
 # Finite-field DH in TLS 1.2 (TLS 1.3 has only named groups of 2048 bits
 # and more): the server offers only DHE-RSA suites.

@@ -38,12 +38,13 @@
 #   rsa2048     RSA 2048-bit key, DNS:localhost, IP:127.0.0.1, IP:::1
 #   rsa1024     RSA 1024-bit key, the same names (too weak)
 #   p384        EC P-384 key, the same names
+#   p521        EC P-521 key, the same names (a field that is not whole bytes)
 #   p224        EC P-224 key, the same names (too weak; TLS 1.2 only)
 # dh2048.pem, dh1024.pem: finite-field DH parameters (RFC 7919 ffdhe2048;
 # a 1024-bit group, too weak)
 set -eu
 
-PKI_VERSION=4
+PKI_VERSION=5
 out=${1:?usage: pki.sh OUTDIR}
 [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$PKI_VERSION" ] && exit 0
 
@@ -179,6 +180,7 @@ done
 mkleaf rsa2048 localhost ca leaf_localhost RSA rsa_keygen_bits:2048
 mkleaf rsa1024 localhost ca leaf_localhost RSA rsa_keygen_bits:1024
 mkleaf p384 localhost ca leaf_localhost EC ec_paramgen_curve:P-384
+mkleaf p521 localhost ca leaf_localhost EC ec_paramgen_curve:P-521
 mkleaf p224 localhost ca leaf_localhost EC ec_paramgen_curve:P-224
 openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 \
     -out "$tmp/dh2048.pem" 2>/dev/null

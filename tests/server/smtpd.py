@@ -151,6 +151,11 @@ class Server:
         ctx.load_cert_chain(self.args.cert, self.args.key or None)
         if self.args.dh_params:
             ctx.load_dh_params(self.args.dh_params)
+        if self.args.ecdh_curve:
+            # OpenSSL 3: the only group the server accepts (a client whose
+            # first key share is another needs a HelloRetryRequest).
+            ctx.set_ecdh_curve(self.args.ecdh_curve)
+        ctx._msg_callback = hello_callback
         if "tls-old" in self.scen:
             # OpenSSL 3 refuses TLS < 1.2 at the default security level.
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -189,6 +194,59 @@ def sni_callback(sslsock, name, ctx):
 
 
 SNI = {}
+
+# What each connection's ClientHellos said, kept until handshake()
+# records it: how many (two after a HelloRetryRequest) and the first one's
+# cipher suites, supported groups and key shares, in the client's order.
+HELLOS = {}
+GROUP_NAMES = {21: "secp224r1", 23: "secp256r1", 24: "secp384r1", 25: "secp521r1", 29: "x25519",
+               30: "x448", 256: "ffdhe2048", 257: "ffdhe3072", 258: "ffdhe4096"}
+SUITE_NAMES = {0x1301: "TLS_AES_128_GCM_SHA256", 0x1302: "TLS_AES_256_GCM_SHA384",
+               0x1303: "TLS_CHACHA20_POLY1305_SHA256"}
+
+
+def parse_client_hello(m):
+    """Cipher suites, groups and key shares of a ClientHello handshake
+    message (its 4-byte header included); empty lists where it is cut."""
+    out = {"ciphers": [], "groups": [], "key_shares": []}
+    try:
+        i = 4 + 2 + 32
+        i += 1 + m[i]
+        n = int.from_bytes(m[i:i + 2], "big")
+        for k in range(i + 2, i + 2 + n, 2):
+            c = int.from_bytes(m[k:k + 2], "big")
+            out["ciphers"].append(SUITE_NAMES.get(c, "0x%04x" % c))
+        i += 2 + n
+        i += 1 + m[i]
+        end = i + 2 + int.from_bytes(m[i:i + 2], "big")
+        i += 2
+        while i + 4 <= end:
+            typ = int.from_bytes(m[i:i + 2], "big")
+            ln = int.from_bytes(m[i + 2:i + 4], "big")
+            body = m[i + 4:i + 4 + ln]
+            if typ == 10:
+                for k in range(2, 2 + int.from_bytes(body[0:2], "big"), 2):
+                    g = int.from_bytes(body[k:k + 2], "big")
+                    out["groups"].append(GROUP_NAMES.get(g, str(g)))
+            elif typ == 51:
+                k = 2
+                while k + 4 <= len(body):
+                    g = int.from_bytes(body[k:k + 2], "big")
+                    out["key_shares"].append(GROUP_NAMES.get(g, str(g)))
+                    k += 4 + int.from_bytes(body[k + 2:k + 4], "big")
+            i += 4 + ln
+    except IndexError:
+        pass
+    return out
+
+
+def hello_callback(conn, direction, version, content_type, msg_type, data):
+    if direction != "read" or content_type != 22 or msg_type != 1:
+        return
+    h = HELLOS.setdefault(id(conn), {"client_hellos": 0})
+    h["client_hellos"] += 1
+    if h["client_hellos"] == 1:
+        h.update(parse_client_hello(bytes(data)))
 
 
 def text(b):
@@ -381,15 +439,22 @@ class Session:
         try:
             sslsock.do_handshake()
         except (OSError, ssl.SSLError, ValueError) as e:
+            HELLOS.pop(id(sslsock), None)
             self.rec("tls_error", how=how, error=str(e))
             raise Closed("handshake: %s" % e)
         self.sock = sslsock
         self.tls = True
         self.tls_version = sslsock.version()
         c = sslsock.cipher()
+        hello = HELLOS.pop(id(sslsock), {})
         self.rec("tls", how=how, version=sslsock.version(),
                  cipher=c[0] if c else None,
-                 sni=SNI.pop(id(sslsock), None))
+                 sni=SNI.pop(id(sslsock), None),
+                 resumed=sslsock.session_reused,
+                 client_hellos=hello.get("client_hellos", 0),
+                 ciphers=hello.get("ciphers", []),
+                 groups=hello.get("groups", []),
+                 key_shares=hello.get("key_shares", []))
 
     def pre_handshake_bytes(self):
         """Plaintext that arrived after our 220 and before the ClientHello.
@@ -1039,6 +1104,8 @@ def parse_args(argv):
     p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--ciphers", help="OpenSSL cipher string for TLS 1.2 and older "
                    "(e.g. 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0')")
+    p.add_argument("--ecdh-curve", help="the one ECDHE group accepted (OpenSSL "
+                   "name, e.g. prime256v1)")
     p.add_argument("--dh-params", help="PEM file of finite-field DH parameters "
                    "for the DHE cipher suites")
     p.add_argument("--tls-min", default="1.2", choices=["1.0", "1.1", "1.2", "1.3"])
