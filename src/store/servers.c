@@ -399,6 +399,20 @@ servers_remember(const char *path, const struct server_mem *seen,
 		    strcmp(m->pubkey, seen->pubkey) == 0;
 		char first[sizeof m->first_seen];
 
+		/* Seen again the same day, all else alike: the file stays as
+		 * it is (no rewrite, no fsync on every send); last seen is
+		 * the day's first session. */
+		if ((same_key || (m->pubkey == NULL && seen->pubkey == NULL)) &&
+		    strcmp(m->host, seen->host) == 0 &&
+		    strcmp(m->how, seen->how) == 0 &&
+		    strcmp(m->trust, seen->trust) == 0 &&
+		    strncmp(m->last_seen, seen->last_seen, 10) == 0) {
+			servers_free(s);
+			close(lock);
+			free(own);
+			return 0;
+		}
+
 		snprintf(first, sizeof first, "%s", m->first_seen);
 		servers_mem_free(m);
 		mem_copy(m, seen);

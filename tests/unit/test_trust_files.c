@@ -92,6 +92,28 @@ test_servers(void **state)
 	    "2025-01-02T00:00:00Z 2025-01-02T00:00:00Z -\n"));
 	assert_int_equal(text[0], '#');
 	free(text);
+	/* Seen again the same day, nothing else new: the file is not
+	 * written (the same inode, the day's first time kept). */
+	{
+		struct stat before, after;
+
+		assert_int_equal(stat(path, &before), 0);
+		seen(&m, "mail.example.org", 587, "2025-02-01T17:30:00Z", KEY1);
+		assert_int_equal(servers_remember(path, &m, &e), 0);
+		assert_int_equal(stat(path, &after), 0);
+		assert_true(before.st_ino == after.st_ino);
+		text = slurp(path);
+		assert_non_null(strstr(text, " 2025-01-01T00:00:00Z "
+		    "2025-02-01T00:00:00Z " KEY1 "\n"));
+		free(text);
+		/* The next day moves it. */
+		seen(&m, "mail.example.org", 587, "2025-02-02T08:00:00Z", KEY1);
+		assert_int_equal(servers_remember(path, &m, &e), 0);
+		text = slurp(path);
+		assert_non_null(strstr(text, " 2025-01-01T00:00:00Z "
+		    "2025-02-02T08:00:00Z " KEY1 "\n"));
+		free(text);
+	}
 	/* Another key: remembered anew. */
 	seen(&m, "mail.example.org", 587, "2025-03-01T00:00:00Z", KEY2);
 	assert_int_equal(servers_remember(path, &m, &e), 0);
