@@ -1,5 +1,5 @@
 #!/bin/sh
-# Mutation testing of the security and no-data-loss rules of doc/design.md:
+# Mutation testing of the security and no-data-loss rules of SECURITY.md:
 # each mutation below is a one-line change that breaks one rule (the file,
 # the line as it is, what it becomes). Each is applied alone to a scratch
 # copy of the tree, built once (in a build folder configured once and
@@ -46,11 +46,11 @@ mutation caps-after-tls $smtp "$u/test_smtp $i/send_tls.sh" \
 	'return hello(s) == -1 ? FAILED : OK;' \
 	'return OK;'
 mutation fallback-any-policy $smtp "$u/test_smtp $f/fuzz_session $i/send_tls.sh" \
-	'if (s->job->tls == TLS_OPPORTUNISTIC && s->job->fallback_plaintext &&' \
-	'if (s->job->fallback_plaintext &&'
+	'rc = handshake(s, s->job->tls == TLS_OPPORTUNISTIC &&' \
+	'rc = handshake(s, 1 &&'
 mutation fallback-after-cert $smtp "$u/test_smtp $i/send_tls.sh $i/send_certs.sh" \
-	'(strcmp(s->res->reason, "tls_handshake") == 0 ||' \
-	'(1 ||'
+	'soft = e.reason != NULL && (strcmp(e.reason, "tls_handshake") == 0 ||' \
+	'soft = e.reason != NULL && (1 ||'
 mutation starttls-required $smtp "$u/test_smtp $f/fuzz_session $i/send_tls.sh" \
 	'} else if (j->tls == TLS_STARTTLS) {' \
 	'} else if (0) {'

@@ -76,7 +76,8 @@ pass "lintian: no error, no unjustified warning"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$WORK/contents"
 for f in /usr/bin/missive /usr/share/man/man1/missive.1.gz \
     /usr/share/man/man5/missive.5.gz \
-    /usr/share/doc/missive/design.md.gz /usr/share/doc/missive/copyright \
+    /usr/share/doc/missive/design.md.gz /usr/share/doc/missive/SECURITY.md.gz \
+    /usr/share/doc/missive/copyright \
     /usr/share/missive/demo-sink /usr/share/missive/smtpd.py /usr/share/missive/pki.sh \
     /usr/share/missive/themes/default.theme /usr/share/missive/themes/solarized-dark.theme \
     /usr/share/locale/de/LC_MESSAGES/missive.mo /usr/share/locale/fr/LC_MESSAGES/missive.mo \
