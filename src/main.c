@@ -115,9 +115,9 @@ answer_usage(FILE *f, bool forward, bool for_help)
 {
 	if (forward)
 		fputs(for_help ? _("Usage: missive forward [--inline] [-p PROFILE] "
-		    "[-a FILE]... [--dry-run] FILE [ADDRESS]...\n") :
+		    "[-a FILE]... [--dry-run]\n                       FILE [ADDRESS]...\n") :
 		    _("Syntax: missive forward [--inline] [-p PROFILE] [-a FILE]... "
-		    "[--dry-run] FILE [ADDRESS]...\n"), f);
+		    "[--dry-run]\n                        FILE [ADDRESS]...\n"), f);
 	else
 		fputs(for_help ? _("Usage: missive reply [--all] [-p PROFILE] "
 		    "[--dry-run] FILE\n") : _("Syntax: missive reply [--all] "

@@ -113,12 +113,12 @@ help(bool probe)
 {
 	usage_send(stdout, probe, true);
 	if (probe)
-		fputs(_("Connects to SERVER, reports its capabilities, TLS and certificate, "
+		fputs(_("Connects to SERVER, reports its capabilities, TLS and certificate,\n"
 		    "and sends no mail.\n"), stdout);
 	else
 		fputs(_("Sends one message without the composer. With -p PROFILE, SERVER "
 		    "and FROM\nmay be left out when the profile names them "
-		    "(SERVER is told apart by having no @).\n"), stdout);
+		    "(SERVER is told apart by\nhaving no @).\n"), stdout);
 	fputs(_("\nSERVER is host, host:port or [v6addr]:port. Port 465 means implicit "
 	    "TLS,\n25 opportunistic STARTTLS, any other port required STARTTLS.\n\n"),
 	    stdout);
@@ -175,7 +175,7 @@ help(bool probe)
 		    "configuration error.\n"), stdout);
 	else
 		fputs(_("\nExit status: 0 sent, 1 not sent, 2 usage or configuration "
-		    "error, 3 sent to some recipients only.\n"), stdout);
+		    "error,\n3 sent to some recipients only.\n"), stdout);
 }
 
 static int

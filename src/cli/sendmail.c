@@ -49,10 +49,10 @@ static void
 usage(FILE *f, bool for_help)
 {
 	fputs(for_help ?
-	    _("Usage: missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [-F NAME] "
-	    "[--no-queue] [-v] [--json] [--] [ADDRESS...]\n") :
-	    _("Syntax: missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [-F NAME] "
-	    "[--no-queue] [-v] [--json] [--] [ADDRESS...]\n"), f);
+	    _("Usage: missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [-F NAME]\n"
+	    "                        [--no-queue] [-v] [--json] [--] [ADDRESS...]\n") :
+	    _("Syntax: missive sendmail [-p PROFILE] [-t] [-i] [-f ADDR] [-F NAME]\n"
+	    "                         [--no-queue] [-v] [--json] [--] [ADDRESS...]\n"), f);
 }
 
 static void

@@ -279,10 +279,10 @@ static void
 receipts_usage(FILE *f, bool for_help)
 {
 	fputs(for_help ?
-	    _("Usage: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD] "
-	    "[--unencrypted]\n") :
-	    _("Syntax: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD] "
-	    "[--unencrypted]\n"), f);
+	    _("Usage: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD]\n"
+	    "                        [--unencrypted]\n") :
+	    _("Syntax: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD]\n"
+	    "                         [--unencrypted]\n"), f);
 	if (!for_help)
 		fprintf(f, _("Try `missive %s --help' for more information.\n"),
 		    "receipts");

@@ -97,7 +97,8 @@ run_missive bad_receipts receipts --frobnicate
 expect_exit bad_receipts 2
 expect_out bad_receipts err <<EOF
 missive receipts: unrecognized option '--frobnicate'
-Syntax: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD] [--unencrypted]
+Syntax: missive receipts [--json] [--to ADDR] [--since YYYY-MM-DD]
+                         [--unencrypted]
 Try \`missive receipts --help' for more information.
 EOF
 run_missive forget_none servers forget
