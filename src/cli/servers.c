@@ -132,6 +132,11 @@ servers_list(bool json, bool names)
 	head[4] = _("LAST SEEN");
 	head[5] = _("PUBLIC KEY (SHA-256)");
 	t = table_new(6, head);
+	/* On a narrow terminal the server and the key give way, and the
+	 * key goes (--json and a pipe have it). */
+	for (i = 1; i <= 4; i++)
+		table_keep_whole(t, i);
+	table_optional(t, 5);
 	for (i = 0; i < n; i++) {
 		const struct server_mem *m = servers_get(s, i);
 		char *name = servers_name(m->host, m->port);
@@ -478,6 +483,8 @@ cli_receipts(int argc, char **argv)
 	head[3] = _("TLS");
 	head[4] = _("QUEUE ID");
 	f.t = table_new(5, head);
+	table_keep_whole(f.t, 0);
+	table_keep_whole(f.t, 3);
 	path = receipts_path();
 	err_clear(&e);
 	rc = receipts_read(path, one_receipt, &f, &sk, &e);

@@ -20,8 +20,16 @@ struct table;
 struct table *table_new(size_t ncols, const char *const *head);
 /* Copies (escaped) one row of ncols cells; NULL is shown as "-". */
 void table_add(struct table *t, const char *const *cells);
+/* Column col is never narrowed to fit a terminal (a time, a short word). */
+void table_keep_whole(struct table *t, size_t col);
+/* Column col is left out on a terminal where narrowing is not enough
+ * (the last such column first). */
+void table_optional(struct table *t, size_t col);
 size_t table_rows(const struct table *t);
-/* Prints it on stdout, each row after indent; frees nothing. */
+/* Prints it on stdout, each row after indent; frees nothing. On a
+ * terminal too narrow for it, the widest columns are narrowed and their
+ * longer cells cut with "…", then optional columns left out, so that no
+ * row wraps; a pipe or a file gets every cell whole. */
 void table_print(const struct table *t, const char *indent);
 void table_free(struct table *t);
 
