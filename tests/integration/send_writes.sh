@@ -7,6 +7,9 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
 
 command -v strace >/dev/null 2>&1 || skip "strace is not installed (tools/deps)"
+# LeakSanitizer cannot run under ptrace (an ASan build would fail at exit).
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
 
 # writes NAME CAPS: one send, every write to the socket in $WORK/NAME.st.
 writes() {

@@ -10,6 +10,9 @@
 . "$TESTS_SRCDIR/tui/lib.sh"
 
 command -v strace >/dev/null 2>&1 || skip "strace is not installed (tools/deps)"
+# LeakSanitizer cannot run under ptrace (an ASan build would fail at exit).
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
 
 REAL=$MISSIVE
 MISSIVE=$WORK/missive-strace
