@@ -112,8 +112,11 @@ run_missive noauth send --json --timeout 5 $CA --user "$U" --password-cmd "$PCMD
 expect_exit noauth 1
 check_json noauth
 expect_reason noauth auth
+# Said as what it is (not as a failed choice of mechanism), and no AUTH.
+assert_file_contains "$WORK/noauth.out" "offers no AUTH"
+record_has_cmd AUTH && fail "noauth: an AUTH command was sent"
 assert_no_mail
-pass "credentials given, AUTH not offered: reason auth, nothing sent"
+pass "credentials given, AUTH not offered: reason auth, said so, no AUTH, nothing sent"
 
 # A failing password command: not sent, nothing of it leaks.
 start_server --auth-user "$U" --auth-pass "$P"
