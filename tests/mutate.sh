@@ -126,7 +126,7 @@ mutation undo-below-load src/ui/textbuf.c "$u/test_ui_textbuf $f/fuzz_textbuf te
 # user sees; the first is broken here.
 mutation probe-unverified $smtp "$i/probe_explain.sh $i/probe_basic.sh" \
 	'if (ti == NULL || ti->verified || ti->pinned)' \
-	'if (1)'
+	'if (ti == NULL || ti->verified || ti->pinned || 1)'
 mutation setup-policy src/app/setup.c "$i/setup_cli.sh" \
 	'p.tls = chosen->t.mode == TLS_IMPLICIT ? TLS_IMPLICIT : TLS_STARTTLS;' \
 	'p.tls = chosen->t.mode;'

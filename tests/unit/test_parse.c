@@ -276,10 +276,11 @@ static void
 test_unflow(void **state)
 {
 	char *t;
+	static const char flowed[] =
+	    "soft \nbreak\n> quoted \n> soft\n>> deeper\n-- \nsig\n";
 
 	(void)state;
-	t = mparse_unflow("soft \nbreak\n> quoted \n> soft\n>> deeper\n-- \nsig\n",
-	    52, false);
+	t = mparse_unflow(flowed, sizeof flowed - 1, false);
 	assert_string_equal(t, "soft break\n> quoted soft\n>> deeper\n-- \nsig\n");
 	free(t);
 	/* A soft line before a new level ends its paragraph. */
