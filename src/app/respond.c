@@ -22,65 +22,16 @@
 int
 respond_read(const char *path, char **data, size_t *len, struct err *e)
 {
-	bool in = strcmp(path, "-") == 0;
-	const char *shown = in ? _("standard input") : path;
-	struct buf b;
-	char tmp[65536];
-	ssize_t r;
-	int fd;
+	/* A pipe is fine: missive reply <(notmuch show --format=raw ...) */
+	const char *shown = strcmp(path, "-") == 0 ? _("standard input") : path;
 
-	*data = NULL;
-	*len = 0;
-	if (in)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return err_setr(e, "usage", _("cannot read `%s`: %s"), shown,
-		    strerror(errno));
-	if (!in) {
-		struct stat st;
-
-		/* A pipe is fine: missive reply <(notmuch show --format=raw ...) */
-		int saved = fstat(fd, &st) == -1 ? errno :
-		    S_ISDIR(st.st_mode) ? EISDIR : 0;
-
-		if (saved != 0) {
-			close(fd);
-			return err_setr(e, "usage", _("cannot read `%s`: %s"), shown,
-			    strerror(saved));
-		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	}
-	buf_init(&b);
-	buf_adds(&b, "");
-	for (;;) {
-		r = read(fd, tmp, sizeof tmp);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			int saved = errno;
-
-			if (!in)
-				close(fd);
-			buf_free(&b);
-			return err_setr(e, "usage", _("cannot read `%s`: %s"), shown,
-			    strerror(saved));
-		}
-		if (r == 0)
-			break;
-		if (b.len + (size_t)r > MPARSE_MAX) {
-			if (!in)
-				close(fd);
-			buf_free(&b);
-			return err_setr(e, "usage", _("`%s` is larger than %u MiB: "
-			    "not a message missive answers"), shown, MPARSE_MAX >> 20);
-		}
-		buf_add(&b, tmp, (size_t)r);
-	}
-	if (!in)
-		close(fd);
-	*data = b.data;
-	*len = b.len;
-	return 0;
+	if (file_read_input(path, MPARSE_MAX, data, len) == 0)
+		return 0;
+	if (errno == EFBIG)
+		return err_setr(e, "usage", _("`%s` is larger than %u MiB: "
+		    "not a message missive answers"), shown, MPARSE_MAX >> 20);
+	return err_setr(e, "usage", _("cannot read `%s`: %s"), shown,
+	    strerror(errno));
 }
 
 /* The user's addresses: each profile's from and alternates, and the

@@ -303,3 +303,53 @@ path_unexpand(const char *s)
 		return xasprintf("~%s", s + hl);
 	return xstrdup(s);
 }
+
+int
+file_read_input(const char *path, size_t max, char **data, size_t *len)
+{
+	bool in = strcmp(path, "-") == 0;
+	struct buf b;
+	struct stat st;
+	char tmp[65536];
+	ssize_t r;
+	int fd, saved;
+
+	*data = NULL;
+	*len = 0;
+	if (in)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
+	if (!in) {
+		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			errno = EISDIR;
+			return -1;
+		}
+		/* Back to blocking reads for pipes and the like. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (;;) {
+		r = read(fd, tmp, sizeof tmp);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || (r > 0 && b.len + (size_t)r > max)) {
+			saved = r == -1 ? errno : EFBIG;
+			if (!in)
+				close(fd);
+			buf_free(&b);
+			errno = saved;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		buf_add(&b, tmp, (size_t)r);
+	}
+	if (!in)
+		close(fd);
+	*data = b.data;
+	*len = b.len;
+	return 0;
+}

@@ -33,6 +33,11 @@ int file_write_atomic(const char *path, const void *data, size_t len,
  * file", "larger than ...", strerror), without the path. */
 int file_read(const char *path, size_t max, char **data, size_t *len,
     mode_t *mode, struct err *e);
+/* A whole small input: the file path, or standard input for "-" (a pipe
+ * or a FIFO is fine). 0 with *data (NUL-terminated; caller frees) and
+ * *len; -1 with errno (EISDIR for a folder, EFBIG past max bytes) for
+ * the caller to put in words. */
+int file_read_input(const char *path, size_t max, char **data, size_t *len);
 /* The same, with the file's whole status (owner, mode) as it was read. */
 struct stat;
 int file_read_stat(const char *path, size_t max, char **data, size_t *len,

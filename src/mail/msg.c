@@ -218,61 +218,16 @@ static int
 read_text(const char *what, const char *path, char **out, size_t *outlen,
     struct err *e)
 {
-	struct buf b;
-	char tmp[8192];
-	ssize_t r;
-	int fd;
-	bool in = strcmp(path, "-") == 0;
-	const char *shown = in ? _("standard input") : path;
+	const char *shown = strcmp(path, "-") == 0 ? _("standard input") : path;
 
-	if (in)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return err_setr(e, "usage", _("%s: cannot read `%s`: %s"), what,
-		    shown, strerror(errno));
-	if (!in) {
-		struct stat st;
-
-		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-			close(fd);
-			return err_setr(e, "usage", _("%s: cannot read `%s`: %s"),
-			    what, shown, strerror(EISDIR));
-		}
-		/* Back to blocking reads for pipes and the like. */
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	}
-	buf_init(&b);
-	buf_adds(&b, "");
-	for (;;) {
-		r = read(fd, tmp, sizeof tmp);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			int saved = errno;
-
-			if (!in)
-				close(fd);
-			buf_free(&b);
-			return err_setr(e, "usage", _("%s: cannot read `%s`: %s"),
-			    what, shown, strerror(saved));
-		}
-		if (r == 0)
-			break;
-		if (b.len + (size_t)r > SIG_MAX) {
-			if (!in)
-				close(fd);
-			buf_free(&b);
-			return err_setr(e, "usage", _("%s: `%s` is larger than "
-			    "%u MiB; send it as an attachment"), what, shown,
-			    SIG_MAX >> 20);
-		}
-		buf_add(&b, tmp, (size_t)r);
-	}
-	if (!in)
-		close(fd);
-	*out = b.data;
-	*outlen = b.len;
-	return 0;
+	if (file_read_input(path, SIG_MAX, out, outlen) == 0)
+		return 0;
+	if (errno == EFBIG)
+		return err_setr(e, "usage", _("%s: `%s` is larger than "
+		    "%u MiB; send it as an attachment"), what, shown,
+		    SIG_MAX >> 20);
+	return err_setr(e, "usage", _("%s: cannot read `%s`: %s"), what, shown,
+	    strerror(errno));
 }
 
 static size_t
