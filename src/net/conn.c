@@ -28,6 +28,7 @@ struct conn {
 	int timeout;
 	atomic_bool *cancel;
 	struct tls_session *tls;
+	struct tls_session *prepared;	/* conn_tls_prepare's, until used */
 	char *buf;
 	size_t off, len;
 	double dns;		/* seconds resolving the name took */
@@ -396,6 +397,7 @@ conn_close(struct conn *c)
 		return;
 	if (c->tls != NULL)
 		tls_close(c->tls);
+	tls_close(c->prepared);
 	c->ops->close(c->h);
 	free(c->buf);
 	free(c);
@@ -491,13 +493,29 @@ int
 conn_starttls(struct conn *c, const struct tls_cfg *cfg, const char *host,
     struct tls_info **info, struct err *e)
 {
-	c->tls = tls_connect(cfg, host, conn_io_read, conn_io_write, c, info, e);
+	if (c->prepared != NULL) {
+		c->tls = tls_handshake(c->prepared, conn_io_read, conn_io_write, c,
+		    info, e);
+		c->prepared = NULL;
+	} else
+		c->tls = tls_connect(cfg, host, conn_io_read, conn_io_write, c,
+		    info, e);
 	if (c->tls == NULL) {
 		if (cancelled(c->cancel))
 			err_setr(e, "cancelled", _("cancelled"));
 		return -1;
 	}
 	return 0;
+}
+
+void
+conn_tls_prepare(struct conn *c, const struct tls_cfg *cfg, const char *host)
+{
+	struct err e = { 0 };
+
+	if (c->prepared == NULL && c->tls == NULL)
+		c->prepared = tls_prepare(cfg, host, &e);
+	err_clear(&e);
 }
 
 bool

@@ -59,6 +59,12 @@ bool conn_has_unread(struct conn *c);
  * "tls_handshake", "timeout" or "cancelled". */
 int conn_starttls(struct conn *c, const struct tls_cfg *cfg, const char *host,
     struct tls_info **info, struct err *e);
+/* Prepares the handshake conn_starttls will run (tls_prepare), now, while
+ * the server is still to speak; conn_starttls then uses it, with the cfg
+ * and host given here. Nothing is said when it fails: conn_starttls
+ * starts afresh and reports the failure where the handshake stands. */
+void conn_tls_prepare(struct conn *c, const struct tls_cfg *cfg,
+    const char *host);
 bool conn_is_tls(const struct conn *c);
 /* Opens a second connection to host:port and says whether it answers a
  * TLS ClientHello: a port that speaks TLS from the first byte. */

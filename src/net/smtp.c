@@ -1471,6 +1471,14 @@ attempt(struct session *s, bool plain)
 	s->rp = reply_parser_new();
 	if (j->tls == TLS_IMPLICIT && handshake(s, false) != 0)
 		return FAILED;
+	if (!plain && (j->tls == TLS_OPPORTUNISTIC || j->tls == TLS_STARTTLS)) {
+		/* The trust anchors and key pairs are made while the server
+		 * prepares its greeting (often the slowest reply of all). */
+		struct tls_cfg cfg;
+
+		tls_cfg_of(s, &cfg);
+		conn_tls_prepare(s->c, &cfg, j->host);
+	}
 
 	set_stage(s, "greeting");
 	if ((j->tls != TLS_IMPLICIT && greeting_wait(s) == -1) ||

@@ -43,7 +43,9 @@ struct tls_session {
 	int verify_err;		/* first certificate error seen, or 0 */
 	int verify_depth;
 	int tls_min;
-	const struct tls_cfg *cfg;
+	const struct tls_cfg *cfg;	/* &cfg_copy: a prepared session
+					 * outlives the caller's struct */
+	struct tls_cfg cfg_copy;
 	const char *host;
 	struct tls_info *ti;	/* made at the leaf's check */
 	bool refused;		/* verify_decide said no: why holds it */
@@ -55,6 +57,7 @@ struct tls_session {
 	struct tls_resume *resume;
 	char *resume_key;
 	struct tls_info *record;
+	struct resume_entry *offered;	/* the session offered, or NULL */
 	unsigned char head[8];	/* the first bytes the peer sent: plain text
 				 * where TLS was expected shows here */
 	size_t nhead;
@@ -1167,19 +1170,13 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 }
 
 struct tls_session *
-tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
-    tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e)
+tls_prepare(const struct tls_cfg *cfg, const char *host, struct err *e)
 {
 	struct tls_session *s = xcalloc(1, sizeof *s);
-	struct resume_entry *offered = NULL;
-	int rc;
 
-	*info = NULL;
-	s->rd = rd;
-	s->wr = wr;
-	s->io_ctx = io_ctx;
 	s->tls_min = cfg->tls_min;
-	s->cfg = cfg;
+	s->cfg_copy = *cfg;
+	s->cfg = &s->cfg_copy;
 	s->host = host;
 	if ((s->ctx = ctx_new(cfg, e)) == NULL)
 		goto fail;
@@ -1198,6 +1195,7 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 		err_setr(e, "tls_handshake", _("cannot set the TLS key exchange groups"));
 		goto fail;
 	}
+	/* The key pairs are made here, not in the handshake. */
 	for (size_t i = 0; i < KEY_SHARES; i++)
 		(void)wolfSSL_UseKeyShare(s->ssl, (word16)groups[i]);
 	if (cfg->resume != NULL) {
@@ -1206,8 +1204,25 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 #ifdef HAVE_SESSION_TICKET
 		(void)wolfSSL_UseSessionTicket(s->ssl);	/* TLS 1.2 tickets */
 #endif
-		offered = resume_offer(s);
+		s->offered = resume_offer(s);
 	}
+	return s;
+fail:
+	tls_close(s);
+	return NULL;
+}
+
+struct tls_session *
+tls_handshake(struct tls_session *s, tls_io_fn rd, tls_io_fn wr, void *io_ctx,
+    struct tls_info **info, struct err *e)
+{
+	struct resume_entry *offered = s->offered;
+	int rc;
+
+	*info = NULL;
+	s->rd = rd;
+	s->wr = wr;
+	s->io_ctx = io_ctx;
 	rc = wolfSSL_connect(s->ssl);
 	if (s->refused) {
 		/* Refused at the leaf: wolfSSL has sent the alert. */
@@ -1256,6 +1271,18 @@ tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
 fail:
 	tls_close(s);
 	return NULL;
+}
+
+struct tls_session *
+tls_connect(const struct tls_cfg *cfg, const char *host, tls_io_fn rd,
+    tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e)
+{
+	struct tls_session *s;
+
+	*info = NULL;
+	if ((s = tls_prepare(cfg, host, e)) == NULL)
+		return NULL;
+	return tls_handshake(s, rd, wr, io_ctx, info, e);
 }
 
 bool

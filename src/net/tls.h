@@ -69,6 +69,18 @@ typedef ssize_t (*tls_io_fn)(void *ctx, void *buf, size_t n);
 struct tls_session *tls_connect(const struct tls_cfg *cfg, const char *host,
     tls_io_fn rd, tls_io_fn wr, void *io_ctx, struct tls_info **info,
     struct err *e);
+/* tls_connect in two steps. tls_prepare does all that needs no byte from
+ * the server: the context with its trust anchors (the CA file or the
+ * system store, parsed), the session object, its key pairs, the session
+ * to resume. The engine calls it while the server has yet to greet, so
+ * that this work overlaps the server's. cfg is copied; the strings it
+ * points to and host must outlive the session. tls_handshake then runs
+ * the handshake as tls_connect does, consuming s: on failure it is
+ * freed. */
+struct tls_session *tls_prepare(const struct tls_cfg *cfg, const char *host,
+    struct err *e);
+struct tls_session *tls_handshake(struct tls_session *s, tls_io_fn rd,
+    tls_io_fn wr, void *io_ctx, struct tls_info **info, struct err *e);
 /* Whether the peer answers a ClientHello with a TLS record (a port that
  * speaks TLS from the first byte); nothing is verified, the session is
  * dropped at once. */
