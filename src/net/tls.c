@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/i18n.h"
 #include "base/util.h"
@@ -929,6 +930,32 @@ ident_check(WOLFSSL_X509 *leaf, const char *host)
 
 static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
 
+/* The system store is the distribution's bundle file, the first of these
+ * that loads (the places curl and Go look). wolfSSL's own search
+ * (wolfSSL_CTX_load_system_CA_certs, the fallback) reads every file of
+ * the certificate folder: on Debian each anchor twice, under its name and
+ * its hash, and the bundle besides, 300 files where the bundle alone is
+ * half the work. An anchor the bundle holds but wolfSSL cannot use (an
+ * expired root) is skipped, not a reason to drop the others. */
+static const char *const system_bundles[] = {
+	"/etc/ssl/certs/ca-certificates.crt",	/* Debian, Ubuntu, Arch, Gentoo */
+	"/etc/pki/tls/certs/ca-bundle.crt",	/* Fedora, RHEL */
+	"/etc/ssl/ca-bundle.pem",		/* openSUSE */
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",	/* CentOS */
+	"/etc/ssl/cert.pem",			/* Alpine, the BSDs */
+};
+
+static bool
+system_bundle_load(WOLFSSL_CTX *ctx)
+{
+	for (size_t i = 0; i < sizeof system_bundles / sizeof system_bundles[0]; i++)
+		if (access(system_bundles[i], R_OK) == 0 &&
+		    wolfSSL_CTX_load_verify_locations_ex(ctx, system_bundles[i], NULL,
+		    WOLFSSL_LOAD_FLAG_IGNORE_ERR) == WOLFSSL_SUCCESS)
+			return true;
+	return false;
+}
+
 static WOLFSSL_CTX *
 ctx_new(const struct tls_cfg *cfg, struct err *e)
 {
@@ -959,9 +986,8 @@ ctx_new(const struct tls_cfg *cfg, struct err *e)
 			    cfg->ca_file);
 			goto fail;
 		}
-	} else if (wolfSSL_CTX_load_system_CA_certs(ctx) != WOLFSSL_SUCCESS &&
-	    wolfSSL_CTX_load_verify_locations(ctx,
-	    "/etc/ssl/certs/ca-certificates.crt", NULL) != WOLFSSL_SUCCESS) {
+	} else if (!system_bundle_load(ctx) &&
+	    wolfSSL_CTX_load_system_CA_certs(ctx) != WOLFSSL_SUCCESS) {
 		/* Without anchors every certificate fails verification, which
 		 * is reported then; nothing to do here. */
 	}
