@@ -160,6 +160,13 @@ start_proxy() {
 tool_cmd() {
 	local tool=$1 mode=$2 port=$3 bin
 	local rcpts="a@example.org b@example.org"
+	# store: the 1 KiB send trusting STORE, a bundle of the system's
+	# anchors and the test CA, as a real account's send does.
+	if [ "$mode" = store ]; then
+		[ -n "${STORE:-}" ] || return 0
+		local CA=$STORE
+		mode=tls
+	fi
 	case $tool in
 	missive|missive-accel|missive-base)
 		bin=$MISSIVE
@@ -238,6 +245,14 @@ bench_setup() {
 	PKI=$WORK/pki
 	sh "$SRC/tests/lib/pki.sh" "$PKI" || die "cannot create the test PKI"
 	CA=$PKI/ca.pem
+	# The system's anchors and the test CA: what a tool parses when it
+	# trusts the system store (none of them can be pointed at it and
+	# still verify the sink's test certificate).
+	STORE=
+	if [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+		STORE=$WORK/store.pem
+		cat /etc/ssl/certs/ca-certificates.crt "$CA" >"$STORE" || die "cannot write $STORE"
+	fi
 	HOME=$WORK/home
 	XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share
 	XDG_STATE_HOME=$HOME/.local/state XDG_CACHE_HOME=$HOME/.cache

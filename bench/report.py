@@ -29,7 +29,7 @@ LABEL = {
 }
 
 
-CASES = ("small", "d50", "d50i", "p256", "big", "bigcc", "text", "textatt", "resume")
+CASES = ("small", "d50", "d50i", "p256", "store", "big", "bigcc", "text", "textatt", "resume")
 
 
 def jsonl(path):
@@ -242,6 +242,24 @@ def main():
     row("  wall ms against it (one send)",
         {t: hf["p256"][t]["mean"] * 1e3 for t in tools if hf["p256"][t]},
         lambda v: "%.1f" % v, False)
+
+    # --- a real trust store
+    if any(hf["store"][t] for t in tools):
+        section("the same 1 KiB send trusting the system's anchors and the test CA (%s "
+                "certificates in one PEM file, as a send with the system store parses; "
+                "%s runs)" % (m.get("store_certs", "?"), m.get("druns")))
+        row("wall ms, mean", {t: hf["store"][t]["mean"] * 1e3 for t in tools if hf["store"][t]},
+            lambda v: "%.1f" % v)
+        row("  min / median / max ms", {t: "%.1f / %.1f / %.1f" % (
+            hf["store"][t]["min"] * 1e3, hf["store"][t]["median"] * 1e3,
+            hf["store"][t]["max"] * 1e3) for t in tools if hf["store"][t]}, str)
+        row("  CPU user+sys ms (mean)",
+            {t: hf["store"][t]["cpu"] * 1e3 for t in tools if hf["store"][t]},
+            lambda v: "%.1f" % v)
+        row("  ms more than with the test CA alone (wall, mean)",
+            {t: (hf["store"][t]["mean"] - hf["small"][t]["mean"]) * 1e3
+             for t in tools if hf["store"][t] and hf["small"][t]},
+            lambda v: "%+.1f" % v, False)
 
     # --- implicit TLS
     if any(hf["d50i"][t] for t in tools):

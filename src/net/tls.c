@@ -217,9 +217,13 @@ static const char cipher_list[] =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
 /* A wolfSSL built with AES-NI (bench/build-wolfssl) on a processor that
- * has it: AES-128-GCM is then the cheaper cipher. */
+ * has it: AES-128-GCM is then the cheaper cipher, and AES-256-GCM before
+ * ChaCha20, so that a server with its own order (OpenSSL's: AES-256
+ * first) uses AES too, cheaper for it than ChaCha20 (bench/: the sink's
+ * CPU for 100 MiB). */
 static const char cipher_list_aesni[] =
-    "TLS13-AES128-GCM-SHA256:TLS13-CHACHA20-POLY1305-SHA256:"
+    "TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:"
+    "TLS13-CHACHA20-POLY1305-SHA256:"
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
