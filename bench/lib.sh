@@ -182,6 +182,10 @@ tool_cmd() {
 		big) echo "$m --tls starttls --body $SHORT --attach $BIG $a" ;;
 		text) echo "$m --tls starttls --body $TEXT $a" ;;
 		textatt) echo "$m --tls starttls --body $SHORT --attach $TEXT $a" ;;
+		# The finished text message on stdin, as a mail reader hands it
+		# over: through the outbox (the default), and straight.
+		sendmail) echo "$bin sendmail -p bench -t <$TEXTMSG" ;;
+		sendmail-nq) echo "$bin sendmail -p bench --no-queue -t <$TEXTMSG" ;;
 		esac ;;
 	minclient|minclient-accel)
 		bin=$MINCLIENT

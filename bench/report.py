@@ -29,7 +29,7 @@ LABEL = {
 }
 
 
-CASES = ("small", "d50", "d50i", "p256", "store", "big", "bigcc", "text", "textatt", "resume")
+CASES = ("small", "d50", "d50i", "p256", "store", "big", "bigcc", "text", "textatt", "textsm", "textsmnq", "resume")
 
 
 def jsonl(path):
@@ -220,6 +220,38 @@ def main():
                           sk["small"][t][0].get("group"))
          for t in tools if sk["small"][t]}, str, False)
 
+    # --- the same, all tools in turn
+    try:
+        with open(os.path.join(a.raw, "pair1k.json"), encoding="utf-8") as f:
+            pr = json.load(f)
+    except (OSError, ValueError):
+        pr = None
+    if pr:
+        pc = pr["cmds"]
+
+        def per_round(t, r, key):
+            """Median over the rounds of t's run ÷ r's run in that round."""
+            if t not in pc or r not in pc or t == r:
+                return None
+            q = [x / y for x, y in zip(pc[t][key], pc[r][key]) if y]
+            return statistics.median(q) if q else None
+
+        section("the same 1 KiB send, every tool in turn, %d rounds (bench/paired.py; the "
+                "ratios are medians of each round's ratio)" % pr["runs"])
+        for key, label in (("wall", "wall"), ("cpu", "CPU user+sys")):
+            vals, extra = {}, {}
+            for t in tools:
+                if t not in pc:
+                    continue
+                vals[t] = statistics.median(pc[t][key]) * 1e3
+                q = per_round(t, ref_of(t, tools), key)
+                if q is not None:
+                    extra[t] = " (%.2f×)" % q
+            row("%s ms, median" % label, vals, lambda v: "%.1f" % v, False, extra)
+        row("  wall × curl's in the same round (median)",
+            {t: per_round(t, "curl", "wall") for t in tools if per_round(t, "curl", "wall")},
+            lambda v: "%.2f×" % v, False)
+
     # --- delayed
     section("the same, the sink waits 50 ms before each reply (%s runs)" % m.get("druns"))
     row("wall ms, mean", {t: hf["d50"][t]["mean"] * 1e3 for t in tools if hf["d50"][t]},
@@ -345,6 +377,19 @@ def main():
                 r["mean"], med(s, "msg_bytes") / r["mean"] / 1e6, r["cpu"],
                 raw.rss("textatt-" + t) or 0)
     row("  missive: the same text as --attach instead", ta, str, False)
+    for case, label in (("textsm", "  missive sendmail -t: the .eml file on stdin, through the outbox"),
+                        ("textsmnq", "  the same with --no-queue (straight to the server)")):
+        sm = {}
+        for t in tools:
+            r, s = hf[case][t], sk[case][t]
+            if r and s:
+                msgs = [x for q in s for x in q.get("msgs", [])]
+                sm[t] = "%.2f s, %.1f MB/s, CPU %.2f s, RSS %.1f MiB%s" % (
+                    r["mean"], med(s, "msg_bytes") / r["mean"] / 1e6, r["cpu"],
+                    raw.rss(case + "-" + t) or 0,
+                    ", = the .eml file" if msgs and all(
+                        x.get("sha256") == m.get("textmsg_sha256") for x in msgs) else "")
+        row(label, sm, str, False)
 
     # --- the server memory and the receipts
     st = None

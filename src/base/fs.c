@@ -108,6 +108,18 @@ tmpfile_make(const char *dir, const char *prefix, const char *suffix,
 	return fd;
 }
 
+void
+fd_writeback_start(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Its failures (EINVAL, ESPIPE: no file this works for) change
+	 * nothing: the fsync later is what makes the file durable. */
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
 int
 fsync_dir(const char *dir)
 {

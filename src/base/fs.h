@@ -20,6 +20,11 @@ int tmpfile_make(const char *dir, const char *prefix, const char *suffix,
     char **path);
 /* Syncs a folder, so that a rename or unlink in it is durable. 0 or -1. */
 int fsync_dir(const char *dir);
+/* Starts writing fd's dirty pages to disk without waiting for them
+ * (Linux's sync_file_range), so that the fsync that ends a large file
+ * waits for its tail only. A hint: on a pipe, or where the call is
+ * missing, nothing happens. */
+void fd_writeback_start(int fd);
 /* Replaces path with data atomically: a temporary file in the same
  * folder (created with its parents, 0700), fsync, rename, fsync of the
  * folder. The file is always either the old or the new one. */

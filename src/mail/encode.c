@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,7 +29,16 @@ enc_utf8_valid(const char *s, size_t n, size_t *bad)
 
 	while (i < n) {
 		if (u[i] < 0x80) {
-			i++;
+			uint64_t v;
+
+			/* ASCII, most text: eight bytes at a time. */
+			for (i++; i + 8 <= n; i += 8) {
+				memcpy(&v, u + i, 8);
+				if (v & 0x8080808080808080ull)
+					break;
+			}
+			while (i < n && u[i] < 0x80)
+				i++;
 			continue;
 		}
 		if ((l = utf8_len(u + i, n - i)) == 0) {
@@ -44,12 +54,37 @@ enc_utf8_valid(const char *s, size_t n, size_t *bad)
 bool
 enc_has_8bit(const char *s, size_t n)
 {
-	size_t i;
+	bool high = false, nul = false;
 
-	for (i = 0; i < n; i++)
+	return enc_span_flags(s, n, &high, &nul);
+}
+
+bool
+enc_span_flags(const char *s, size_t n, bool *high, bool *nul)
+{
+	const uint64_t lo = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+	uint64_t h = 0, z = 0, v;
+	size_t i = 0;
+	bool here = false;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		h |= v;
+		z |= (v - lo) & ~v;	/* a zero byte sets its high bit */
+	}
+	if (h & hi)
+		here = true;
+	if (z & hi)
+		*nul = true;
+	for (; i < n; i++) {
 		if ((unsigned char)s[i] >= 0x80)
-			return true;
-	return false;
+			here = true;
+		else if (s[i] == '\0')
+			*nul = true;
+	}
+	if (here)
+		*high = true;
+	return here;
 }
 
 /* --- base64 */

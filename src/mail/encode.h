@@ -20,6 +20,10 @@
 bool enc_utf8_valid(const char *s, size_t n, size_t *bad);
 /* True when s[0..n) has a byte >= 0x80. */
 bool enc_has_8bit(const char *s, size_t n);
+/* One look at s[0..n), eight bytes at a time: sets *high when it has a
+ * byte >= 0x80 and *nul when it has a NUL (never clears them); returns
+ * whether this span had a byte >= 0x80. */
+bool enc_span_flags(const char *s, size_t n, bool *high, bool *nul);
 
 /* --- base64 (RFC 4648 alphabet) */
 

@@ -10,8 +10,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "mail/encode.h"
 #include "mail/rawmsg.h"
 
 #define BLOCK	65536
@@ -238,7 +240,12 @@ struct out {
 	char buf[BLOCK];
 	size_t n;
 	uint64_t total;
+	uint64_t unsynced;	/* bytes written since the last writeback hint */
 };
+
+/* A large spool starts to reach the disk while it is still written, so
+ * that its fsync (the outbox's) does not wait for all of it. */
+#define WRITEBACK_EVERY	(4u << 20)
 
 static int
 out_flush(struct out *o, struct err *e)
@@ -254,6 +261,10 @@ out_flush(struct out *o, struct err *e)
 			return err_setr(e, "local", _("cannot write the message: %s"),
 			    strerror(w == 0 ? EIO : errno));
 		done += (size_t)w;
+	}
+	if ((o->unsynced += o->n) >= WRITEBACK_EVERY) {
+		fd_writeback_start(o->fd);
+		o->unsynced = 0;
 	}
 	o->n = 0;
 	return 0;
@@ -299,31 +310,43 @@ struct body {
 static int
 body_feed(struct body *b, struct out *o, const char *s, size_t n, struct err *e)
 {
-	size_t i, run = 0;	/* s[i - run, i) is plain text still to copy */
+	while (n > 0) {
+		const char *lf = memchr(s, '\n', n), *cr, *z;
+		size_t seg = lf != NULL ? (size_t)(lf - s) : n, lim;
+		bool high = false, nul = false;
+		char c;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c != '\r' && c != '\n') {
+		/* s[0..seg): the text up to the next CR or LF. */
+		if ((cr = memchr(s, '\r', seg)) != NULL)
+			seg = (size_t)(cr - s);
+		if (seg > 0) {
 			b->cr = false;
-			if (c == 0)
+			if (enc_span_flags(s, seg, &high, &nul))
+				b->eight_bit = true;
+			/* Byte by byte, the first of these would be found first:
+			 * a NUL at most lim bytes in, or the byte past the limit. */
+			lim = RAWMSG_LINE_MAX - b->col;
+			z = nul ? memchr(s, '\0', seg) : NULL;
+			if (z != NULL && (size_t)(z - s) <= lim)
 				return err_setr(e, RAWMSG_BAD, _("line %llu of the "
 				    "message holds a NUL byte, which mail cannot "
 				    "carry; attach such data (base64)"), b->line);
-			if (c >= 0x80)
-				b->eight_bit = true;
-			if (++b->col > RAWMSG_LINE_MAX)
+			if (seg > lim)
 				return err_setr(e, RAWMSG_BAD, _("line %llu of the "
 				    "message is longer than %d bytes, which mail "
 				    "cannot carry (RFC 5322); encode it "
 				    "(quoted-printable or base64)"), b->line,
 				    RAWMSG_LINE_MAX);
-			run++;
-			continue;
+			b->col += seg;
+			if (out_add(o, s, seg, e) == -1)
+				return -1;
+			s += seg;
+			n -= seg;
+			if (n == 0)
+				break;
 		}
-		if (run > 0 && out_add(o, s + i - run, run, e) == -1)
-			return -1;
-		run = 0;
+		c = *s++;
+		n--;
 		if (c == '\n' && b->cr) {
 			b->cr = false;	/* the LF of a CRLF already written */
 			continue;
@@ -334,8 +357,6 @@ body_feed(struct body *b, struct out *o, const char *s, size_t n, struct err *e)
 		if (out_add(o, "\r\n", 2, e) == -1)
 			return -1;
 	}
-	if (run > 0 && out_add(o, s + n - run, run, e) == -1)
-		return -1;
 	return 0;
 }
 
@@ -354,6 +375,7 @@ rawmsg_write(struct rawmsg *r, int fd, const struct rawmsg_add *add,
 	o->fd = fd;
 	o->n = 0;
 	o->total = 0;
+	o->unsynced = 0;
 	if (r->written) {
 		err_setr(e, "local", "rawmsg_write called twice");
 		goto out;

@@ -293,31 +293,6 @@ textsrc_part_name(const struct textsrc *t, size_t i)
 
 /* --- the stages, fed normalised text */
 
-/* Whether p[0..n) holds a byte >= 0x80, and whether a NUL: eight bytes
- * at a time. */
-static void
-span_flags(const char *p, size_t n, bool *high, bool *nul)
-{
-	const uint64_t lo = 0x0101010101010101ull, hi = 0x8080808080808080ull;
-	uint64_t h = 0, z = 0, v;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&v, p + i, 8);
-		h |= v;
-		z |= (v - lo) & ~v;
-	}
-	if (h & hi)
-		*high = true;
-	if (z & hi)
-		*nul = true;
-	for (; i < n; i++) {
-		if ((unsigned char)p[i] >= 0x80)
-			*high = true;
-		else if (p[i] == '\0')
-			*nul = true;
-	}
-}
 
 static void
 scan_feed(struct textsrc *t, const char *p, size_t n)
@@ -341,11 +316,13 @@ scan_feed(struct textsrc *t, const char *p, size_t n)
 			} else if (nl != NULL)
 				t->wpos = -1;	/* the line ended first */
 		}
-		span_flags(p, seg, &sh->high, &sh->nul);
 		t->line += seg;
-		for (k = 0; k < seg; k++)
-			if (((unsigned char)p[k] & 0xc0) != 0x80)
-				t->chars++;
+		if (!enc_span_flags(p, seg, &sh->high, &sh->nul))
+			t->chars += seg;	/* ASCII: a byte is a character */
+		else
+			for (k = 0; k < seg; k++)
+				if (((unsigned char)p[k] & 0xc0) != 0x80)
+					t->chars++;
 		if (nl == NULL)
 			break;
 		if (t->line > sh->maxline)

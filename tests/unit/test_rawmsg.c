@@ -243,6 +243,18 @@ test_refused(void **state)
 	}
 	strcpy(s + strlen(s) - 2, "y\r\n");
 	refused(s, strlen(s), "line 3 of the message is longer than 998");
+	/* A NUL and an overlong line: the one a byte-by-byte reading meets
+	 * first is named (the NUL as the 999th byte, the length when the
+	 * NUL comes after it), also past text that needs no CRLF. */
+	strcpy(s, "To: a@b\n\nok\r\n\xc3\xa9\n");
+	i = strlen(s);
+	memset(s + i, 'x', 998);
+	s[i + 998] = '\0';
+	memcpy(s + i + 999, "z\n", 3);
+	refused(s, i + 1002, "line 5 of the message holds a NUL");
+	s[i + 998] = 'x';
+	s[i + 999] = '\0';
+	refused(s, i + 1002, "line 5 of the message is longer than 998");
 	free(s);
 }
 
