@@ -5,12 +5,15 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <threads.h>
 
 #include <idn2.h>
 
@@ -899,6 +902,49 @@ enc_ew_decode_n(const char *s, size_t *len)
 /* --- internationalised domain names, through libidn2 (IDNA2008 with the
  * UTS 46 mapping, as curl and GnuTLS use it) */
 
+/* libidn2 is loaded when a domain first needs it: most mail has no
+ * internationalised domain, and mapping the library with libunistring
+ * cost every run of missive half a millisecond and 200 KiB. Once per
+ * process, from whichever thread comes first. */
+#define IDN2_SONAME	"libidn2.so.0"
+
+static struct {
+	int (*to_ascii_8z)(const char *, char **, int);
+	int (*to_unicode_8z8z)(const char *, char **, int);
+	const char *(*strerror)(int);
+	void (*free)(void *);
+	char why[256];		/* dlerror's words when it could not load */
+} idn;
+static once_flag idn_once = ONCE_FLAG_INIT;
+
+static void
+idn_load(void)
+{
+	void *h = dlopen(IDN2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *w;
+
+	if (h != NULL) {
+		/* POSIX's way to take a function from dlsym's void *. */
+		*(void **)&idn.to_ascii_8z = dlsym(h, "idn2_to_ascii_8z");
+		*(void **)&idn.to_unicode_8z8z = dlsym(h, "idn2_to_unicode_8z8z");
+		*(void **)&idn.strerror = dlsym(h, "idn2_strerror");
+		*(void **)&idn.free = dlsym(h, "idn2_free");
+		if (idn.to_ascii_8z != NULL && idn.to_unicode_8z8z != NULL &&
+		    idn.strerror != NULL && idn.free != NULL)
+			return;
+		idn.free = NULL;
+	}
+	w = dlerror();
+	snprintf(idn.why, sizeof idn.why, "%s", w != NULL ? w : IDN2_SONAME);
+}
+
+static bool
+idn_ready(void)
+{
+	call_once(&idn_once, idn_load);
+	return idn.free != NULL;
+}
+
 char *
 enc_idn_to_ascii(const char *domain, struct err *e)
 {
@@ -911,7 +957,13 @@ enc_idn_to_ascii(const char *domain, struct err *e)
 		err_set(e, "%s", _("the domain is not valid UTF-8"));
 		return NULL;
 	}
-	rc = idn2_to_ascii_8z(domain, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL |
+	if (!idn_ready()) {
+		err_set(e, _("the domain is internationalised, and libidn2, which "
+		    "converts it, cannot be loaded (%s): install the package "
+		    "libidn2-0"), idn.why);
+		return NULL;
+	}
+	rc = idn.to_ascii_8z(domain, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL |
 	    IDN2_USE_STD3_ASCII_RULES);
 	if (rc != IDN2_OK) {
 		if (rc == IDN2_TOO_BIG_LABEL || rc == IDN2_PUNYCODE_BIG_OUTPUT)
@@ -923,12 +975,12 @@ enc_idn_to_ascii(const char *domain, struct err *e)
 		else
 			/* idn2_strerror says which rule of IDNA2008 it broke. */
 			err_set(e, _("the domain cannot be an internationalised "
-			    "name (%s)"), idn2_strerror(rc));
+			    "name (%s)"), idn.strerror(rc));
 		return NULL;
 	}
 	/* Ours to free with free(), not idn2_free(). */
 	copy = xstrdup(out);
-	idn2_free(out);
+	idn.free(out);
 	return copy;
 }
 
@@ -937,14 +989,15 @@ enc_idn_to_unicode(const char *domain)
 {
 	char *out = NULL, *copy;
 
-	if (strcasestr(domain, "xn--") == NULL ||
-	    idn2_to_unicode_8z8z(domain, &out, 0) != IDN2_OK) {
-		/* Not A-labels, or bad ones: shown as they are. */
-		idn2_free(out);
+	if (strcasestr(domain, "xn--") == NULL || !idn_ready() ||
+	    idn.to_unicode_8z8z(domain, &out, 0) != IDN2_OK) {
+		/* Not A-labels, bad ones, or no libidn2: shown as they are. */
+		if (out != NULL)
+			idn.free(out);
 		return xstrdup(domain);
 	}
 	copy = xstrdup(out);
-	idn2_free(out);
+	idn.free(out);
 	return copy;
 }
 
