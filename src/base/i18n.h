@@ -10,6 +10,11 @@
  * mail, "Subject" of a certificate). */
 #define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
 
+/* The user's locale, and missive's catalogues: in LOCALEDIR, or in
+ * $MISSIVE_LOCALEDIR (tests use catalogues built but not installed).
+ * First thing in main(). */
+void i18n_init(void);
+
 static inline const char *
 i18n_pgettext(const char *key, const char *s)
 {

@@ -13,4 +13,11 @@ int cli_setup(int argc, char **argv);	/* argv[0] = "setup" */
 int cli_servers(int argc, char **argv);		/* argv[0] = "servers" */
 int cli_receipts(int argc, char **argv);	/* argv[0] = "receipts" */
 
+typedef int (*cli_main_fn)(int argc, char **argv);
+/* The command a command line names: argv[1] (send, probe, ...), or
+ * sendmail when the program was called by that name (a link). *skip is
+ * how many words of argv precede the command's own argv[0]. NULL: no
+ * command, the composer's command line. The one list of the commands. */
+cli_main_fn cli_command(int argc, char **argv, int *skip);
+
 #endif

@@ -1316,7 +1316,10 @@ transaction(struct session *s)
 			set_stage(s, "data_end");
 		if (get_reply(s, &r) == -1)
 			goto out;
-		if (r.code / 100 != 2) {
+		if (r.code / 100 != 2 || !go_data) {
+			/* With every recipient refused the outcome is that,
+			 * whatever a broken server says of the chunk: nobody
+			 * gets the message. */
 			if (go_data)
 				fail_reply(s, r.code == 552 ? "size" : "server_error", "BDAT", &r);
 			reply_free(&r);

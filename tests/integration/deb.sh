@@ -74,7 +74,8 @@ pass "lintian: no error, no unjustified warning"
 # --- what the package holds ---------------------------------------------------
 
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$WORK/contents"
-for f in /usr/bin/missive /usr/share/man/man1/missive.1.gz \
+for f in /usr/bin/missive /usr/libexec/missive/missive-compose \
+    /usr/share/man/man1/missive.1.gz \
     /usr/share/man/man5/missive.5.gz \
     /usr/share/doc/missive/design.md.gz /usr/share/doc/missive/SECURITY.md.gz \
     /usr/share/doc/missive/copyright \

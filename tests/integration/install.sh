@@ -26,20 +26,22 @@ rm -rf "$SRC" "$WORK/build"
 pass "built and installed into a prefix; source and build trees deleted"
 
 BIN=$PREFIX/bin/missive
-for f in share/missive/demo-sink share/missive/smtpd.py share/missive/pki.sh \
+for f in libexec/missive/missive-compose share/missive/demo-sink share/missive/smtpd.py share/missive/pki.sh \
     share/missive/themes/default.theme share/man/man1/missive.1; do
 	[ -f "$PREFIX/$f" ] || fail "not installed: $f"
 done
 # Debug information names source files; the program itself must not
 # name a tree (it once had the test folder built in).
 objcopy --strip-debug "$BIN" "$WORK/missive.stripped" || fail "objcopy"
+objcopy --strip-debug "$PREFIX/libexec/missive/missive-compose" "$WORK/compose.stripped" ||
+    fail "objcopy (the composer)"
 # (The prefix may itself lie inside the source tree, as here.)
-strings "$WORK/missive.stripped" | grep -v -F "$PREFIX" |
+strings "$WORK/missive.stripped" "$WORK/compose.stripped" | grep -v -F "$PREFIX" |
     grep -F -e "$WORK/src" -e "$WORK/build" -e "$TOP" >"$WORK/paths.txt"
 [ -s "$WORK/paths.txt" ] && { cat "$WORK/paths.txt" >&2; fail "the binary names the source or build tree"; }
 "$BIN" --version >"$WORK/version.out" || fail "--version"
 grep -q '^missive ' "$WORK/version.out" || fail "--version says: $(cat "$WORK/version.out")"
-pass "demo sink, server, PKI script, themes and man page installed; no tree path in the binary"
+pass "composer, demo sink, server, PKI script, themes and man page installed; no tree path in either program"
 
 # The installed program, as a user starts it: no MISSIVE_* variable.
 unset MISSIVE_DATADIR
