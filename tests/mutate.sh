@@ -67,6 +67,9 @@ mutation host-name $tls "$i/send_certs.sh $i/send_ident.sh" \
 mutation pin-any $tls "$i/send_certs.sh $i/send_pin.sh" \
 	'(fp != NULL && strcmp(fp, c->fingerprint) == 0);' \
 	'true;'
+mutation system-bundle $tls "$i/system_store.sh" \
+	'if (access(system_bundles[i], R_OK) == 0 &&' \
+	'if (0 &&'
 # -- AUTH
 mutation auth-plaintext $smtp "$u/test_smtp $f/fuzz_session $i/send_auth.sh" \
 	'if (!conn_is_tls(s->c) && !j->allow_plaintext_auth)' \
@@ -98,6 +101,9 @@ mutation crlf-helo $smtp "$u/test_smtp $i/send_basic.sh $i/one_rule.sh" \
 mutation all-or-nothing $smtp "$u/test_smtp $f/fuzz_session $i/send_rcpt.sh" \
 	'go_data = s->res->naccepted > 0 && (s->res->nrefused == 0 || j->partial);' \
 	'go_data = s->res->naccepted > 0;'
+mutation bdat-refused-sent $smtp "$f/fuzz_session" \
+	'if (r.code / 100 != 2 || !go_data) {' \
+	'if (r.code / 100 != 2) {'
 # -- replies
 mutation reply-max-lines src/net/reply.c "$u/test_reply $f/fuzz_reply $i/send_faults.sh" \
 	'if (p->cur.nlines == REPLY_MAX_LINES) {' \
