@@ -165,6 +165,15 @@ answer_help(bool forward)
 "  -h, --help           this help\n"), stdout);
 }
 
+/* -a FILE, again and again: a NULL-terminated list. */
+static void
+attach_add(const char ***v, size_t *n, const char *path)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof **v);
+	(*v)[(*n)++] = path;
+	(*v)[*n] = NULL;
+}
+
 /* missive reply | forward: the composer with an answer to FILE. */
 static int
 answer_main(int argc, char **argv, bool forward)
@@ -192,11 +201,7 @@ answer_main(int argc, char **argv, bool forward)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p': uo.profile = optarg; break;
-		case 'a':
-			attach = xrealloc(attach, (nattach + 2) * sizeof *attach);
-			attach[nattach++] = optarg;
-			attach[nattach] = NULL;
-			break;
+		case 'a': attach_add(&attach, &nattach, optarg); break;
 		case O_ALL:
 			if (forward)
 				goto bad;
@@ -281,11 +286,7 @@ main(int argc, char **argv)
 			switch (c) {
 			case 'p': uo.profile = optarg; break;
 			case 's': uo.subject = optarg; break;
-			case 'a':
-				attach = xrealloc(attach, (nattach + 2) * sizeof *attach);
-				attach[nattach++] = optarg;
-				attach[nattach] = NULL;
-				break;
+			case 'a': attach_add(&attach, &nattach, optarg); break;
 			case O_THEME: uo.theme = optarg; break;
 			case O_DEMO: uo.demo = true; break;
 			case 'h': help(); tls_cleanup(); return 0;

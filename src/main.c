@@ -5,13 +5,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
+#include "base/util.h"
 #include "cli/cli.h"
 #include "net/tls.h"
 
@@ -19,30 +20,31 @@
 
 /* Becomes the composer with these arguments: the one beside this program
  * when there is one (a build tree, or an installed copy kept together),
- * else the installed one. Returns only when neither can be run. */
+ * else the installed one. Returns only when it cannot be run. */
 static int
 compose_exec(char **argv)
 {
-	char self[PATH_MAX], path[PATH_MAX + sizeof COMPOSER];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
+	char *self = self_path(), *slash, *path = NULL;
+	int saved;
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(path, sizeof path, "%s/" COMPOSER, self);
-			if (access(path, X_OK) == 0) {
-				execv(path, argv);
-				fprintf(stderr, _("missive: cannot start the composer %s: %s\n"),
-				    path, strerror(errno));
-				return 1;
-			}
+	if (self != NULL && (slash = strrchr(self, '/')) != NULL) {
+		*slash = '\0';
+		path = xasprintf("%s/" COMPOSER, self);
+		if (access(path, X_OK) != 0) {
+			free(path);
+			path = NULL;
 		}
 	}
-	execv(PKGLIBEXECDIR "/" COMPOSER, argv);
-	fprintf(stderr, _("missive: cannot start the composer %s: %s\n"),
-	    PKGLIBEXECDIR "/" COMPOSER, strerror(errno));
+	free(self);
+	if (path == NULL)
+		path = xstrdup(PKGLIBEXECDIR "/" COMPOSER);
+	execv(path, argv);
+	saved = errno;
+	/* The composer sets up the locale itself: only this message needs it. */
+	i18n_init();
+	fprintf(stderr, _("missive: cannot start the composer %s: %s\n"), path,
+	    strerror(saved));
+	free(path);
 	return 1;
 }
 
@@ -52,9 +54,9 @@ main(int argc, char **argv)
 	int skip, status;
 	cli_main_fn run = cli_command(argc, argv, &skip);
 
-	i18n_init();
 	if (run == NULL)
 		return compose_exec(argv);
+	i18n_init();
 	if (tls_init() == -1) {
 		fputs(_("missive: cannot initialise wolfSSL\n"), stderr);
 		return 1;

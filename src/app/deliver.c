@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "app/deliver.h"
 #include "app/explain.h"
 #include "app/record.h"
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/msg.h"
@@ -552,16 +552,16 @@ deliver_count(size_t *total, size_t *due, struct err *e)
 int
 deliver_flush_spawn(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *self = self_path();
 	pid_t pid;
 	int fd;
 
-	if (n <= 0)
+	if (self == NULL)
 		return -1;
-	self[n] = '\0';
-	if ((pid = fork()) != 0)
+	if ((pid = fork()) != 0) {
+		free(self);
 		return pid > 0 ? (int)pid : -1;
+	}
 	/* The child: nothing but async-signal-safe calls until exec. */
 	setsid();
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {

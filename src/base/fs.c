@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libgen.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -118,6 +119,18 @@ fd_writeback_start(int fd)
 #else
 	(void)fd;
 #endif
+}
+
+char *
+self_path(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
 }
 
 int
@@ -333,13 +346,18 @@ file_read_input(const char *path, size_t max, char **data, size_t *len)
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -1;
 	if (!in) {
-		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		int fl;
+
+		saved = fstat(fd, &st) == -1 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+		/* Back to blocking reads for pipes and the like. */
+		if (saved == 0 && ((fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1))
+			saved = errno;
+		if (saved != 0) {
 			close(fd);
-			errno = EISDIR;
+			errno = saved;
 			return -1;
 		}
-		/* Back to blocking reads for pipes and the like. */
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	buf_init(&b);
 	buf_adds(&b, "");

@@ -25,6 +25,9 @@ int fsync_dir(const char *dir);
  * waits for its tail only. A hint: on a pipe, or where the call is
  * missing, nothing happens. */
 void fd_writeback_start(int fd);
+/* The path of the running program (/proc/self/exe), or NULL when it
+ * cannot be read. Caller frees. */
+char *self_path(void);
 /* Replaces path with data atomically: a temporary file in the same
  * folder (created with its parents, 0700), fsync, rename, fsync of the
  * folder. The file is always either the old or the new one. */

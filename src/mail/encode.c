@@ -936,6 +936,8 @@ idn_load(void)
 	}
 	w = dlerror();
 	snprintf(idn.why, sizeof idn.why, "%s", w != NULL ? w : IDN2_SONAME);
+	if (h != NULL)
+		(void)dlclose(h);	/* a libidn2 without these: unused */
 }
 
 static bool

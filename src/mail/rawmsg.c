@@ -239,8 +239,7 @@ struct out {
 	int fd;
 	char buf[BLOCK];
 	size_t n;
-	uint64_t total;
-	uint64_t unsynced;	/* bytes written since the last writeback hint */
+	uint64_t total;		/* bytes given to out_add, o->n of them buffered */
 };
 
 /* A large spool starts to reach the disk while it is still written, so
@@ -262,10 +261,9 @@ out_flush(struct out *o, struct err *e)
 			    strerror(w == 0 ? EIO : errno));
 		done += (size_t)w;
 	}
-	if ((o->unsynced += o->n) >= WRITEBACK_EVERY) {
+	/* This write crossed a multiple of WRITEBACK_EVERY. */
+	if (o->total / WRITEBACK_EVERY != (o->total - o->n) / WRITEBACK_EVERY)
 		fd_writeback_start(o->fd);
-		o->unsynced = 0;
-	}
 	o->n = 0;
 	return 0;
 }
@@ -375,7 +373,6 @@ rawmsg_write(struct rawmsg *r, int fd, const struct rawmsg_add *add,
 	o->fd = fd;
 	o->n = 0;
 	o->total = 0;
-	o->unsynced = 0;
 	if (r->written) {
 		err_setr(e, "local", "rawmsg_write called twice");
 		goto out;

@@ -293,7 +293,6 @@ textsrc_part_name(const struct textsrc *t, size_t i)
 
 /* --- the stages, fed normalised text */
 
-
 static void
 scan_feed(struct textsrc *t, const char *p, size_t n)
 {

@@ -395,8 +395,7 @@ conn_close(struct conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->tls != NULL)
-		tls_close(c->tls);
+	tls_close(c->tls);
 	tls_close(c->prepared);
 	c->ops->close(c->h);
 	free(c->buf);

@@ -1455,6 +1455,8 @@ attempt(struct session *s, bool plain)
 	struct err e = { 0 };
 	struct reply r = { 0 };
 	enum outcome o;
+	bool starttls_wanted = !plain &&
+	    (j->tls == TLS_OPPORTUNISTIC || j->tls == TLS_STARTTLS);
 
 	set_stage(s, "connect");
 	s->c = conn_open(s->ops, j->host, j->port, j->timeout, s->cancel,
@@ -1474,7 +1476,7 @@ attempt(struct session *s, bool plain)
 	s->rp = reply_parser_new();
 	if (j->tls == TLS_IMPLICIT && handshake(s, false) != 0)
 		return FAILED;
-	if (!plain && (j->tls == TLS_OPPORTUNISTIC || j->tls == TLS_STARTTLS)) {
+	if (starttls_wanted) {
 		/* The trust anchors and key pairs are made while the server
 		 * prepares its greeting (often the slowest reply of all). */
 		struct tls_cfg cfg;
@@ -1506,7 +1508,7 @@ attempt(struct session *s, bool plain)
 	if (hello(s) == -1)
 		return FAILED;
 
-	if (!plain && (j->tls == TLS_OPPORTUNISTIC || j->tls == TLS_STARTTLS)) {
+	if (starttls_wanted) {
 		if (s->caps & CAP_STARTTLS) {
 			o = starttls(s);
 			if (o != OK)

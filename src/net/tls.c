@@ -43,10 +43,8 @@ struct tls_session {
 	int io_errno;		/* errno of the last failed transport call */
 	int verify_err;		/* first certificate error seen, or 0 */
 	int verify_depth;
-	int tls_min;
-	const struct tls_cfg *cfg;	/* &cfg_copy: a prepared session
-					 * outlives the caller's struct */
-	struct tls_cfg cfg_copy;
+	struct tls_cfg cfg;	/* a copy: a prepared session outlives the
+				 * caller's struct */
 	const char *host;
 	struct tls_info *ti;	/* made at the leaf's check */
 	bool refused;		/* verify_decide said no: why holds it */
@@ -203,7 +201,7 @@ resume_offer(struct tls_session *s)
 static const char *
 cfg_min_name(const struct tls_session *s)
 {
-	return s->tls_min == 13 ? "1.3" : "1.2";
+	return s->cfg.tls_min == 13 ? "1.3" : "1.2";
 }
 
 /* Debian's wolfSSL has no AES-NI code: ChaCha20-Poly1305 is twice as fast
@@ -1084,7 +1082,7 @@ handshake_error(struct tls_session *s, int err, struct err *e)
 static int
 verify_decide(struct tls_session *s, WOLFSSL_X509 *leaf, int weak, struct err *e)
 {
-	const struct tls_cfg *cfg = s->cfg;
+	const struct tls_cfg *cfg = &s->cfg;
 	struct tls_info *ti = s->ti;
 	const struct cert_info *c = ti->nchain > 0 ? &ti->chain[0] : NULL;
 	char *fp = NULL;
@@ -1168,7 +1166,7 @@ info_new(struct tls_session *s)
 	ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
 	ti->group = xstrdup(group);
 	ti->host = xstrdup(s->host);
-	ti->ca_file = s->cfg->ca_file != NULL;
+	ti->ca_file = s->cfg.ca_file != NULL;
 	return ti;
 }
 
@@ -1204,9 +1202,7 @@ tls_prepare(const struct tls_cfg *cfg, const char *host, struct err *e)
 {
 	struct tls_session *s = xcalloc(1, sizeof *s);
 
-	s->tls_min = cfg->tls_min;
-	s->cfg_copy = *cfg;
-	s->cfg = &s->cfg_copy;
+	s->cfg = *cfg;
 	s->host = host;
 	if ((s->ctx = ctx_new(cfg, e)) == NULL)
 		goto fail;

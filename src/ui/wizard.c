@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/address.h"
@@ -18,19 +18,6 @@
 #include "ui/state.h"
 #include "ui/term.h"
 #include "ui/wizard.h"
-
-/* This very program, so that the setup is the one of this build. */
-static char *
-self_path(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-
-	if (n <= 0)
-		return xstrdup("missive");
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
 
 /* What the child wrote on its --name-fd, up to the newline. */
 static char *
@@ -110,7 +97,9 @@ wizard_run(struct ui *u)
 		free(addr);
 		return;
 	}
-	self = self_path();
+	/* This very program, so that the setup is the one of this build. */
+	if ((self = self_path()) == NULL)
+		self = xstrdup("missive");
 	argv[argc++] = self;
 	argv[argc++] = (char *)"setup";
 	argv[argc++] = (char *)"--name-fd";
