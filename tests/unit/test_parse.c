@@ -418,6 +418,15 @@ test_recipients(void **state)
 	free(cc);
 	mparse_free(p);
 
+	/* A note to self: nobody else is left, so the reply goes to the
+	 * sender after all (the user) rather than to nobody. */
+	p = str("From: Ann <ann@example.org>\nTo: ann@example.org\n\n");
+	answer_recipients(p, true, own, 2, &to, &cc);
+	assert_string_equal(to, "Ann <ann@example.org>");
+	assert_null(cc);
+	free(to);
+	mparse_free(p);
+
 	/* A list that does not parse is read entry by entry. */
 	p = str("From: broken <@>, \"Good\" <good@example.net>\n\n");
 	answer_recipients(p, false, own, 2, &to, &cc);
