@@ -1153,6 +1153,9 @@ def main(argv=None):
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, stop)
 
+    # The parent as it is before the PORT line: a parent that reads it
+    # and exits at once must not leave us taking init for the parent.
+    ppid = args.parent_pid or os.getppid()
     port = lsock.getsockname()[1]
     written = []
     for path, value in ((args.port_file, port), (args.pid_file, os.getpid())):
@@ -1172,7 +1175,6 @@ def main(argv=None):
         except OSError:
             pass
     # With --parent-pid, a parent that died before we got here is seen too.
-    ppid = args.parent_pid or os.getppid()
     watch_parent = args.watch_parent or args.parent_pid is not None
     try:
         while True:
