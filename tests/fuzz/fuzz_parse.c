@@ -136,8 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(t);
 
 	answer_recipients(p, size > 0 && (data[0] & 1), own, 1, &to, &cc);
-	sender = mparse_field(p, "Reply-To") != NULL ?
-	    mparse_field(p, "Reply-To") : mparse_field(p, "From");
+	if ((sender = mparse_field(p, "Reply-To")) == NULL)
+		sender = mparse_field(p, "From");
 	list_ok(to, own[0], sender, cc == NULL);
 	list_ok(cc, own[0], NULL, false);
 	free(to);

@@ -1154,7 +1154,8 @@ def main(argv=None):
         signal.signal(signal.SIGHUP, stop)
 
     # The parent as it is before the PORT line: a parent that reads it
-    # and exits at once must not leave us taking init for the parent.
+    # and exits at once must not leave us taking init for the parent
+    # (with --parent-pid, one that died before we started is seen too).
     ppid = args.parent_pid or os.getppid()
     port = lsock.getsockname()[1]
     written = []
@@ -1174,7 +1175,6 @@ def main(argv=None):
                 watch.append(0)
         except OSError:
             pass
-    # With --parent-pid, a parent that died before we got here is seen too.
     watch_parent = args.watch_parent or args.parent_pid is not None
     try:
         while True:
