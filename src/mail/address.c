@@ -527,6 +527,13 @@ parse_spec(struct ctx *c, struct addr *a, const char *s, size_t n)
 		for (i = 1; i < n && s[i] != '"'; i++) {
 			if (s[i] == '\\' && i + 1 < n)
 				i++;
+			if (s[i] == '\t') {
+				/* RFC 5322 allows it; SMTP's quoted string
+				 * (RFC 5321 4.1.2) cannot carry it. */
+				buf_free(&loc);
+				return failc(c, _("has a character not allowed "
+				    "before the @"), s + i, n - i);
+			}
 			buf_addc(&loc, s[i]);
 		}
 		i++;

@@ -12,8 +12,9 @@
 [ -n "${FUZZ_CC:-}" ] ||
 	skip "no clang with libFuzzer (install the Debian package clang and run configure again)"
 secs=${FUZZ_SECONDS:-3}
-# A fixed seed: make check runs the same mutations everywhere, so what
-# passed here passes in CI; 0 is libFuzzer's own random pick.
+# A fixed seed, so two runs start alike; they still drift apart (a run
+# is time-bounded and reads the corpus in the directory's order), so a
+# find on another machine is a real find: replay it. 0: libFuzzer picks.
 seed=${FUZZ_SEED:-1}
 top_build=$(cd "$TESTS_BUILDDIR/.." && pwd)
 bin=$TESTS_BUILDDIR/fuzz/clang

@@ -146,6 +146,10 @@ test_reject(void **state)
 		    "the address; write a name as Name <address>" },
 		{ "To", "a\\b@c", "To: `a\\\\b@c` has a character not allowed before "
 		    "the @: `\\\\`" },
+		/* A quoted local part may hold a blank, not a tab: SMTP's
+		 * quoted string (RFC 5321 4.1.2) carries none. */
+		{ "To", "\"Ann,\t E.\"@example.org", "To: `\"Ann,\\t E.\"@example.org` "
+		    "has a character not allowed before the @: `\\t`" },
 		{ "To", "a@b_c.example", "To: `a@b_c.example` has a character not "
 		    "allowed in a domain: `_`" },
 		{ "To", "a..b@c", "To: `a..b@c` has two dots in a row" },
