@@ -2,6 +2,7 @@
  * record.h. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 	}
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
+	free(job->memory.group);
 	memset(&job->memory, 0, sizeof job->memory);
 	if (rec->ephemeral)
 		return rec;
@@ -83,6 +85,8 @@ record_before(struct smtp_job *job, const struct record_opts *o,
 		rec->before.pubkey = xstrdup(m->pubkey);
 		job->memory.last_seen = xstrdup(m->last_seen);
 		job->memory.pubkey = xstrdup(m->pubkey);
+		if (m->group[0] != '\0')
+			job->memory.group = xstrdup(m->group);
 	}
 	servers_free(s);
 	return rec;
@@ -97,6 +101,23 @@ trusted(const struct record *rec, const struct result *r)
 
 	return r->encrypted && ti != NULL && (ti->verified || ti->pinned) &&
 	    !ti->insecure && !rec->insecure && ti->nchain > 0;
+}
+
+/* The group as the memory keeps it: wolfSSL's name ("SECP256R1")
+ * lowercased is IANA's ("secp256r1"); "" when none or not such a name. */
+static void
+group_of(char *out, size_t size, const char *name)
+{
+	size_t i;
+
+	out[0] = '\0';
+	if (name == NULL || strlen(name) >= size)
+		return;
+	for (i = 0; name[i] != '\0'; i++)
+		out[i] = (char)tolower((unsigned char)name[i]);
+	out[i] = '\0';
+	if (!servers_group_ok(out))
+		out[0] = '\0';
 }
 
 static struct receipt *
@@ -192,6 +213,7 @@ record_after(struct record *rec, const struct result *r,
 		snprintf(m.first_seen, sizeof m.first_seen, "%s", now);
 		snprintf(m.last_seen, sizeof m.last_seen, "%s", now);
 		m.pubkey = ti->chain[0].pubkey;
+		group_of(m.group, sizeof m.group, ti->group);
 		rec->key_changed = rec->remembered && (rec->before.pubkey == NULL ||
 		    m.pubkey == NULL || strcmp(rec->before.pubkey, m.pubkey) != 0);
 		err_clear(&e);

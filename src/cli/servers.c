@@ -154,6 +154,8 @@ servers_list(bool json, bool names)
 			j_str(&b, "first_seen", m->first_seen, false);
 			j_str(&b, "last_seen", m->last_seen, false);
 			j_str(&b, "pubkey_sha256", m->pubkey, false);
+			j_str(&b, "group", m->group[0] != '\0' ? m->group : NULL,
+			    false);
 			buf_adds(&b, "}\n");
 			fwrite(b.data, 1, b.len, stdout);
 			buf_free(&b);

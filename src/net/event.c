@@ -337,6 +337,7 @@ j_tls(struct buf *b, const struct tls_info *ti)
 	j_str(b, "version", ti->version);
 	j_str(b, "cipher", ti->cipher);
 	j_str(b, "group", ti->group);
+	j_strv(b, "key_shares", (char *const *)ti->key_shares, ti->nkey_shares);
 	j_bool(b, "verified", ti->verified);
 	j_str(b, "verify_error", ti->verify_error);
 	j_str(b, "verify_code", tls_verify_name(ti->verify_code));

@@ -72,6 +72,9 @@ struct tls_info {
 	char *version;		/* "TLSv1.3" */
 	char *cipher;
 	char *group;		/* key exchange group, or NULL when unknown */
+	const char *key_shares[2];	/* the groups the ClientHello sent a
+					 * key for ("x25519"; static) */
+	size_t nkey_shares;
 	bool verified;		/* chain and host name check passed */
 	bool insecure;		/* --insecure: verification skipped */
 	bool pinned;		/* accepted by --fingerprint / --pin-pubkey */

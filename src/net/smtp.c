@@ -136,6 +136,7 @@ smtp_job_free(struct smtp_job *job)
 	msg_free(job->msg);
 	free(job->memory.last_seen);
 	free(job->memory.pubkey);
+	free(job->memory.group);
 	memset(job, 0, sizeof *job);
 }
 
@@ -624,8 +625,10 @@ tls_cfg_of(const struct session *s, struct tls_cfg *cfg)
 	cfg->tls_min = s->job->tls_min;
 	cfg->timeout = s->job->timeout;
 	cfg->port = s->job->port;
-	/* A probe is there to see the certificate: never resumed. */
+	/* A probe is there to see the certificate and what a first
+	 * handshake gets: never resumed, the usual key shares. */
 	cfg->resume = s->job->probe ? NULL : s->job->resume;
+	cfg->share_group = s->job->probe ? NULL : s->job->memory.group;
 }
 
 /* Handshakes and reports. 0 when TLS is up; 1 when it failed in a way

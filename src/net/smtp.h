@@ -24,6 +24,9 @@ struct tls_memory {
 				 * pinned certificate was last negotiated here */
 	char *pubkey;		/* that session's leaf public-key SHA-256
 				 * ("AB:CD:..."), or NULL */
+	char *group;		/* the key exchange group it chose
+				 * ("x25519"), or NULL: the one key share
+				 * the next handshake sends */
 };
 
 /* Parses "off", "opportunistic", "starttls", "implicit" (any case); -1

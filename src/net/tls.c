@@ -35,6 +35,8 @@
 #include "net/event.h"
 #include "net/tls.h"
 
+#define KEY_SHARES	2	/* at most; tls_info has room for as many */
+
 struct tls_session {
 	WOLFSSL_CTX *ctx;
 	WOLFSSL *ssl;
@@ -57,6 +59,8 @@ struct tls_session {
 	char *resume_key;
 	struct tls_info *record;
 	struct resume_entry *offered;	/* the session offered, or NULL */
+	const char *shares[KEY_SHARES];	/* the key shares sent */
+	size_t nshares;
 	unsigned char head[8];	/* the first bytes the peer sent: plain text
 				 * where TLS was expected shows here */
 	size_t nhead;
@@ -235,10 +239,21 @@ static const char cipher_list_aesni[] =
  * and P-224 come last, never shared: a TLS 1.2 server shows an ECDSA
  * certificate only on a curve the client lists, and a P-521 one is
  * good while a P-224 one must reach the check that refuses it in
- * words (TLS_MIN_EC_BITS). */
-static int groups[] = { WOLFSSL_ECC_X25519, WOLFSSL_ECC_SECP256R1,
-	WOLFSSL_ECC_SECP384R1, WOLFSSL_ECC_SECP521R1, WOLFSSL_ECC_SECP224R1 };
-#define KEY_SHARES 2
+ * words (TLS_MIN_EC_BITS). A server remembered to have chosen one of
+ * the first four (cfg->share_group) gets that one share alone: the
+ * other key pair is a third of a send's CPU (P-256 in Debian's generic
+ * math), and a server that changed its mind costs one round trip. */
+static const struct group {
+	int id;
+	const char *name;	/* IANA's */
+} groups[] = {
+	{ WOLFSSL_ECC_X25519, "x25519" }, { WOLFSSL_ECC_SECP256R1, "secp256r1" },
+	{ WOLFSSL_ECC_SECP384R1, "secp384r1" },
+	{ WOLFSSL_ECC_SECP521R1, "secp521r1" },
+	{ WOLFSSL_ECC_SECP224R1, "secp224r1" },
+};
+#define NGROUPS		(sizeof groups / sizeof groups[0])
+#define SHAREABLE	4
 
 static bool
 aesni(void)
@@ -1213,6 +1228,33 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	return s->refused ? 0 : 1;
 }
 
+/* The groups and the key shares, whose key pairs are made here, not in
+ * the handshake. */
+static int
+set_groups(struct tls_session *s)
+{
+	int ids[NGROUPS];
+	size_t i, one = NGROUPS;
+
+	for (i = 0; i < NGROUPS; i++) {
+		ids[i] = groups[i].id;
+		if (i < SHAREABLE && s->cfg.share_group != NULL &&
+		    strcasecmp(s->cfg.share_group, groups[i].name) == 0)
+			one = i;
+	}
+	if (wolfSSL_set_groups(s->ssl, ids, (int)NGROUPS) != WOLFSSL_SUCCESS)
+		return -1;
+	for (i = 0; i < NGROUPS && s->nshares < KEY_SHARES; i++) {
+		if (one < NGROUPS ? i != one : i >= KEY_SHARES)
+			continue;
+		/* A build without the group sends no key for it. */
+		if (wolfSSL_UseKeyShare(s->ssl, (word16)groups[i].id) ==
+		    WOLFSSL_SUCCESS)
+			s->shares[s->nshares++] = groups[i].name;
+	}
+	return 0;
+}
+
 struct tls_session *
 tls_prepare(const struct tls_cfg *cfg, const char *host, struct err *e)
 {
@@ -1232,14 +1274,10 @@ tls_prepare(const struct tls_cfg *cfg, const char *host, struct err *e)
 	if (ip_literal(host, (unsigned char[16]){ 0 }) == 0)
 		(void)wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME, host,
 		    (unsigned short)strlen(host));
-	if (wolfSSL_set_groups(s->ssl, groups, sizeof groups / sizeof groups[0]) !=
-	    WOLFSSL_SUCCESS) {
+	if (set_groups(s) == -1) {
 		err_setr(e, "tls_handshake", _("cannot set the TLS key exchange groups"));
 		goto fail;
 	}
-	/* The key pairs are made here, not in the handshake. */
-	for (size_t i = 0; i < KEY_SHARES; i++)
-		(void)wolfSSL_UseKeyShare(s->ssl, (word16)groups[i]);
 	fp_cache_drop();
 	if (cfg->resume != NULL) {
 		s->resume = cfg->resume;
@@ -1307,6 +1345,9 @@ tls_handshake(struct tls_session *s, tls_io_fn rd, tls_io_fn wr, void *io_ctx,
 	free(s->ti->cipher);
 	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	for (size_t i = 0; i < s->nshares && i < sizeof s->ti->key_shares /
+	    sizeof s->ti->key_shares[0]; i++)
+		s->ti->key_shares[s->ti->nkey_shares++] = s->shares[i];
 	if (s->resume != NULL)
 		s->record = tls_info_dup(s->ti);	/* kept with the session */
 	*info = s->ti;

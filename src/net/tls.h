@@ -24,6 +24,10 @@ struct tls_cfg {
 	int timeout;
 	int port;			/* with the host, names a kept session */
 	struct tls_resume *resume;	/* sessions to resume and keep, or NULL */
+	const char *share_group;	/* the group this server chose last
+					 * time ("x25519", any case): the one
+					 * key share sent; NULL or a group not
+					 * offered: the usual two */
 };
 
 /* Sessions kept for resuming (a TLS 1.3 ticket, a TLS 1.2 session ID or

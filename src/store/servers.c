@@ -26,7 +26,7 @@ static const char header[] =
     "# missive's memory of servers that negotiated TLS with a verified or\n"
     "# pinned certificate: an opportunistic send that later finds no TLS at\n"
     "# one of them sends nothing (missive(1), FILES). One server a line:\n"
-    "# SERVER TLS CERTIFICATE FIRST-SEEN LAST-SEEN PUBLIC-KEY-SHA256\n"
+    "# SERVER TLS CERTIFICATE FIRST-SEEN LAST-SEEN PUBLIC-KEY-SHA256 GROUP\n"
     "# `missive servers` lists them, `missive servers forget HOST[:PORT]`\n"
     "# removes one.\n";
 
@@ -83,6 +83,20 @@ servers_time_now(char *buf)
 	strftime(buf, SERVERS_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+bool
+servers_group_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > SERVERS_GROUP_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+		    s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
 static bool
 pubkey_ok(const char *s)
 {
@@ -117,16 +131,17 @@ mem_copy(struct server_mem *to, const struct server_mem *from)
 static const char *
 parse_line(char *line, struct server_mem *m)
 {
-	char *f[7], *save = NULL, *w;
+	char *f[8], *save = NULL, *w;
 	struct err e;
 	int n = 0;
 
-	for (w = strtok_r(line, " \t", &save); w != NULL && n < 7;
+	/* GROUP came later: a line of six fields is from before it. */
+	for (w = strtok_r(line, " \t", &save); w != NULL && n < 8;
 	    w = strtok_r(NULL, " \t", &save))
 		f[n++] = w;
-	if (n != 6)
-		return _("not six fields (SERVER TLS CERTIFICATE FIRST-SEEN "
-		    "LAST-SEEN PUBLIC-KEY-SHA256)");
+	if (n != 6 && n != 7)
+		return _("not seven fields (SERVER TLS CERTIFICATE FIRST-SEEN "
+		    "LAST-SEEN PUBLIC-KEY-SHA256 GROUP)");
 	memset(m, 0, sizeof *m);
 	if (server_split(f[0], &m->host, &m->port, &e) == -1 || m->port == 0) {
 		servers_mem_free(m);
@@ -148,11 +163,17 @@ parse_line(char *line, struct server_mem *m)
 		servers_mem_free(m);
 		return _("the public key is not a SHA-256 as AB:CD:... (or -)");
 	}
+	if (n == 7 && strcmp(f[6], "-") != 0 && !servers_group_ok(f[6])) {
+		servers_mem_free(m);
+		return _("the group is not a name such as x25519 (or -)");
+	}
 	snprintf(m->how, sizeof m->how, "%s", f[1]);
 	snprintf(m->trust, sizeof m->trust, "%s", f[2]);
 	snprintf(m->first_seen, sizeof m->first_seen, "%s", f[3]);
 	snprintf(m->last_seen, sizeof m->last_seen, "%s", f[4]);
 	m->pubkey = strcmp(f[5], "-") == 0 ? NULL : xstrdup(f[5]);
+	if (n == 7 && strcmp(f[6], "-") != 0)
+		snprintf(m->group, sizeof m->group, "%s", f[6]);
 	return NULL;
 }
 
@@ -301,8 +322,9 @@ write_entry(struct buf *b, const struct server_mem *m)
 {
 	char *name = servers_name(m->host, m->port);
 
-	buf_addf(b, "%s %s %s %s %s %s\n", name, m->how, m->trust, m->first_seen,
-	    m->last_seen, m->pubkey != NULL ? m->pubkey : "-");
+	buf_addf(b, "%s %s %s %s %s %s %s\n", name, m->how, m->trust,
+	    m->first_seen, m->last_seen, m->pubkey != NULL ? m->pubkey : "-",
+	    m->group[0] != '\0' ? m->group : "-");
 	free(name);
 }
 
@@ -406,6 +428,7 @@ servers_remember(const char *path, const struct server_mem *seen,
 		    strcmp(m->host, seen->host) == 0 &&
 		    strcmp(m->how, seen->how) == 0 &&
 		    strcmp(m->trust, seen->trust) == 0 &&
+		    strcmp(m->group, seen->group) == 0 &&
 		    strncmp(m->last_seen, seen->last_seen, 10) == 0) {
 			servers_free(s);
 			close(lock);

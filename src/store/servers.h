@@ -1,6 +1,7 @@
 /* The server memory: $XDG_STATE_HOME/missive/servers, one line per
  * HOST:PORT that negotiated TLS with a verified or pinned certificate
- * (how, trust, first and last seen, the leaf's public-key SHA-256), so
+ * (how, trust, first and last seen, the leaf's public-key SHA-256, the
+ * key exchange group), so
  * that a later session that finds no TLS there can refuse to send (the
  * rule is app/record.c's and the engine's; this is only the file). The
  * format is in doc/design.md (Files). Updates re-read the file under a
@@ -15,6 +16,7 @@
 #include "base/err.h"
 
 #define SERVERS_TIME_LEN	20	/* "2025-03-01T10:22:01Z" */
+#define SERVERS_GROUP_LEN	15	/* "secp256r1", "x25519mlkem768" */
 
 struct server_mem {
 	char *host;		/* no brackets; names compared ignoring ASCII case */
@@ -24,6 +26,8 @@ struct server_mem {
 	char first_seen[SERVERS_TIME_LEN + 1];	/* RFC 3339 UTC: with this key */
 	char last_seen[SERVERS_TIME_LEN + 1];
 	char *pubkey;		/* "AB:CD:..." (95 characters), or NULL: unknown */
+	char group[SERVERS_GROUP_LEN + 1];	/* the key exchange group it
+				 * chose ("x25519"), or "": unknown */
 };
 
 struct servers;
@@ -56,6 +60,10 @@ int servers_remember(const char *path, const struct server_mem *seen,
 int servers_forget(const char *path, const char *host, int port,
     struct server_mem **gone, size_t *ngone, struct err *e);
 void servers_mem_free(struct server_mem *m);	/* members, not m */
+
+/* A group name as the file keeps it: 1 to SERVERS_GROUP_LEN lowercase
+ * letters, digits, '_' or '-' (IANA's names, "x25519", "secp256r1"). */
+bool servers_group_ok(const char *s);
 
 /* RFC 3339 UTC as the file writes it, "YYYY-MM-DDTHH:MM:SSZ"; and the
  * current time so (buf of SERVERS_TIME_LEN + 1). */

@@ -87,9 +87,9 @@ test_servers(void **state)
 	assert_int_equal(servers_remember(path, &m, &e), 0);
 	text = slurp(path);
 	assert_non_null(strstr(text, "\nmail.example.org:587 starttls verified "
-	    "2025-01-01T00:00:00Z 2025-02-01T00:00:00Z " KEY1 "\n"));
+	    "2025-01-01T00:00:00Z 2025-02-01T00:00:00Z " KEY1 " -\n"));
 	assert_non_null(strstr(text, "\n[2001:db8::1]:465 implicit pinned "
-	    "2025-01-02T00:00:00Z 2025-01-02T00:00:00Z -\n"));
+	    "2025-01-02T00:00:00Z 2025-01-02T00:00:00Z - -\n"));
 	assert_int_equal(text[0], '#');
 	free(text);
 	/* Seen again the same day, nothing else new: the file is not
@@ -104,14 +104,28 @@ test_servers(void **state)
 		assert_true(before.st_ino == after.st_ino);
 		text = slurp(path);
 		assert_non_null(strstr(text, " 2025-01-01T00:00:00Z "
-		    "2025-02-01T00:00:00Z " KEY1 "\n"));
+		    "2025-02-01T00:00:00Z " KEY1 " -\n"));
 		free(text);
+		/* The same day with the group now known: written, as the
+		 * next handshake's key share depends on it. */
+		seen(&m, "mail.example.org", 587, "2025-02-01T18:00:00Z", KEY1);
+		strcpy(m.group, "x25519");
+		assert_int_equal(servers_remember(path, &m, &e), 0);
+		text = slurp(path);
+		assert_non_null(strstr(text, " 2025-01-01T00:00:00Z "
+		    "2025-02-01T18:00:00Z " KEY1 " x25519\n"));
+		free(text);
+		s = servers_load(path, &e);
+		assert_string_equal(servers_find(s, "mail.example.org", 587)->group,
+		    "x25519");
+		assert_string_equal(servers_find(s, "2001:db8::1", 465)->group, "");
+		servers_free(s);
 		/* The next day moves it. */
 		seen(&m, "mail.example.org", 587, "2025-02-02T08:00:00Z", KEY1);
 		assert_int_equal(servers_remember(path, &m, &e), 0);
 		text = slurp(path);
 		assert_non_null(strstr(text, " 2025-01-01T00:00:00Z "
-		    "2025-02-02T08:00:00Z " KEY1 "\n"));
+		    "2025-02-02T08:00:00Z " KEY1 " -\n"));
 		free(text);
 	}
 	/* Another key: remembered anew. */
@@ -131,16 +145,24 @@ test_servers(void **state)
 	text = slurp(path);
 	{
 		char *more = xasprintf("%s# mine\nbroken.example:25 starttls verified "
-		    "yesterday 2025-01-01T00:00:00Z -\n", text);
+		    "yesterday 2025-01-01T00:00:00Z -\n"
+		    "old.example:25 starttls verified 2024-01-01T00:00:00Z "
+		    "2024-01-01T00:00:00Z -\n"
+		    "odd.example:25 starttls verified 2024-01-01T00:00:00Z "
+		    "2024-01-01T00:00:00Z - X25519\n", text);
 
 		spit(path, more);
 		free(more);
 	}
 	free(text);
+	/* Six fields are a line from before GROUP: an entry; a group not
+	 * as IANA writes it is not. */
 	s = servers_load(path, &e);
-	assert_int_equal(servers_bad(s, &line, &why), 1);
+	assert_int_equal(servers_bad(s, &line, &why), 2);
 	assert_non_null(strstr(why, "YYYY-MM-DD"));
-	assert_int_equal(servers_count(s), 2);
+	assert_int_equal(servers_count(s), 3);
+	assert_string_equal(servers_find(s, "old.example", 25)->group, "");
+	assert_null(servers_find(s, "odd.example", 25));
 	servers_free(s);
 	assert_int_equal(servers_forget(path, "mail.example.org", 0, &gone, &n, &e), 0);
 	assert_int_equal(n, 1);
