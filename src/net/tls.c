@@ -1345,6 +1345,8 @@ tls_handshake(struct tls_session *s, tls_io_fn rd, tls_io_fn wr, void *io_ctx,
 	free(s->ti->cipher);
 	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
+	/* This handshake's shares, also over a resumed record's. */
+	s->ti->nkey_shares = 0;
 	for (size_t i = 0; i < s->nshares && i < sizeof s->ti->key_shares /
 	    sizeof s->ti->key_shares[0]; i++)
 		s->ti->key_shares[s->ti->nkey_shares++] = s->shares[i];
