@@ -2,7 +2,6 @@
  * record.h. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/msg.h"
+#include "net/tls.h"
 #include "store/receipts.h"
 #include "store/servers.h"
 
@@ -103,23 +103,6 @@ trusted(const struct record *rec, const struct result *r)
 	    !ti->insecure && !rec->insecure && ti->nchain > 0;
 }
 
-/* The group as the memory keeps it: wolfSSL's name ("SECP256R1")
- * lowercased is IANA's ("secp256r1"); "" when none or not such a name. */
-static void
-group_of(char *out, size_t size, const char *name)
-{
-	size_t i;
-
-	out[0] = '\0';
-	if (name == NULL || strlen(name) >= size)
-		return;
-	for (i = 0; name[i] != '\0'; i++)
-		out[i] = (char)tolower((unsigned char)name[i]);
-	out[i] = '\0';
-	if (!servers_group_ok(out))
-		out[0] = '\0';
-}
-
 static struct receipt *
 receipt_make(const struct record *rec, const struct result *r,
     const char *now)
@@ -201,6 +184,7 @@ record_after(struct record *rec, const struct result *r,
 	servers_time_now(now);
 	if (!rec->ephemeral && trusted(rec, r)) {
 		const struct tls_info *ti = r->tls;
+		const char *group;
 		struct server_mem m;
 
 		memset(&m, 0, sizeof m);
@@ -213,7 +197,8 @@ record_after(struct record *rec, const struct result *r,
 		snprintf(m.first_seen, sizeof m.first_seen, "%s", now);
 		snprintf(m.last_seen, sizeof m.last_seen, "%s", now);
 		m.pubkey = ti->chain[0].pubkey;
-		group_of(m.group, sizeof m.group, ti->group);
+		if ((group = tls_group_iana(ti->group)) != NULL)
+			snprintf(m.group, sizeof m.group, "%s", group);
 		rec->key_changed = rec->remembered && (rec->before.pubkey == NULL ||
 		    m.pubkey == NULL || strcmp(rec->before.pubkey, m.pubkey) != 0);
 		err_clear(&e);

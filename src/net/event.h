@@ -67,13 +67,16 @@ enum tls_pin_fail { PIN_FAIL_NONE, PIN_FAIL_FINGERPRINT, PIN_FAIL_PUBKEY };
 /* The JSON word for a verification code ("missing_issuer", ...). */
 const char *tls_verify_name(enum tls_verify v);
 
+#define TLS_KEY_SHARES	2	/* the most a ClientHello sends */
+
 /* What a handshake produced; also kept in the result for the TLS screen. */
 struct tls_info {
 	char *version;		/* "TLSv1.3" */
 	char *cipher;
 	char *group;		/* key exchange group, or NULL when unknown */
-	const char *key_shares[2];	/* the groups the ClientHello sent a
-					 * key for ("x25519"; static) */
+	const char *key_shares[TLS_KEY_SHARES];	/* the groups the
+				 * ClientHello sent a key for ("x25519";
+				 * static) */
 	size_t nkey_shares;
 	bool verified;		/* chain and host name check passed */
 	bool insecure;		/* --insecure: verification skipped */

@@ -35,7 +35,7 @@
 #include "net/event.h"
 #include "net/tls.h"
 
-#define KEY_SHARES	2	/* at most; tls_info has room for as many */
+#define KEY_SHARES	TLS_KEY_SHARES
 
 struct tls_session {
 	WOLFSSL_CTX *ctx;
@@ -1228,18 +1228,30 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	return s->refused ? 0 : 1;
 }
 
+const char *
+tls_group_iana(const char *name)
+{
+	size_t i;
+
+	/* wolfSSL's names are IANA's in capitals. */
+	for (i = 0; name != NULL && i < NGROUPS; i++)
+		if (strcasecmp(name, groups[i].name) == 0)
+			return groups[i].name;
+	return NULL;
+}
+
 /* The groups and the key shares, whose key pairs are made here, not in
  * the handshake. */
 static int
 set_groups(struct tls_session *s)
 {
+	const char *want = tls_group_iana(s->cfg.share_group);
 	int ids[NGROUPS];
 	size_t i, one = NGROUPS;
 
 	for (i = 0; i < NGROUPS; i++) {
 		ids[i] = groups[i].id;
-		if (i < SHAREABLE && s->cfg.share_group != NULL &&
-		    strcasecmp(s->cfg.share_group, groups[i].name) == 0)
+		if (i < SHAREABLE && groups[i].name == want)
 			one = i;
 	}
 	if (wolfSSL_set_groups(s->ssl, ids, (int)NGROUPS) != WOLFSSL_SUCCESS)
@@ -1346,10 +1358,8 @@ tls_handshake(struct tls_session *s, tls_io_fn rd, tls_io_fn wr, void *io_ctx,
 	s->ti->version = xstrdup(wolfSSL_get_version(s->ssl));
 	s->ti->cipher = xstrdup(wolfSSL_get_cipher_name(s->ssl));
 	/* This handshake's shares, also over a resumed record's. */
-	s->ti->nkey_shares = 0;
-	for (size_t i = 0; i < s->nshares && i < sizeof s->ti->key_shares /
-	    sizeof s->ti->key_shares[0]; i++)
-		s->ti->key_shares[s->ti->nkey_shares++] = s->shares[i];
+	memcpy(s->ti->key_shares, s->shares, sizeof s->shares);
+	s->ti->nkey_shares = s->nshares;
 	if (s->resume != NULL)
 		s->record = tls_info_dup(s->ti);	/* kept with the session */
 	*info = s->ti;

@@ -45,6 +45,10 @@ void tls_resume_free(struct tls_resume *r);
 /* How many sessions it holds (tests). */
 size_t tls_resume_count(const struct tls_resume *r);
 
+/* The IANA name ("x25519", "secp256r1") of a group missive offers,
+ * given in any case (wolfSSL's "SECP256R1"); NULL for any other. Static. */
+const char *tls_group_iana(const char *name);
+
 /* "wolfSSL 5.5.4", with " (AES-NI)" when AES-GCM is accelerated (the
  * cipher order then puts it first). Static. */
 const char *tls_library(void);
